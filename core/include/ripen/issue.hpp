@@ -1,0 +1,40 @@
+// Errors are data: every problem found in a model, an answer or an input row is an Issue with a
+// stable code, a readable message and the place it refers to.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ripen {
+
+enum class Severity : std::uint8_t { error, warning };
+
+struct Issue {
+    std::string code;     // stable, e.g. "ref.unknown_criterion"; see docs/errors.md
+    std::string message;  // one sentence, no trailing period
+    std::string path;     // JSON path such as $.questions[2].options[0], or "" when not JSON
+    std::uint32_t line = 0;    // 1-based line in the source text, 0 when unknown
+    std::uint32_t column = 0;  // 1-based byte column, 0 when unknown
+    Severity severity = Severity::error;
+};
+
+// "path: message [code]", prefixed by "line:column: " when the position is known.
+std::string format_issue(const Issue& issue);
+
+bool has_errors(const std::vector<Issue>& issues);
+
+// A value or the issues that prevented it. Warnings may accompany a value.
+template <class T>
+struct Result {
+    std::optional<T> value;
+    std::vector<Issue> issues;
+
+    bool ok() const { return value.has_value(); }
+    const T& operator*() const { return *value; }
+    const T* operator->() const { return &*value; }
+};
+
+}  // namespace ripen

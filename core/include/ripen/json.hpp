@@ -1,0 +1,68 @@
+// A small JSON document model with source positions, used for model files, answers and
+// decisions. Own code rather than a general library because (1) every node carries its
+// line:column so validation errors can point into the file, (2) numbers keep their lexeme so
+// nothing is lost to binary floating point, and (3) it keeps the WebAssembly form module small.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ripen::json {
+
+enum class Kind : std::uint8_t { null, boolean, number, string, array, object };
+
+// Name of a kind as used in error messages ("an object", "a string", ...).
+std::string_view describe(Kind kind);
+
+struct Value {
+    Kind kind = Kind::null;
+    bool boolean = false;
+    std::string text;  // string contents (decoded), or the number's lexeme as written
+    std::vector<Value> items;                           // array elements
+    std::vector<std::pair<std::string, Value>> members; // object members in document order
+    std::uint32_t line = 0;   // 1-based position of the value's first character
+    std::uint32_t column = 0; // 1-based, in bytes
+
+    bool is_null() const { return kind == Kind::null; }
+    bool is_bool() const { return kind == Kind::boolean; }
+    bool is_number() const { return kind == Kind::number; }
+    bool is_string() const { return kind == Kind::string; }
+    bool is_array() const { return kind == Kind::array; }
+    bool is_object() const { return kind == Kind::object; }
+
+    const Value* find(std::string_view key) const;  // object member, or nullptr
+    Value* find(std::string_view key);
+    Value& set(std::string key, Value value);        // replaces or appends a member
+
+    static Value make_null() { return Value{}; }
+    static Value make_bool(bool b);
+    static Value make_string(std::string s);
+    static Value make_int(std::int64_t n);
+    static Value make_number_lexeme(std::string lexeme);  // caller guarantees JSON grammar
+    static Value make_array();
+    static Value make_object();
+};
+
+struct ParseError {
+    std::string message;
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+};
+
+// Parses one JSON text (RFC 8259). Rejects duplicate object keys, invalid UTF-8, nesting deeper
+// than max_depth and trailing content. Returns nullopt and fills `error` on failure.
+std::optional<Value> parse(std::string_view text, ParseError& error, int max_depth = 200);
+
+// Serialises a value: compact when indent < 0, otherwise pretty-printed with that many spaces.
+void write(const Value& value, std::string& out, int indent = -1);
+std::string to_string(const Value& value, int indent = -1);
+void write_string(std::string_view s, std::string& out);  // a quoted, escaped JSON string
+
+// Integer value of a number lexeme without fraction or exponent ("12", "-3"), if it fits.
+std::optional<std::int64_t> to_int64(std::string_view lexeme);
+
+}  // namespace ripen::json

@@ -1,0 +1,115 @@
+// Columnar leads for fast re-scoring. A LeadTable holds, per lead, one small code per question
+// and what the answers alone decide (which questions were shown, signals, answer-only rules,
+// the segment). A TableScorer then scores millions of leads in a tight integer loop, and can
+// re-score after a change of points, weights, thresholds or gates without re-reading anything.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ripen/decision.hpp"
+#include "ripen/model.hpp"
+
+namespace ripen {
+
+class LeadTable {
+public:
+    explicit LeadTable(const Model& model);
+
+    // Adds a lead. `complete` treats open questions as declined.
+    void append(const Answers& answers, const Context& context, bool complete);
+    // Adds a lead with an outcome (1 converted, 0 not, -1 unknown), for tuning.
+    void append(const Answers& answers, const Context& context, bool complete, int outcome);
+
+    std::size_t size() const { return segment_.size(); }
+    const Model& model() const { return *model_; }
+
+    // Answer codes: an option or band number, or one of these.
+    static constexpr std::uint8_t kNone = 255;          // declined, hidden, or no points
+    static constexpr std::uint8_t kOpenRequired = 254;  // open, surely shown, must be answered
+    static constexpr std::uint8_t kOpenOptional = 253;  // open, may be skipped or hidden
+    static constexpr std::uint8_t kMaybeShown = 64;     // added to an option: answered, may be hidden
+
+    const std::vector<std::uint8_t>& codes(int question) const { return codes_[static_cast<std::size_t>(question)]; }
+    const std::vector<std::uint64_t>& selections(int question) const { return selected_[static_cast<std::size_t>(question)]; }
+    std::uint8_t segment(std::size_t lead) const { return segment_[lead]; }
+    std::uint64_t possible_segments(std::size_t lead) const { return possible_[lead]; }
+    const std::vector<std::int8_t>& outcomes() const { return outcome_; }
+
+    // Per lead, two bits per signal and per rule decided by answers alone: 0 no, 1 maybe, 2 yes.
+    std::uint64_t signal_bits(std::size_t lead) const { return signals_[lead]; }
+    std::uint64_t rule_bits(std::size_t lead) const { return rules_[lead]; }
+
+private:
+    friend class TableScorer;
+    const Model* model_;
+    std::vector<std::vector<std::uint8_t>> codes_;
+    std::vector<std::vector<std::uint64_t>> selected_;  // multiple-choice questions only
+    std::vector<std::uint8_t> segment_;
+    std::vector<std::uint64_t> possible_;
+    std::vector<std::uint64_t> signals_;
+    std::vector<std::uint64_t> rules_;
+    std::vector<std::uint64_t> atoms_;     // two bits per answer-side atom of point rules
+    std::vector<std::int8_t> outcome_;
+    std::vector<int> point_atoms_;         // condition nodes whose values atoms_ holds
+};
+
+// Points, weights and thresholds the scorer uses: the model's, or edited copies of them.
+struct Scoring {
+    std::vector<std::vector<int>> option_points;  // [question][option or band * criteria + c]
+    std::vector<std::vector<int>> signal_points;  // [signal][c]
+    std::vector<int> weights;                     // [c]
+    std::vector<int> maxima;                      // [c]
+    int handoff_at = 0;
+    std::vector<int> segment_handoff_at;          // [segment], -1 = the model's threshold
+    std::vector<std::uint8_t> rule_enabled;       // [rule]
+
+    static Scoring from(const Model& model);
+    int threshold(int segment) const {
+        int t = segment_handoff_at[static_cast<std::size_t>(segment)];
+        return t >= 0 ? t : handoff_at;
+    }
+    int max_total() const;
+};
+
+struct TableResult {
+    std::vector<std::int32_t> total;  // per lead
+    std::vector<std::int32_t> lo;
+    std::vector<std::int32_t> hi;
+    std::vector<Route> route;
+};
+
+class TableScorer {
+public:
+    TableScorer(const Model& model, Scoring scoring);
+
+    const Scoring& scoring() const { return scoring_; }
+    void set_scoring(Scoring scoring);
+
+    // Scores every lead of the table. With want_interval false only totals and routes of
+    // settled leads are exact; lo/hi are left empty (the fast path for complete data).
+    void score(const LeadTable& table, TableResult& result, bool want_interval = true) const;
+    // Scores leads [begin, end) into result (which must be sized for the table).
+    void score_range(const LeadTable& table, std::size_t begin, std::size_t end, TableResult& result, bool want_interval) const;
+
+private:
+    const Model* model_;
+    Scoring scoring_;
+    // Rows of points per question: definite row, then lo/hi extras, per code.
+    struct QuestionRows {
+        int type;          // QuestionType
+        int options;       // number of options or bands
+        int multi_index;   // index into selected_ for multiple-choice questions, else -1
+        std::vector<int> def;    // (options + 64 + 3 codes) x C; only used codes are filled
+        std::vector<int> down;
+        std::vector<int> up;
+    };
+    std::vector<QuestionRows> rows_;
+    std::vector<int> point_rules_;  // rules whose conditions look at points
+    void build();
+    int eval_point_rule(int node, const LeadTable& table, std::size_t lead, const int* crit_lo, const int* crit_hi,
+                        int lo, int hi) const;
+};
+
+}  // namespace ripen

@@ -1,0 +1,466 @@
+// Streaming batch scoring (see ripen/batch.hpp). Per row it reuses one set of answers, one
+// evaluator and one output buffer, so the steady state allocates nothing.
+#include "ripen/batch.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "answers_internal.hpp"
+#include "evaluator.hpp"
+#include "ripen/csv.hpp"
+#include "text_match.hpp"
+
+namespace ripen {
+
+namespace {
+
+// Writes v in decimal at p (at most 11 bytes) and returns the end.
+char* write_int(char* p, int v) {
+    unsigned u = static_cast<unsigned>(v);
+    if (v < 0) {
+        *p++ = '-';
+        u = 0u - u;
+    }
+    if (u < 10) {  // points and small totals: the common case
+        *p++ = static_cast<char>('0' + u);
+        return p;
+    }
+    char digits[10];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n) *p++ = digits[--n];
+    return p;
+}
+
+std::string segment_list(const Model& model) {
+    std::string out;
+    for (const auto& s : model.spec().segments) {
+        if (!out.empty()) out += ", ";
+        out += s.id;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string format_row_error(const RowError& e) {
+    return std::to_string(e.line) + ":" + std::to_string(e.column) + ": " + e.message + " [" + e.code + "]";
+}
+
+std::vector<std::string> output_columns(const Model& model) {
+    std::vector<std::string> columns = {"route", "total", "max", "score", "lo", "hi", "segment"};
+    for (const auto& c : model.spec().criteria) columns.push_back("points_" + c.id);
+    return columns;
+}
+
+struct BatchScorer::Impl {
+    Impl(const Model& m, Format f, ScoreOptions o)
+        : model(m), format(f), options(o), evaluator(m), answers(empty_answers(m)),
+          context(m.compiled().context_keys.size()), columns(output_columns(m)) {
+        stats.segments.resize(m.spec().segments.size());
+        input.answers = answers.values.data();
+        input.context = context.data();
+        input.complete = options.complete;
+    }
+
+    const Model& model;
+    Format format;
+    ScoreOptions options;
+    detail::Evaluator evaluator;
+    Answers answers;
+    std::vector<detail::ContextSlot> context;
+    detail::LeadInput input;
+    std::vector<std::string> columns;
+    ScoreStats stats;
+    bool fatal = false;
+
+    // CSV
+    CsvReader reader;
+    bool header_read = false;
+    enum class ColumnRole : std::uint8_t { ignored, question, context, source };
+    struct Column {
+        ColumnRole role = ColumnRole::ignored;
+        int index = -1;
+    };
+    std::vector<Column> layout;
+    std::size_t expected_fields = 0;
+    std::vector<int> question_columns;  // questions that have a column
+
+    // NDJSON
+    std::string pending;
+    std::uint64_t ndjson_line = 0;
+
+    void error(std::vector<RowError>& errors, std::uint64_t line, std::uint32_t column, std::string code, std::string message) {
+        errors.push_back(RowError{line, column, std::move(code), std::move(message)});
+    }
+
+    void record_result(int score) {
+        ++stats.scored;
+        SegmentStats& s = stats.segments[static_cast<std::size_t>(evaluator.segment)];
+        ++s.leads;
+        ++s.by_route[static_cast<int>(evaluator.route)];
+        s.score_sum += static_cast<std::uint64_t>(score);
+    }
+
+    int normalised() const {
+        int max = model.max_total();
+        return max > 0 ? (200 * evaluator.total + max) / (2 * max) : 0;
+    }
+
+    bool read_header(const CsvRecord& rec, std::string& out, std::vector<RowError>& errors) {
+        header_read = true;
+        expected_fields = rec.fields.size();
+        layout.assign(rec.fields.size(), Column{});
+        std::vector<std::string_view> seen;
+        const auto& keys = model.compiled().context_keys;
+        for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+            std::string_view name = detail::trim(rec.fields[i]);
+            if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+                error(errors, rec.line_of(i), rec.column_of(i), "csv.duplicate_column", "duplicate column \"" + std::string(name) + "\"");
+                fatal = true;
+            }
+            seen.push_back(name);
+            if (std::find(columns.begin(), columns.end(), name) != columns.end()) {
+                error(errors, rec.line_of(i), rec.column_of(i), "csv.reserved_column",
+                      "column \"" + std::string(name) + "\" is an output of ripen score; rename or remove it");
+                fatal = true;
+            }
+            if (int q = model.question_index(name); q >= 0) {
+                layout[i] = Column{ColumnRole::question, q};
+                question_columns.push_back(q);
+            } else if (name == "source") {
+                layout[i] = Column{ColumnRole::source, -1};
+            } else {
+                auto it = std::find(keys.begin(), keys.end(), name);
+                if (it != keys.end()) layout[i] = Column{ColumnRole::context, static_cast<int>(it - keys.begin())};
+            }
+        }
+        if (fatal) return false;
+        out.append(rec.raw.data(), rec.raw.size());
+        for (const auto& c : columns) {
+            out += ',';
+            out += c;
+        }
+        out += '\n';
+        return true;
+    }
+
+    void score_csv_row(const CsvRecord& rec, std::string& out, std::vector<RowError>& errors) {
+        ++stats.rows;
+        if (rec.fields.size() != expected_fields) {
+            std::size_t at = std::min(rec.fields.size(), expected_fields) - (rec.fields.size() < expected_fields ? 1 : 0);
+            error(errors, rec.line_of(at), rec.column_of(at), "csv.field_count",
+                  "expected " + std::to_string(expected_fields) + " fields as in the header, got " + std::to_string(rec.fields.size()));
+            ++stats.failed;
+            return;
+        }
+        bool ok = true;
+        input.source_segment = -1;
+        for (auto& slot : context) slot.present = false;
+        Issue issue;
+        for (std::size_t i = 0; i < layout.size(); ++i) {
+            const Column& col = layout[i];
+            switch (col.role) {
+                case ColumnRole::ignored: break;
+                case ColumnRole::question:
+                    if (!set_answer_text(model, col.index, rec.fields[i], answers.values[static_cast<std::size_t>(col.index)], issue)) {
+                        error(errors, rec.line_of(i), rec.column_of(i), issue.code, issue.message);
+                        ok = false;
+                    }
+                    break;
+                case ColumnRole::context: {
+                    std::string_view value = detail::trim(rec.fields[i]);
+                    if (value.empty()) break;
+                    if (!detail::fill_context_slot(model.compiled(), col.index, value, context[static_cast<std::size_t>(col.index)])) {
+                        error(errors, rec.line_of(i), rec.column_of(i), "context.number",
+                              "\"" + std::string(value) + "\" is not a number (context \"" + model.compiled().context_keys[static_cast<std::size_t>(col.index)] + "\")");
+                        ok = false;
+                    }
+                    break;
+                }
+                case ColumnRole::source: {
+                    std::string_view value = detail::trim(rec.fields[i]);
+                    if (value.empty()) break;
+                    input.source_segment = model.segment_index(value);
+                    if (input.source_segment < 0) {
+                        error(errors, rec.line_of(i), rec.column_of(i), "context.unknown_segment",
+                              "source \"" + std::string(value) + "\" is not a segment (expected one of: " + segment_list(model) + ")");
+                        ok = false;
+                    }
+                    break;
+                }
+            }
+        }
+        if (!ok) {
+            ++stats.failed;
+            return;
+        }
+        evaluator.run(input);
+        int score = normalised();
+        record_result(score);
+        // Write straight into the output buffer: this runs for every row.
+        const std::string& segment = model.spec().segments[static_cast<std::size_t>(evaluator.segment)].id;
+        std::size_t at = out.size();
+        out.resize(at + rec.raw.size() + segment.size() + 16 * (7 + evaluator.points.size()));
+        char* p = &out[at];
+        std::memcpy(p, rec.raw.data(), rec.raw.size());
+        p += rec.raw.size();
+        *p++ = ',';
+        std::string_view route = to_string(evaluator.route);
+        std::memcpy(p, route.data(), route.size());
+        p += route.size();
+        for (int v : {evaluator.total, model.max_total(), score, evaluator.lo, evaluator.hi}) {
+            *p++ = ',';
+            p = write_int(p, v);
+        }
+        *p++ = ',';
+        std::memcpy(p, segment.data(), segment.size());
+        p += segment.size();
+        for (int v : evaluator.points) {
+            *p++ = ',';
+            p = write_int(p, v);
+        }
+        *p++ = '\n';
+        out.resize(static_cast<std::size_t>(p - out.data()));
+    }
+
+    bool run_csv(std::string& out, std::vector<RowError>& errors) {
+        CsvRecord rec;
+        CsvError csv_error;
+        while (!fatal) {
+            auto status = reader.next(rec, csv_error);
+            if (status == CsvReader::Status::need_more || status == CsvReader::Status::end) break;
+            if (status == CsvReader::Status::error) {
+                error(errors, csv_error.line, csv_error.column, "csv.syntax", csv_error.message);
+                if (header_read) {
+                    ++stats.rows;
+                    ++stats.failed;
+                } else {
+                    fatal = true;
+                }
+                continue;
+            }
+            if (!header_read) {
+                if (!read_header(rec, out, errors)) return false;
+                continue;
+            }
+            score_csv_row(rec, out, errors);
+        }
+        stats.bytes = reader.bytes_consumed();
+        return !fatal;
+    }
+
+    void score_ndjson_line(std::string_view line, std::string& out, std::vector<RowError>& errors) {
+        ++ndjson_line;
+        stats.bytes += line.size() + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (detail::trim(line).empty()) return;
+        ++stats.rows;
+        json::ParseError parse_error;
+        auto value = json::parse(line, parse_error);
+        if (!value) {
+            error(errors, ndjson_line, parse_error.column, "json.syntax", parse_error.message);
+            ++stats.failed;
+            return;
+        }
+        if (!value->is_object()) {
+            error(errors, ndjson_line, value->column, "json.type", "each line must be a JSON object, got " + std::string(json::describe(value->kind)));
+            ++stats.failed;
+            return;
+        }
+        bool ok = true;
+        input.source_segment = -1;
+        for (auto& slot : context) slot.present = false;
+        for (auto& a : answers.values) a = Answer{};
+        const auto& keys = model.compiled().context_keys;
+        std::vector<std::string> held;  // context values that are not strings in the JSON
+        held.reserve(value->members.size());
+        for (const auto& [key, v] : value->members) {
+            if (std::find(columns.begin(), columns.end(), key) != columns.end() || key == "points") {
+                error(errors, ndjson_line, v.column, "csv.reserved_column", "member \"" + key + "\" is an output of ripen score; rename or remove it");
+                ok = false;
+                continue;
+            }
+            if (int q = model.question_index(key); q >= 0) {
+                Issue issue;
+                if (!set_answer_json(model, q, v, answers.values[static_cast<std::size_t>(q)], issue)) {
+                    error(errors, ndjson_line, v.column, issue.code, issue.message);
+                    ok = false;
+                }
+                continue;
+            }
+            if (v.is_null()) continue;
+            if (!v.is_string() && !v.is_number() && !v.is_bool()) {
+                error(errors, ndjson_line, v.column, "context.type", "context member \"" + key + "\" must be a string or a number, got " + std::string(json::describe(v.kind)));
+                ok = false;
+                continue;
+            }
+            held.push_back(v.is_bool() ? (v.boolean ? "true" : "false") : v.text);
+            std::string_view text = held.back();
+            if (key == "source") {
+                input.source_segment = model.segment_index(text);
+                if (input.source_segment < 0) {
+                    error(errors, ndjson_line, v.column, "context.unknown_segment",
+                          "source \"" + std::string(text) + "\" is not a segment (expected one of: " + segment_list(model) + ")");
+                    ok = false;
+                }
+                continue;
+            }
+            auto it = std::find(keys.begin(), keys.end(), key);
+            if (it == keys.end()) continue;
+            int k = static_cast<int>(it - keys.begin());
+            if (!detail::fill_context_slot(model.compiled(), k, text, context[static_cast<std::size_t>(k)])) {
+                error(errors, ndjson_line, v.column, "context.number", "\"" + std::string(text) + "\" is not a number (context \"" + key + "\")");
+                ok = false;
+            }
+        }
+        if (!ok) {
+            ++stats.failed;
+            return;
+        }
+        evaluator.run(input);
+        int score = normalised();
+        record_result(score);
+        json::Value& obj = *value;
+        obj.set("route", json::Value::make_string(std::string(to_string(evaluator.route))));
+        obj.set("total", json::Value::make_int(evaluator.total));
+        obj.set("max", json::Value::make_int(model.max_total()));
+        obj.set("score", json::Value::make_int(score));
+        obj.set("lo", json::Value::make_int(evaluator.lo));
+        obj.set("hi", json::Value::make_int(evaluator.hi));
+        obj.set("segment", json::Value::make_string(model.spec().segments[static_cast<std::size_t>(evaluator.segment)].id));
+        json::Value points = json::Value::make_object();
+        for (std::size_t c = 0; c < evaluator.points.size(); ++c)
+            points.set(model.spec().criteria[c].id, json::Value::make_int(evaluator.points[c]));
+        obj.set("points", std::move(points));
+        json::write(obj, out);
+        out += '\n';
+    }
+
+    void run_ndjson(std::string& out, std::vector<RowError>& errors, bool final) {
+        std::size_t start = 0;
+        while (true) {
+            std::size_t nl = pending.find('\n', start);
+            if (nl == std::string::npos) break;
+            score_ndjson_line(std::string_view(pending).substr(start, nl - start), out, errors);
+            start = nl + 1;
+        }
+        pending.erase(0, start);
+        if (final && !pending.empty()) {
+            score_ndjson_line(pending, out, errors);
+            stats.bytes -= 1;  // no line end after the last line
+            pending.clear();
+        }
+    }
+};
+
+BatchScorer::BatchScorer(const Model& model, Format format, ScoreOptions options)
+    : impl_(std::make_unique<Impl>(model, format, options)) {}
+
+bool BatchScorer::header_ready() const { return impl_->format == Format::ndjson || impl_->header_read; }
+
+std::unique_ptr<BatchScorer> BatchScorer::fork() const {
+    auto copy = std::make_unique<BatchScorer>(impl_->model, impl_->format, impl_->options);
+    copy->impl_->header_read = impl_->header_read;
+    copy->impl_->layout = impl_->layout;
+    copy->impl_->expected_fields = impl_->expected_fields;
+    copy->impl_->question_columns = impl_->question_columns;
+    return copy;
+}
+
+void BatchScorer::score_block(std::string_view block, std::uint64_t first_line, std::string& out, std::vector<RowError>& errors) {
+    Impl& impl = *impl_;
+    if (impl.format == Format::ndjson) {
+        impl.ndjson_line = first_line - 1;
+        impl.pending.assign(block.data(), block.size());
+        impl.run_ndjson(out, errors, true);
+        return;
+    }
+    std::uint64_t bytes_before = impl.stats.bytes;
+    impl.reader = CsvReader();
+    impl.reader.start_block(first_line);
+    impl.reader.feed(block);
+    impl.reader.finish();
+    impl.run_csv(out, errors);
+    impl.stats.bytes = bytes_before + block.size();
+}
+
+void BatchScorer::add_stats(const ScoreStats& other) {
+    ScoreStats& s = impl_->stats;
+    s.rows += other.rows;
+    s.scored += other.scored;
+    s.failed += other.failed;
+    s.bytes += other.bytes;
+    for (std::size_t i = 0; i < s.segments.size() && i < other.segments.size(); ++i) {
+        s.segments[i].leads += other.segments[i].leads;
+        for (int r = 0; r < 4; ++r) s.segments[i].by_route[r] += other.segments[i].by_route[r];
+        s.segments[i].score_sum += other.segments[i].score_sum;
+    }
+}
+
+std::size_t BatchScorer::record_end(std::string_view bytes, Format format, bool last) {
+    const char* data = bytes.data();
+    const std::size_t size = bytes.size();
+    if (format == Format::ndjson) {
+        if (last) {
+            for (std::size_t i = size; i > 0; --i)
+                if (data[i - 1] == '\n') return i;
+            return std::string_view::npos;
+        }
+        std::size_t nl = bytes.find('\n');
+        return nl == std::string_view::npos ? nl : nl + 1;
+    }
+    // Walk the stretches outside quotes; a line end there ends a record.
+    std::size_t found = std::string_view::npos;
+    std::size_t at = 0;
+    while (at <= size) {
+        const void* quote = std::memchr(data + at, '"', size - at);
+        std::size_t stretch_end = quote ? static_cast<std::size_t>(static_cast<const char*>(quote) - data) : size;
+        for (std::size_t i = at; i < stretch_end; ++i) {
+            if (data[i] != '\n') continue;
+            if (!last) return i + 1;
+            found = i + 1;
+        }
+        if (!quote) break;
+        const void* closing = std::memchr(data + stretch_end + 1, '"', size - stretch_end - 1);
+        if (!closing) break;  // inside an open quote up to the end
+        at = static_cast<std::size_t>(static_cast<const char*>(closing) - data) + 1;
+    }
+    return found;
+}
+
+BatchScorer::~BatchScorer() = default;
+
+bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<RowError>& errors) {
+    if (impl_->fatal) return false;
+    if (impl_->format == Format::csv) {
+        impl_->reader.feed(chunk);
+        return impl_->run_csv(out, errors);
+    }
+    impl_->pending.append(chunk.data(), chunk.size());
+    impl_->run_ndjson(out, errors, false);
+    return true;
+}
+
+bool BatchScorer::finish(std::string& out, std::vector<RowError>& errors) {
+    if (impl_->fatal) return false;
+    if (impl_->format == Format::csv) {
+        impl_->reader.finish();
+        if (!impl_->run_csv(out, errors)) return false;
+        if (!impl_->header_read) {
+            impl_->error(errors, 1, 1, "csv.empty", "the input has no header row");
+            impl_->fatal = true;
+            return false;
+        }
+        return true;
+    }
+    impl_->run_ndjson(out, errors, true);
+    return true;
+}
+
+const ScoreStats& BatchScorer::stats() const { return impl_->stats; }
+
+}  // namespace ripen

@@ -1,0 +1,221 @@
+// Incremental CSV reading (see ripen/csv.hpp). The fast path scans unquoted fields with memchr
+// and hands out views into the buffer; only quoted fields with doubled quotes are copied.
+#include "ripen/csv.hpp"
+
+#include <cstring>
+
+namespace ripen {
+
+void CsvReader::feed(std::string_view chunk) {
+    compact();
+    buffer_.append(chunk.data(), chunk.size());
+}
+
+void CsvReader::compact() {
+    // Drop what has been read once it is a large share of the buffer.
+    if (pos_ > 0 && (pos_ >= buffer_.size() || pos_ > (1u << 20))) {
+        buffer_.erase(0, pos_);
+        pos_ = 0;
+    }
+}
+
+CsvReader::Status CsvReader::next(CsvRecord& record, CsvError& error) {
+    if (!bom_checked_) {
+        if (buffer_.size() - pos_ < 3 && !finished_) return Status::need_more;
+        if (buffer_.compare(pos_, 3, "\xEF\xBB\xBF") == 0) {
+            pos_ += 3;
+            consumed_total_ += 3;
+        }
+        bom_checked_ = true;
+    }
+    const char* data = buffer_.data();
+    const std::size_t size = buffer_.size();
+    while (true) {
+        // Skip empty lines.
+        while (pos_ < size && (data[pos_] == '\n' || data[pos_] == '\r')) {
+            if (data[pos_] == '\r' && pos_ + 1 >= size && !finished_) return Status::need_more;
+            if (data[pos_] == '\r' && pos_ + 1 < size && data[pos_ + 1] == '\n') {
+                ++pos_;
+                ++consumed_total_;
+            }
+            ++pos_;
+            ++consumed_total_;
+            ++line_;
+        }
+        if (pos_ >= size) return finished_ ? Status::end : Status::need_more;
+
+        record.lines.clear();
+        record.columns.clear();
+        if (fast_record(record)) return Status::record;
+        refs_.clear();
+        arena_.clear();
+        std::size_t p = pos_;
+        std::uint64_t line = line_;
+        std::size_t line_start = pos_;
+        // Column of the record start: records always begin at a line start.
+        bool done = false;
+        while (!done) {
+            record.lines.push_back(line);
+            record.columns.push_back(static_cast<std::uint32_t>(p - line_start + 1));
+            if (p < size && data[p] == '"') {
+                std::uint32_t quote_column = static_cast<std::uint32_t>(p - line_start + 1);
+                std::uint64_t quote_line = line;
+                ++p;
+                std::size_t start = p;
+                bool escaped = false;
+                std::size_t arena_start = arena_.size();
+                while (true) {
+                    const void* q = p < size ? std::memchr(data + p, '"', size - p) : nullptr;
+                    if (!q) {
+                        if (!finished_) return Status::need_more;
+                        error.line = quote_line;
+                        error.column = quote_column;
+                        error.message = "unterminated quoted field";
+                        consumed_total_ += size - pos_;
+                        pos_ = size;
+                        return Status::error;
+                    }
+                    std::size_t at = static_cast<std::size_t>(static_cast<const char*>(q) - data);
+                    // Count line breaks inside the quoted part for positions.
+                    for (std::size_t k = p; k < at; ++k) {
+                        if (data[k] == '\n') {
+                            ++line;
+                            line_start = k + 1;
+                        }
+                    }
+                    if (at + 1 >= size && !finished_) return Status::need_more;
+                    if (at + 1 < size && data[at + 1] == '"') {
+                        if (!escaped) {
+                            arena_.append(data + start, at + 1 - start);
+                            escaped = true;
+                        } else {
+                            arena_.append(data + p, at + 1 - p);
+                        }
+                        p = at + 2;
+                        continue;
+                    }
+                    if (escaped) {
+                        arena_.append(data + p, at - p);
+                        refs_.push_back(FieldRef{static_cast<std::uint32_t>(arena_start),
+                                                 static_cast<std::uint32_t>(arena_.size() - arena_start), true});
+                    } else {
+                        refs_.push_back(FieldRef{static_cast<std::uint32_t>(start - pos_), static_cast<std::uint32_t>(at - start), false});
+                    }
+                    p = at + 1;
+                    break;
+                }
+                if (p < size && data[p] != delimiter_ && data[p] != '\n' && data[p] != '\r') {
+                    error.line = line;
+                    error.column = static_cast<std::uint32_t>(p - line_start + 1);
+                    error.message = "unexpected character after a closing quote; quotes inside a field must be doubled";
+                    // Skip the rest of this line.
+                    while (p < size && data[p] != '\n') ++p;
+                    if (p >= size && !finished_) return Status::need_more;
+                    consumed_total_ += (p < size ? p + 1 : p) - pos_;
+                    pos_ = p < size ? p + 1 : p;
+                    line_ = line + 1;
+                    return Status::error;
+                }
+            } else {
+                std::size_t start = p;
+                const char delimiter = delimiter_;
+                while (p < size) {
+                    char c = data[p];
+                    if (c == delimiter || c == '\n' || c == '\r') break;
+                    ++p;
+                }
+                refs_.push_back(FieldRef{static_cast<std::uint32_t>(start - pos_), static_cast<std::uint32_t>(p - start), false});
+            }
+            if (p >= size) {
+                if (!finished_) return Status::need_more;
+                done = true;
+            } else if (data[p] == delimiter_) {
+                ++p;
+            } else {
+                // Line end: \n, \r\n or a lone \r.
+                if (data[p] == '\r' && p + 1 >= size && !finished_) return Status::need_more;
+                done = true;
+            }
+        }
+        std::size_t end = p;
+        std::size_t next = p;
+        if (next < size && data[next] == '\r') ++next;
+        if (next < size && data[next] == '\n') ++next;
+        record.raw = std::string_view(data + pos_, end - pos_);
+        record.line = line_;
+        record.fields.clear();
+        for (const FieldRef& r : refs_)
+            record.fields.emplace_back(r.in_arena ? arena_.data() + r.offset : data + pos_ + r.offset, r.length);
+        consumed_total_ += next - pos_;
+        line_ = line + (next > end ? 1 : 0);
+        pos_ = next;
+        return Status::record;
+    }
+}
+
+bool CsvReader::fast_record(CsvRecord& record) {
+    // The common case: a whole line in the buffer, no quotes, no stray carriage returns.
+    const char* data = buffer_.data();
+    const std::size_t size = buffer_.size();
+    const char* begin = data + pos_;
+    const char* newline = static_cast<const char*>(std::memchr(begin, '\n', size - pos_));
+    if (!newline) {
+        if (!finished_) return false;
+        newline = data + size;
+    }
+    const char* end = newline;
+    if (end > begin && end[-1] == '\r') --end;
+    const std::size_t length = static_cast<std::size_t>(end - begin);
+    if (std::memchr(begin, '"', length) || std::memchr(begin, '\r', length)) return false;
+    record.fields.clear();
+    const char delimiter = delimiter_;
+    const char* field = begin;
+    const char* p = begin;
+    // Eight bytes at a time: mark the bytes equal to the delimiter (exact per byte, no
+    // carries between bytes), then emit a field at each mark.
+    const std::uint64_t ones = 0x0101010101010101ull, low7 = 0x7F7F7F7F7F7F7F7Full;
+    const std::uint64_t pattern = ones * static_cast<unsigned char>(delimiter);
+    for (; p + 8 <= end; p += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        std::uint64_t x = word ^ pattern;
+        std::uint64_t found = ~(((x & low7) + low7) | x) & ~low7;
+        while (found) {
+            const char* at = p + (__builtin_ctzll(found) >> 3);
+            record.fields.emplace_back(field, static_cast<std::size_t>(at - field));
+            field = at + 1;
+            found &= found - 1;
+        }
+    }
+    for (; p < end; ++p) {
+        if (*p == delimiter) {
+            record.fields.emplace_back(field, static_cast<std::size_t>(p - field));
+            field = p + 1;
+        }
+    }
+    record.fields.emplace_back(field, static_cast<std::size_t>(end - field));
+    record.raw = std::string_view(begin, length);
+    record.line = line_;
+    std::size_t next = newline < data + size ? static_cast<std::size_t>(newline - data) + 1 : size;
+    consumed_total_ += next - pos_;
+    pos_ = next;
+    ++line_;
+    return true;
+}
+
+void write_csv_field(std::string_view field, std::string& out, char delimiter) {
+    bool quote = false;
+    for (char c : field) quote = quote || c == delimiter || c == '"' || c == '\n' || c == '\r';
+    if (!quote) {
+        out.append(field.data(), field.size());
+        return;
+    }
+    out += '"';
+    for (char c : field) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+}  // namespace ripen

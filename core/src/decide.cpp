@@ -1,0 +1,330 @@
+// decide(): one evaluation for the route and breakdown, then the searches that make a decision
+// useful: the smallest change that flips the route, and the questions most likely to settle it.
+#include <algorithm>
+
+#include "evaluator.hpp"
+#include "ripen/decision.hpp"
+#include "text_match.hpp"
+
+namespace ripen {
+
+using detail::Evaluator;
+using detail::Tri;
+
+std::string_view to_string(Route route) {
+    switch (route) {
+        case Route::handoff: return "handoff";
+        case Route::nurture: return "nurture";
+        case Route::disqualify: return "disqualify";
+        case Route::undecided: return "undecided";
+    }
+    return "undecided";
+}
+
+namespace {
+
+Truth truth(Tri t) { return t == Tri::yes ? Truth::yes : (t == Tri::no ? Truth::no : Truth::maybe); }
+
+// A value a question could be answered with, for the flip and next-question searches.
+struct Alternative {
+    int question;
+    Answer answer;
+};
+
+Decimal band_representative(const Question& q, std::size_t b) {
+    if (q.bands[b].from) return *q.bands[b].from;
+    // The open-ended first band: its lowest accepted value, or just below the next band.
+    if (q.min) return *q.min;
+    if (b + 1 < q.bands.size() && q.bands[b + 1].from) return Decimal{q.bands[b + 1].from->units - Decimal::scale};
+    return Decimal{};
+}
+
+// Every answer question q could take that changes its points (options, bands, toggled choices).
+void alternatives_for(const Model& model, int qi, const Answer& current, std::vector<Alternative>& out) {
+    const Question& q = model.spec().questions[static_cast<std::size_t>(qi)];
+    bool given = current.state == Answer::State::given;
+    switch (q.type) {
+        case QuestionType::single:
+            for (std::size_t o = 0; o < q.options.size(); ++o) {
+                if (given && current.option == static_cast<int>(o)) continue;
+                Alternative alt{qi, Answer{}};
+                alt.answer.state = Answer::State::given;
+                alt.answer.option = static_cast<int>(o);
+                out.push_back(std::move(alt));
+            }
+            break;
+        case QuestionType::number:
+            for (std::size_t b = 0; b < q.bands.size(); ++b) {
+                if (given && current.band == static_cast<int>(b)) continue;
+                Decimal value = band_representative(q, b);
+                if ((q.min && value < *q.min) || (q.max && value > *q.max)) continue;
+                Alternative alt{qi, Answer{}};
+                alt.answer.state = Answer::State::given;
+                alt.answer.number = value;
+                alt.answer.band = static_cast<int>(b);
+                out.push_back(std::move(alt));
+            }
+            break;
+        case QuestionType::multiple:
+            for (std::size_t o = 0; o < q.options.size(); ++o) {
+                std::uint64_t selected = (given ? current.selected : 0) ^ (std::uint64_t{1} << o);
+                int n = __builtin_popcountll(selected);
+                if (n == 0 || (q.max_select && n > q.max_select) || (q.min_select && n < q.min_select)) continue;
+                Alternative alt{qi, Answer{}};
+                alt.answer.state = Answer::State::given;
+                alt.answer.selected = selected;
+                out.push_back(std::move(alt));
+            }
+            break;
+        case QuestionType::country:
+            // Each listed country, and one unlisted, stand for all answers.
+            for (std::size_t o = 0; o < q.options.size(); ++o) {
+                if (q.options[o].value == "*") continue;
+                Alternative alt{qi, Answer{}};
+                alt.answer.state = Answer::State::given;
+                alt.answer.option = static_cast<int>(o);
+                alt.answer.text = q.options[o].value;
+                detail::fold_answer(q.type, alt.answer);
+                out.push_back(std::move(alt));
+            }
+            break;
+        case QuestionType::email:
+        case QuestionType::text:
+            break;
+    }
+}
+
+// Runs the evaluator on the base answers with some of them replaced.
+class WhatIf {
+public:
+    WhatIf(const Model& model, const Answers& base, const detail::LeadInput& input)
+        : eval_(model), base_(base), scratch_(base.values), input_(input) {
+        input_.answers = scratch_.data();
+    }
+
+    const Evaluator& run(const Alternative* a, const Alternative* b = nullptr) {
+        if (a) scratch_[static_cast<std::size_t>(a->question)] = a->answer;
+        if (b) scratch_[static_cast<std::size_t>(b->question)] = b->answer;
+        eval_.run(input_);
+        if (a) scratch_[static_cast<std::size_t>(a->question)] = base_.values[static_cast<std::size_t>(a->question)];
+        if (b) scratch_[static_cast<std::size_t>(b->question)] = base_.values[static_cast<std::size_t>(b->question)];
+        return eval_;
+    }
+
+private:
+    Evaluator eval_;
+    const Answers& base_;
+    std::vector<Answer> scratch_;
+    detail::LeadInput input_;
+};
+
+std::optional<Flip> find_flip(const Model& model, const Answers& answers, const detail::LeadInput& input,
+                              const Evaluator& current) {
+    if (current.route == Route::undecided) return std::nullopt;
+    std::vector<Alternative> candidates;
+    for (std::size_t q = 0; q < answers.values.size(); ++q) {
+        if (current.visible[q] != Tri::yes) continue;
+        alternatives_for(model, static_cast<int>(q), answers.values[q], candidates);
+    }
+    WhatIf what_if(model, answers, input);
+    const Alternative* best_a = nullptr;
+    const Alternative* best_b = nullptr;
+    int best_delta = 0;
+    Route best_route = Route::undecided;
+    int best_total = 0;
+    auto consider = [&](const Alternative* a, const Alternative* b) {
+        const Evaluator& e = what_if.run(a, b);
+        if (e.route == Route::undecided || e.route == current.route) return;
+        int delta = std::abs(e.total - current.total);
+        if (best_a && delta >= best_delta) return;
+        best_a = a;
+        best_b = b;
+        best_delta = delta;
+        best_route = e.route;
+        best_total = e.total;
+    };
+    for (const auto& a : candidates) consider(&a, nullptr);
+    if (!best_a) {
+        for (std::size_t i = 0; i < candidates.size(); ++i)
+            for (std::size_t j = i + 1; j < candidates.size(); ++j)
+                if (candidates[i].question != candidates[j].question) consider(&candidates[i], &candidates[j]);
+    }
+    if (!best_a) return std::nullopt;
+    Flip flip;
+    flip.to = best_route;
+    flip.total = best_total;
+    for (const Alternative* alt : {best_a, best_b}) {
+        if (!alt) continue;
+        AnswerChange change;
+        change.question = alt->question;
+        change.from = detail::answer_text(model, alt->question, answers.values[static_cast<std::size_t>(alt->question)]);
+        change.to = detail::answer_text(model, alt->question, alt->answer);
+        flip.changes.push_back(std::move(change));
+    }
+    return flip;
+}
+
+std::vector<int> choose_next_questions(const Model& model, const Answers& answers, const detail::LeadInput& input,
+                                       const Evaluator& current) {
+    std::vector<int> chosen;
+    if (current.route != Route::undecided || input.complete) return chosen;
+    const ModelSpec& spec = model.spec();
+    const std::size_t C = spec.criteria.size();
+    struct Rank {
+        int question;
+        int settled;
+        int tried;
+        int swing;
+    };
+    std::vector<Rank> ranks;
+    WhatIf what_if(model, answers, input);
+    std::vector<Alternative> alternatives;
+    for (std::size_t q = 0; q < answers.values.size(); ++q) {
+        if (current.visible[q] != Tri::yes || answers.values[q].state != Answer::State::open) continue;
+        alternatives.clear();
+        alternatives_for(model, static_cast<int>(q), answers.values[q], alternatives);
+        Rank rank{static_cast<int>(q), 0, static_cast<int>(alternatives.size()), 0};
+        for (const auto& alt : alternatives)
+            if (what_if.run(&alt).route != Route::undecided) ++rank.settled;
+        for (std::size_t c = 0; c < C; ++c)
+            rank.swing += spec.criteria[c].weight *
+                          (model.compiled().answer_max[q * C + c] - model.compiled().answer_min[q * C + c]);
+        // A question only rules and signals look at (e-mail, country) still matters.
+        if (rank.swing == 0 && !model.compiled().in_conditions[q]) continue;
+        ranks.push_back(rank);
+    }
+    std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
+        // Higher share of answers that settle the route first (compared as fractions), then
+        // larger swing; model order breaks ties.
+        long long left = static_cast<long long>(a.settled) * std::max(1, b.tried);
+        long long right = static_cast<long long>(b.settled) * std::max(1, a.tried);
+        if (left != right) return left > right;
+        return a.swing > b.swing;
+    });
+    for (const auto& r : ranks) {
+        if (static_cast<int>(chosen.size()) >= spec.questions_per_step) break;
+        chosen.push_back(r.question);
+    }
+    return chosen;
+}
+
+}  // namespace
+
+Decision decide(const Model& model, const Answers& answers, const Context& context) {
+    const ModelSpec& spec = model.spec();
+    const detail::Compiled& comp = model.compiled();
+    Decision d;
+
+    // Bind the context to the keys the model's conditions use.
+    std::vector<detail::ContextSlot> slots(comp.context_keys.size());
+    for (std::size_t k = 0; k < comp.context_keys.size(); ++k) {
+        const std::string* value = context.find(comp.context_keys[k]);
+        if (!value) continue;
+        if (!detail::fill_context_slot(comp, static_cast<int>(k), *value, slots[k])) {
+            Issue w;
+            w.code = "context.number";
+            w.message = "context value \"" + *value + "\" of \"" + comp.context_keys[k] + "\" is not a number; conditions comparing it are false";
+            w.path = "$." + comp.context_keys[k];
+            w.severity = Severity::warning;
+            d.warnings.push_back(std::move(w));
+        }
+    }
+    detail::LeadInput input;
+    input.answers = answers.values.data();
+    input.context = slots.data();
+    input.complete = context.complete;
+    if (const std::string* source = context.find("source"); source && !source->empty()) {
+        input.source_segment = model.segment_index(*source);
+        if (input.source_segment < 0) {
+            Issue w;
+            w.code = "context.unknown_segment";
+            w.message = "source \"" + *source + "\" is not a segment of this model; the segment is chosen by its conditions";
+            w.path = "$.source";
+            w.severity = Severity::warning;
+            d.warnings.push_back(std::move(w));
+        }
+    }
+
+    Evaluator eval(model);
+    eval.run(input);
+    d.route = eval.route;
+    d.total = eval.total;
+    d.max = model.max_total();
+    d.score = d.max > 0 ? (200 * d.total + d.max) / (2 * d.max) : 0;
+    d.lo = eval.lo;
+    d.hi = eval.hi;
+    d.threshold = eval.threshold;
+    d.segment = eval.segment;
+    d.segment_settled = eval.segment_settled;
+
+    const std::size_t C = spec.criteria.size();
+    d.criteria.resize(C);
+    for (std::size_t c = 0; c < C; ++c) {
+        d.criteria[c].points = eval.points[c];
+        d.criteria[c].lo = eval.points_lo[c];
+        d.criteria[c].hi = eval.points_hi[c];
+    }
+    for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+        const Answer& a = answers.values[q];
+        bool open = a.state == Answer::State::open && !context.complete;
+        if (eval.visible[q] == Tri::yes && open) ++d.open;
+        if (a.state != Answer::State::given) continue;
+        if (eval.visible[q] == Tri::no) {
+            Issue w;
+            w.code = "answer.hidden";
+            w.message = "the answer to \"" + spec.questions[q].id + "\" is ignored: the question is not shown for these answers";
+            w.path = "$." + spec.questions[q].id;
+            w.severity = Severity::warning;
+            d.warnings.push_back(std::move(w));
+            continue;
+        }
+        ++d.answered;
+        if (eval.visible[q] != Tri::yes) continue;
+        std::string shown;
+        for (std::size_t c = 0; c < C; ++c) {
+            int p = eval.answer_points(static_cast<int>(q), static_cast<int>(c), a);
+            if (p == 0) continue;
+            if (shown.empty()) shown = detail::answer_text(model, static_cast<int>(q), a);
+            d.criteria[c].from.push_back(Contribution{static_cast<int>(q), -1, shown, p});
+        }
+    }
+    d.signals.resize(spec.signals.size());
+    for (std::size_t s = 0; s < spec.signals.size(); ++s) {
+        d.signals[s] = truth(eval.signal[s]);
+        if (eval.signal[s] != Tri::yes) continue;
+        for (std::size_t c = 0; c < C; ++c)
+            if (spec.signals[s].points[c] != 0)
+                d.criteria[c].from.push_back(Contribution{-1, static_cast<int>(s), {}, spec.signals[s].points[c]});
+    }
+    d.rules.resize(spec.rules.size());
+    for (std::size_t r = 0; r < spec.rules.size(); ++r) d.rules[r] = truth(eval.rule[r]);
+
+    if (d.route == Route::handoff) {
+        if (const std::string* now = context.find("now")) {
+            if (auto t = parse_time(*now)) {
+                d.sla_deadline = *t + static_cast<std::int64_t>(spec.segments[static_cast<std::size_t>(d.segment)].sla_hours) * 3600;
+            } else {
+                Issue w;
+                w.code = "context.time";
+                w.message = "\"now\" is not an RFC 3339 time or Unix seconds: \"" + *now + "\"; no SLA deadline is given";
+                w.path = "$.now";
+                w.severity = Severity::warning;
+                d.warnings.push_back(std::move(w));
+            }
+        }
+    }
+    if (d.route == Route::nurture) {
+        for (std::size_t t = 0; t < spec.tracks.size(); ++t) {
+            int cond = comp.track_when[t];
+            if (cond < 0 || eval.condition(cond) == Tri::yes) {
+                d.track = static_cast<int>(t);
+                break;
+            }
+        }
+    }
+    d.flip = find_flip(model, answers, input, eval);
+    d.next_questions = choose_next_questions(model, answers, input, eval);
+    return d;
+}
+
+}  // namespace ripen

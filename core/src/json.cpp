@@ -1,0 +1,493 @@
+// JSON parser and writer with source positions (see ripen/json.hpp for why it is our own).
+#include "ripen/json.hpp"
+
+#include <cstring>
+#include <unordered_set>
+
+namespace ripen::json {
+
+std::string_view describe(Kind kind) {
+    switch (kind) {
+        case Kind::null: return "null";
+        case Kind::boolean: return "a boolean";
+        case Kind::number: return "a number";
+        case Kind::string: return "a string";
+        case Kind::array: return "an array";
+        case Kind::object: return "an object";
+    }
+    return "a value";
+}
+
+const Value* Value::find(std::string_view key) const {
+    for (const auto& member : members)
+        if (member.first == key) return &member.second;
+    return nullptr;
+}
+
+Value* Value::find(std::string_view key) {
+    for (auto& member : members)
+        if (member.first == key) return &member.second;
+    return nullptr;
+}
+
+Value& Value::set(std::string key, Value value) {
+    if (Value* existing = find(key)) {
+        *existing = std::move(value);
+        return *existing;
+    }
+    members.emplace_back(std::move(key), std::move(value));
+    return members.back().second;
+}
+
+Value Value::make_bool(bool b) {
+    Value v;
+    v.kind = Kind::boolean;
+    v.boolean = b;
+    return v;
+}
+
+Value Value::make_string(std::string s) {
+    Value v;
+    v.kind = Kind::string;
+    v.text = std::move(s);
+    return v;
+}
+
+Value Value::make_int(std::int64_t n) {
+    Value v;
+    v.kind = Kind::number;
+    v.text = std::to_string(n);
+    return v;
+}
+
+Value Value::make_number_lexeme(std::string lexeme) {
+    Value v;
+    v.kind = Kind::number;
+    v.text = std::move(lexeme);
+    return v;
+}
+
+Value Value::make_array() {
+    Value v;
+    v.kind = Kind::array;
+    return v;
+}
+
+Value Value::make_object() {
+    Value v;
+    v.kind = Kind::object;
+    return v;
+}
+
+namespace {
+
+class Parser {
+public:
+    Parser(std::string_view text, ParseError& error, int max_depth)
+        : text_(text), error_(error), max_depth_(max_depth) {}
+
+    std::optional<Value> run() {
+        skip_bom();
+        skip_space();
+        Value root;
+        if (!parse_value(root, 0)) return std::nullopt;
+        skip_space();
+        if (pos_ != text_.size()) {
+            fail("unexpected content after the JSON value");
+            return std::nullopt;
+        }
+        return root;
+    }
+
+private:
+    std::string_view text_;
+    ParseError& error_;
+    int max_depth_;
+    std::size_t pos_ = 0;
+    std::uint32_t line_ = 1;
+    std::size_t line_start_ = 0;
+
+    std::uint32_t column() const { return static_cast<std::uint32_t>(pos_ - line_start_ + 1); }
+
+    bool fail(std::string message) {
+        error_.message = std::move(message);
+        error_.line = line_;
+        error_.column = column();
+        return false;
+    }
+
+    void skip_bom() {
+        if (text_.size() >= 3 && static_cast<unsigned char>(text_[0]) == 0xEF &&
+            static_cast<unsigned char>(text_[1]) == 0xBB && static_cast<unsigned char>(text_[2]) == 0xBF) {
+            pos_ = 3;
+            line_start_ = 3;
+        }
+    }
+
+    void skip_space() {
+        while (pos_ < text_.size()) {
+            char c = text_[pos_];
+            if (c == '\n') {
+                ++pos_;
+                ++line_;
+                line_start_ = pos_;
+            } else if (c == ' ' || c == '\t' || c == '\r') {
+                ++pos_;
+            } else {
+                break;
+            }
+        }
+    }
+
+    static std::string shown(char c) {
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
+            static const char hex[] = "0123456789abcdef";
+            std::string s = "byte 0x";
+            s += hex[(static_cast<unsigned char>(c) >> 4) & 15];
+            s += hex[static_cast<unsigned char>(c) & 15];
+            return s;
+        }
+        return std::string("'") + c + "'";
+    }
+
+    bool parse_value(Value& out, int depth) {
+        if (pos_ >= text_.size()) return fail("unexpected end of input, expected a value");
+        out.line = line_;
+        out.column = column();
+        char c = text_[pos_];
+        switch (c) {
+            case '{': return parse_object(out, depth);
+            case '[': return parse_array(out, depth);
+            case '"':
+                out.kind = Kind::string;
+                return parse_string(out.text);
+            case 't': return parse_literal("true", out, Kind::boolean, true);
+            case 'f': return parse_literal("false", out, Kind::boolean, false);
+            case 'n': return parse_literal("null", out, Kind::null, false);
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) return parse_number(out);
+                return fail("unexpected " + shown(c) + ", expected a value");
+        }
+    }
+
+    bool parse_literal(std::string_view word, Value& out, Kind kind, bool value) {
+        if (text_.substr(pos_, word.size()) != word)
+            return fail("invalid literal, expected '" + std::string(word) + "'");
+        pos_ += word.size();
+        out.kind = kind;
+        out.boolean = value;
+        return true;
+    }
+
+    bool parse_number(Value& out) {
+        std::size_t start = pos_;
+        auto digit = [&](std::size_t i) { return i < text_.size() && text_[i] >= '0' && text_[i] <= '9'; };
+        if (text_[pos_] == '-') ++pos_;
+        if (!digit(pos_)) return fail("invalid number: expected a digit");
+        if (text_[pos_] == '0') {
+            ++pos_;
+            if (digit(pos_)) return fail("invalid number: leading zeros are not allowed");
+        } else {
+            while (digit(pos_)) ++pos_;
+        }
+        if (pos_ < text_.size() && text_[pos_] == '.') {
+            ++pos_;
+            if (!digit(pos_)) return fail("invalid number: expected a digit after '.'");
+            while (digit(pos_)) ++pos_;
+        }
+        if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+            ++pos_;
+            if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+            if (!digit(pos_)) return fail("invalid number: expected a digit in the exponent");
+            while (digit(pos_)) ++pos_;
+        }
+        out.kind = Kind::number;
+        out.text.assign(text_.substr(start, pos_ - start));
+        return true;
+    }
+
+    static void append_utf8(std::string& s, std::uint32_t cp) {
+        if (cp < 0x80) {
+            s += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            s += static_cast<char>(0xC0 | (cp >> 6));
+            s += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            s += static_cast<char>(0xE0 | (cp >> 12));
+            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            s += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            s += static_cast<char>(0xF0 | (cp >> 18));
+            s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            s += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+
+    bool read_hex4(std::uint32_t& cp) {
+        if (pos_ + 4 > text_.size()) return fail("invalid \\u escape: expected four hex digits");
+        cp = 0;
+        for (int i = 0; i < 4; ++i) {
+            char h = text_[pos_ + i];
+            cp <<= 4;
+            if (h >= '0' && h <= '9') cp |= static_cast<std::uint32_t>(h - '0');
+            else if (h >= 'a' && h <= 'f') cp |= static_cast<std::uint32_t>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F') cp |= static_cast<std::uint32_t>(h - 'A' + 10);
+            else return fail("invalid \\u escape: expected four hex digits");
+        }
+        pos_ += 4;
+        return true;
+    }
+
+    // Length of a valid UTF-8 sequence starting at pos_, or 0.
+    std::size_t utf8_length() const {
+        auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text_[i]); };
+        unsigned char b0 = byte(pos_);
+        std::size_t n;
+        std::uint32_t cp;
+        if (b0 >= 0xC2 && b0 <= 0xDF) { n = 2; cp = b0 & 0x1F; }
+        else if (b0 >= 0xE0 && b0 <= 0xEF) { n = 3; cp = b0 & 0x0F; }
+        else if (b0 >= 0xF0 && b0 <= 0xF4) { n = 4; cp = b0 & 0x07; }
+        else return 0;
+        if (pos_ + n > text_.size()) return 0;
+        for (std::size_t i = 1; i < n; ++i) {
+            unsigned char b = byte(pos_ + i);
+            if ((b & 0xC0) != 0x80) return 0;
+            cp = (cp << 6) | (b & 0x3F);
+        }
+        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+        if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+        return n;
+    }
+
+    bool parse_string(std::string& out) {
+        ++pos_;  // opening quote
+        out.clear();
+        while (true) {
+            std::size_t run = pos_;
+            while (run < text_.size()) {
+                unsigned char c = static_cast<unsigned char>(text_[run]);
+                if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+                ++run;
+            }
+            out.append(text_.data() + pos_, run - pos_);
+            pos_ = run;
+            if (pos_ >= text_.size()) return fail("unterminated string");
+            unsigned char c = static_cast<unsigned char>(text_[pos_]);
+            if (c == '"') {
+                ++pos_;
+                return true;
+            }
+            if (c < 0x20) return fail("control character " + shown(static_cast<char>(c)) + " in string; escape it");
+            if (c >= 0x80) {
+                std::size_t n = utf8_length();
+                if (n == 0) return fail("invalid UTF-8 in string");
+                out.append(text_.data() + pos_, n);
+                pos_ += n;
+                continue;
+            }
+            // backslash escape
+            ++pos_;
+            if (pos_ >= text_.size()) return fail("unterminated string");
+            char e = text_[pos_++];
+            switch (e) {
+                case '"': out += '"'; break;
+                case '\\': out += '\\'; break;
+                case '/': out += '/'; break;
+                case 'b': out += '\b'; break;
+                case 'f': out += '\f'; break;
+                case 'n': out += '\n'; break;
+                case 'r': out += '\r'; break;
+                case 't': out += '\t'; break;
+                case 'u': {
+                    std::uint32_t cp;
+                    if (!read_hex4(cp)) return false;
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        std::uint32_t low;
+                        if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in \\u escape");
+                        pos_ += 2;
+                        if (!read_hex4(low)) return false;
+                        if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in \\u escape");
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                        return fail("unpaired surrogate in \\u escape");
+                    }
+                    append_utf8(out, cp);
+                    break;
+                }
+                default:
+                    --pos_;
+                    return fail("invalid escape \\" + std::string(1, e));
+            }
+        }
+    }
+
+    bool parse_array(Value& out, int depth) {
+        if (depth >= max_depth_) return fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+        out.kind = Kind::array;
+        ++pos_;
+        skip_space();
+        if (pos_ < text_.size() && text_[pos_] == ']') {
+            ++pos_;
+            return true;
+        }
+        while (true) {
+            skip_space();
+            out.items.emplace_back();
+            if (!parse_value(out.items.back(), depth + 1)) return false;
+            skip_space();
+            if (pos_ >= text_.size()) return fail("unexpected end of input, expected ',' or ']'");
+            char c = text_[pos_];
+            if (c == ',') { ++pos_; continue; }
+            if (c == ']') { ++pos_; return true; }
+            return fail("unexpected " + shown(c) + ", expected ',' or ']'");
+        }
+    }
+
+    bool parse_object(Value& out, int depth) {
+        if (depth >= max_depth_) return fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+        out.kind = Kind::object;
+        ++pos_;
+        skip_space();
+        if (pos_ < text_.size() && text_[pos_] == '}') {
+            ++pos_;
+            return true;
+        }
+        std::unordered_set<std::string> seen_large;  // only used once an object is big
+        while (true) {
+            skip_space();
+            if (pos_ >= text_.size()) return fail("unexpected end of input, expected a member name");
+            if (text_[pos_] != '"') return fail("unexpected " + shown(text_[pos_]) + ", expected a member name in double quotes");
+            std::uint32_t key_line = line_, key_column = column();
+            std::string key;
+            if (!parse_string(key)) return false;
+            bool duplicate = false;
+            if (out.members.size() < 32) {
+                for (const auto& m : out.members) duplicate = duplicate || m.first == key;
+            } else {
+                if (seen_large.empty())
+                    for (const auto& m : out.members) seen_large.insert(m.first);
+                duplicate = !seen_large.insert(key).second;
+            }
+            if (duplicate) {
+                error_.message = "duplicate member \"" + key + "\"";
+                error_.line = key_line;
+                error_.column = key_column;
+                return false;
+            }
+            skip_space();
+            if (pos_ >= text_.size() || text_[pos_] != ':')
+                return fail(pos_ >= text_.size() ? "unexpected end of input, expected ':'"
+                                                 : "unexpected " + shown(text_[pos_]) + ", expected ':'");
+            ++pos_;
+            skip_space();
+            out.members.emplace_back(std::move(key), Value{});
+            if (!parse_value(out.members.back().second, depth + 1)) return false;
+            skip_space();
+            if (pos_ >= text_.size()) return fail("unexpected end of input, expected ',' or '}'");
+            char c = text_[pos_];
+            if (c == ',') { ++pos_; continue; }
+            if (c == '}') { ++pos_; return true; }
+            return fail("unexpected " + shown(c) + ", expected ',' or '}'");
+        }
+    }
+};
+
+void write_indent(std::string& out, int indent, int level) {
+    out += '\n';
+    out.append(static_cast<std::size_t>(indent * level), ' ');
+}
+
+void write_value(const Value& v, std::string& out, int indent, int level) {
+    switch (v.kind) {
+        case Kind::null: out += "null"; return;
+        case Kind::boolean: out += v.boolean ? "true" : "false"; return;
+        case Kind::number: out += v.text; return;
+        case Kind::string: write_string(v.text, out); return;
+        case Kind::array:
+            if (v.items.empty()) { out += "[]"; return; }
+            out += '[';
+            for (std::size_t i = 0; i < v.items.size(); ++i) {
+                if (i) out += ',';
+                if (indent >= 0) write_indent(out, indent, level + 1);
+                write_value(v.items[i], out, indent, level + 1);
+            }
+            if (indent >= 0) write_indent(out, indent, level);
+            out += ']';
+            return;
+        case Kind::object:
+            if (v.members.empty()) { out += "{}"; return; }
+            out += '{';
+            for (std::size_t i = 0; i < v.members.size(); ++i) {
+                if (i) out += ',';
+                if (indent >= 0) write_indent(out, indent, level + 1);
+                write_string(v.members[i].first, out);
+                out += indent >= 0 ? ": " : ":";
+                write_value(v.members[i].second, out, indent, level + 1);
+            }
+            if (indent >= 0) write_indent(out, indent, level);
+            out += '}';
+            return;
+    }
+}
+
+}  // namespace
+
+std::optional<Value> parse(std::string_view text, ParseError& error, int max_depth) {
+    return Parser(text, error, max_depth).run();
+}
+
+void write_string(std::string_view s, std::string& out) {
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+        }
+    }
+    out.append(s.data() + run, s.size() - run);
+    out += '"';
+}
+
+void write(const Value& value, std::string& out, int indent) { write_value(value, out, indent, 0); }
+
+std::string to_string(const Value& value, int indent) {
+    std::string out;
+    write(value, out, indent);
+    return out;
+}
+
+std::optional<std::int64_t> to_int64(std::string_view lexeme) {
+    if (lexeme.empty()) return std::nullopt;
+    bool negative = lexeme[0] == '-';
+    std::size_t i = negative ? 1 : 0;
+    if (i >= lexeme.size()) return std::nullopt;
+    std::uint64_t magnitude = 0;
+    for (; i < lexeme.size(); ++i) {
+        char c = lexeme[i];
+        if (c < '0' || c > '9') return std::nullopt;
+        std::uint64_t next = magnitude * 10 + static_cast<std::uint64_t>(c - '0');
+        if (magnitude > (UINT64_MAX - 9) / 10 || next > static_cast<std::uint64_t>(INT64_MAX) + (negative ? 1u : 0u))
+            return std::nullopt;
+        magnitude = next;
+    }
+    if (negative) return magnitude == static_cast<std::uint64_t>(INT64_MAX) + 1 ? INT64_MIN : -static_cast<std::int64_t>(magnitude);
+    return static_cast<std::int64_t>(magnitude);
+}
+
+}  // namespace ripen::json

@@ -1,0 +1,91 @@
+// Model accessors and the small shared vocabulary (texts, names of enums, issue formatting).
+#include <algorithm>
+
+#include "model_data.hpp"
+#include "ripen/model.hpp"
+
+namespace ripen {
+
+std::string_view Text::in(std::string_view language) const {
+    for (const auto& [lang, text] : translations)
+        if (lang == language) return text;
+    // "de-ch" falls back to "de" before the default language.
+    std::size_t dash = language.find('-');
+    if (dash != std::string_view::npos) {
+        std::string_view primary = language.substr(0, dash);
+        for (const auto& [lang, text] : translations)
+            if (lang == primary) return text;
+    }
+    return translations.empty() ? std::string_view() : std::string_view(translations.front().second);
+}
+
+std::string_view to_string(QuestionType type) {
+    switch (type) {
+        case QuestionType::single: return "single";
+        case QuestionType::multiple: return "multiple";
+        case QuestionType::number: return "number";
+        case QuestionType::email: return "email";
+        case QuestionType::country: return "country";
+        case QuestionType::text: return "text";
+    }
+    return "single";
+}
+
+std::string_view to_string(RuleKind kind) { return kind == RuleKind::knockout ? "knockout" : "gate"; }
+
+const ModelSpec& Model::spec() const { return data_->spec; }
+const json::Value& Model::source() const { return data_->source; }
+const detail::Compiled& Model::compiled() const { return data_->compiled; }
+int Model::max_total() const { return data_->compiled.max_total; }
+
+int Model::threshold_for(int segment) const {
+    if (segment >= 0 && segment < static_cast<int>(data_->spec.segments.size())) {
+        const auto& override_at = data_->spec.segments[static_cast<std::size_t>(segment)].handoff_at;
+        if (override_at) return *override_at;
+    }
+    return data_->spec.handoff_at;
+}
+
+namespace {
+int lookup(const std::map<std::string, int, std::less<>>& ids, std::string_view id) {
+    auto it = ids.find(id);
+    return it == ids.end() ? -1 : it->second;
+}
+}  // namespace
+
+int Model::criterion_index(std::string_view id) const { return lookup(data_->criterion_ids, id); }
+int Model::question_index(std::string_view id) const { return lookup(data_->question_ids, id); }
+int Model::segment_index(std::string_view id) const { return lookup(data_->segment_ids, id); }
+int Model::track_index(std::string_view id) const { return lookup(data_->track_ids, id); }
+
+std::string_view Model::text(std::string_view key, std::string_view language) const {
+    for (const auto& [k, text] : data_->spec.texts)
+        if (k == key) return text.in(language);
+    return {};
+}
+
+const std::vector<std::string_view>& required_text_keys() {
+    static const std::vector<std::string_view> keys = {
+        "next", "back", "submit", "forget", "optional",
+        "error_required", "error_number", "error_range", "error_email", "error_country", "error_choices",
+        "handoff_title", "handoff_body", "handoff_booking",
+        "nurture_title", "nurture_body",
+        "disqualify_title", "disqualify_body"};
+    return keys;
+}
+
+std::string format_issue(const Issue& issue) {
+    std::string out;
+    if (issue.line > 0) out += std::to_string(issue.line) + ":" + std::to_string(issue.column) + ": ";
+    if (!issue.path.empty()) out += issue.path + ": ";
+    if (issue.severity == Severity::warning) out += "warning: ";
+    out += issue.message;
+    out += " [" + issue.code + "]";
+    return out;
+}
+
+bool has_errors(const std::vector<Issue>& issues) {
+    return std::any_of(issues.begin(), issues.end(), [](const Issue& i) { return i.severity == Severity::error; });
+}
+
+}  // namespace ripen

@@ -1,0 +1,20 @@
+// What a Model shares between its copies: the specification, its compiled form and the source.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "compiled.hpp"
+#include "ripen/model.hpp"
+
+namespace ripen {
+
+struct Model::Data {
+    ModelSpec spec;
+    detail::Compiled compiled;
+    json::Value source;
+    std::map<std::string, int, std::less<>> criterion_ids, question_ids, segment_ids, track_ids;
+};
+
+}  // namespace ripen

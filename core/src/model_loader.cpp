@@ -1,0 +1,1239 @@
+// Reads a model document, reports every structural and semantic problem at once, and compiles
+// conditions and lookup tables for evaluation.
+#include <algorithm>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <set>
+
+#include "compiled.hpp"
+#include "model_data.hpp"
+#include "ripen/model.hpp"
+
+namespace ripen {
+
+namespace {
+
+using json::Kind;
+using json::Value;
+using detail::CondNode;
+using detail::CondOp;
+using detail::Cmp;
+
+constexpr int kMaxOptions = 64;  // option sets are 64-bit masks
+constexpr int kMaxPoints = 1000;
+
+const std::set<std::string_view>& reserved_question_ids() {
+    static const std::set<std::string_view> ids = {"source", "route", "total", "max", "score",
+                                                   "lo", "hi", "segment", "points", "error"};
+    return ids;
+}
+
+const std::vector<std::string_view>& channels() {
+    static const std::vector<std::string_view> list = {"phone", "email", "linkedin", "video",
+                                                       "meeting", "sms", "mail", "event"};
+    return list;
+}
+
+const std::vector<std::string_view>& stages() {
+    static const std::vector<std::string_view> list = {"awareness", "consideration", "decision"};
+    return list;
+}
+
+std::string join(const std::vector<std::string_view>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ", ";
+        out += items[i];
+    }
+    return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// ", did you mean "x"?" when a known name is a likely typo of `name`.
+std::string suggestion(std::string_view name, const std::vector<std::string_view>& known) {
+    std::string_view best;
+    std::size_t best_distance = 3;
+    for (std::string_view k : known) {
+        std::size_t d = edit_distance(name, k);
+        if (d < best_distance) {
+            best_distance = d;
+            best = k;
+        }
+    }
+    return best.empty() ? std::string() : ", did you mean \"" + std::string(best) + "\"?";
+}
+
+bool valid_id(std::string_view id) {
+    if (id.empty() || id.size() > 64 || id[0] < 'a' || id[0] > 'z') return false;
+    for (char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
+bool valid_language(std::string_view tag) {
+    // lowercase BCP 47 subset: "en", "de", "pt-br", "zh-hant"
+    std::size_t i = 0;
+    std::size_t primary = 0;
+    while (i < tag.size() && tag[i] >= 'a' && tag[i] <= 'z') { ++i; ++primary; }
+    if (primary < 2 || primary > 3) return false;
+    while (i < tag.size()) {
+        if (tag[i] != '-') return false;
+        ++i;
+        std::size_t n = 0;
+        while (i < tag.size() && ((tag[i] >= 'a' && tag[i] <= 'z') || (tag[i] >= '0' && tag[i] <= '9'))) { ++i; ++n; }
+        if (n < 2 || n > 8) return false;
+    }
+    return true;
+}
+
+bool valid_url(std::string_view url) {
+    auto starts = [&](std::string_view p) { return url.substr(0, p.size()) == p; };
+    if (url.empty()) return false;
+    for (char c : url)
+        if (static_cast<unsigned char>(c) <= ' ') return false;
+    return starts("https://") || starts("http://") || starts("mailto:") || (starts("/") && !starts("//"));
+}
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+class Loader {
+public:
+    explicit Loader(const Value& document) : doc_(document) {}
+
+    std::vector<Issue> issues;
+    ModelSpec spec;
+    detail::Compiled comp;
+
+    void run();
+
+private:
+    const Value& doc_;
+    std::map<std::string, int, std::less<>> criterion_ids_, question_ids_, signal_ids_, segment_ids_, track_ids_;
+    // Conditions are compiled after all ids are known.
+    struct Pending {
+        const Value* value;
+        std::string path;
+        int place;  // see Place
+        int owner;  // index of the question/signal/... that owns the condition
+    };
+    std::vector<Pending> show_ifs_, signal_whens_, rule_whens_, segment_whens_, track_whens_;
+    std::vector<std::set<int>> show_if_deps_;
+    std::map<std::string, int, std::less<>> context_key_ids_;
+
+    enum Place { place_show_if, place_signal, place_rule, place_segment, place_track };
+
+    // ---- reporting --------------------------------------------------------------------------
+    void add(Severity severity, const Value* at, std::string path, std::string code, std::string message) {
+        Issue issue;
+        issue.code = std::move(code);
+        issue.message = std::move(message);
+        issue.path = std::move(path);
+        if (at) {
+            issue.line = at->line;
+            issue.column = at->column;
+        }
+        issue.severity = severity;
+        issues.push_back(std::move(issue));
+    }
+    void error(const Value* at, std::string path, std::string code, std::string message) {
+        add(Severity::error, at, std::move(path), std::move(code), std::move(message));
+    }
+    void warn(const Value* at, std::string path, std::string code, std::string message) {
+        add(Severity::warning, at, std::move(path), std::move(code), std::move(message));
+    }
+
+    bool expect(const Value& v, Kind kind, const std::string& path) {
+        if (v.kind == kind) return true;
+        error(&v, path, "schema.type",
+              "expected " + std::string(json::describe(kind)) + ", got " + std::string(json::describe(v.kind)));
+        return false;
+    }
+
+    void check_members(const Value& obj, const std::string& path, const std::vector<std::string_view>& allowed) {
+        for (const auto& [key, value] : obj.members) {
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            error(&value, path + "." + key, "schema.unknown_member",
+                  "unknown member " + quoted(key) + suggestion(key, allowed) + " (expected one of: " + join(allowed) + ")");
+        }
+    }
+
+    const Value* member(const Value& obj, std::string_view key, const std::string& path, bool required) {
+        const Value* v = obj.find(key);
+        if (!v && required) error(&obj, path, "schema.required", "missing required member " + quoted(key));
+        return v;
+    }
+
+    std::optional<int> read_int(const Value& obj, std::string_view key, const std::string& path, bool required,
+                                int lo, int hi) {
+        const Value* v = member(obj, key, path, required);
+        if (!v) return std::nullopt;
+        std::string at = path + "." + std::string(key);
+        if (!expect(*v, Kind::number, at)) return std::nullopt;
+        auto n = json::to_int64(v->text);
+        if (!n) {
+            error(v, at, "schema.type", "expected an integer, got " + v->text);
+            return std::nullopt;
+        }
+        if (*n < lo || *n > hi) {
+            error(v, at, "schema.range", std::string(key) + " must be between " + std::to_string(lo) + " and " +
+                                             std::to_string(hi) + ", got " + v->text);
+            return std::nullopt;
+        }
+        return static_cast<int>(*n);
+    }
+
+    std::optional<std::string> read_string(const Value& obj, std::string_view key, const std::string& path,
+                                           bool required) {
+        const Value* v = member(obj, key, path, required);
+        if (!v) return std::nullopt;
+        if (!expect(*v, Kind::string, path + "." + std::string(key))) return std::nullopt;
+        return v->text;
+    }
+
+    std::optional<bool> read_bool(const Value& obj, std::string_view key, const std::string& path) {
+        const Value* v = obj.find(key);
+        if (!v) return std::nullopt;
+        if (!expect(*v, Kind::boolean, path + "." + std::string(key))) return std::nullopt;
+        return v->boolean;
+    }
+
+    std::optional<Decimal> read_decimal(const Value& obj, std::string_view key, const std::string& path) {
+        const Value* v = obj.find(key);
+        if (!v) return std::nullopt;
+        std::string at = path + "." + std::string(key);
+        if (!expect(*v, Kind::number, at)) return std::nullopt;
+        auto d = parse_decimal(v->text);
+        if (!d) error(v, at, "schema.range", "number " + v->text + " is out of range (at most 9e14)");
+        return d;
+    }
+
+    std::string read_url(const Value& obj, std::string_view key, const std::string& path) {
+        auto url = read_string(obj, key, path, false);
+        if (!url) return {};
+        if (!valid_url(*url)) {
+            error(obj.find(key), path + "." + std::string(key), "value.url",
+                  "URL " + quoted(*url) + " must start with https://, http://, mailto: or /");
+            return {};
+        }
+        return *url;
+    }
+
+    Text read_text(const Value& obj, std::string_view key, const std::string& parent_path, bool required,
+                   bool visitor_facing) {
+        Text text;
+        const Value* v = member(obj, key, parent_path, required);
+        if (!v) return text;
+        std::string path = parent_path + "." + std::string(key);
+        const std::string& default_language = spec.languages.empty() ? std::string() : spec.languages[0];
+        if (v->is_string()) {
+            text.translations.emplace_back(default_language, v->text);
+            if (visitor_facing && spec.languages.size() > 1)
+                warn(v, path, "text.missing_translation",
+                     "no translation for " + join(std::vector<std::string_view>(spec.languages.begin() + 1, spec.languages.end())) +
+                         "; the default language is shown");
+            return text;
+        }
+        if (!v->is_object()) {
+            error(v, path, "schema.type", "expected a string or an object of translations, got " + std::string(json::describe(v->kind)));
+            return text;
+        }
+        const Value* main = v->find(default_language);
+        if (!main) {
+            error(v, path, "text.missing_default", "missing the default language " + quoted(default_language));
+        } else if (expect(*main, Kind::string, path + "." + default_language)) {
+            text.translations.emplace_back(default_language, main->text);
+        }
+        std::vector<std::string_view> missing;
+        for (std::size_t i = 1; i < spec.languages.size(); ++i)
+            if (!v->find(spec.languages[i])) missing.push_back(spec.languages[i]);
+        for (const auto& [lang, value] : v->members) {
+            if (lang == default_language) continue;
+            if (std::find(spec.languages.begin(), spec.languages.end(), lang) == spec.languages.end()) {
+                error(&value, path + "." + lang, "ref.unknown_language",
+                      "language " + quoted(lang) + " is not listed in $.languages");
+                continue;
+            }
+            if (expect(value, Kind::string, path + "." + lang)) text.translations.emplace_back(lang, value.text);
+        }
+        if (visitor_facing && !missing.empty())
+            warn(v, path, "text.missing_translation", "no translation for " + join(missing) + "; the default language is shown");
+        return text;
+    }
+
+    // Reads "id", checks its form and uniqueness among `seen`, and records it.
+    std::string read_id(const Value& obj, const std::string& path, std::map<std::string, int, std::less<>>& seen,
+                        int index, const char* what) {
+        auto id = read_string(obj, "id", path, true);
+        if (!id) return {};
+        const Value* at = obj.find("id");
+        if (!valid_id(*id)) {
+            error(at, path + ".id", "id.invalid",
+                  std::string(what) + " id " + quoted(*id) +
+                      " must start with a lowercase letter and contain only a-z, 0-9 and _ (at most 64)");
+            return *id;
+        }
+        if (!seen.emplace(*id, index).second) {
+            error(at, path + ".id", "id.duplicate", "duplicate " + std::string(what) + " id " + quoted(*id));
+        }
+        return *id;
+    }
+
+    std::vector<int> read_points(const Value& obj, const std::string& parent_path) {
+        std::vector<int> points(spec.criteria.size(), 0);
+        const Value* v = obj.find("points");
+        if (!v) return points;
+        std::string path = parent_path + ".points";
+        if (!expect(*v, Kind::object, path)) return points;
+        for (const auto& [criterion, value] : v->members) {
+            std::string at = path + "." + criterion;
+            auto it = criterion_ids_.find(criterion);
+            if (it == criterion_ids_.end()) {
+                std::vector<std::string_view> known;
+                for (const auto& c : spec.criteria) known.push_back(c.id);
+                error(&value, at, "ref.unknown_criterion", "unknown criterion " + quoted(criterion) + suggestion(criterion, known));
+                continue;
+            }
+            if (!expect(value, Kind::number, at)) continue;
+            auto n = json::to_int64(value.text);
+            if (!n) {
+                error(&value, at, "schema.type", "points must be an integer, got " + value.text);
+                continue;
+            }
+            if (*n < -kMaxPoints || *n > kMaxPoints) {
+                error(&value, at, "schema.range", "points must be between -1000 and 1000, got " + value.text);
+                continue;
+            }
+            const Criterion& c = spec.criteria[static_cast<std::size_t>(it->second)];
+            if (*n > c.max)
+                warn(&value, at, "points.exceeds_max",
+                     value.text + " points exceed the maximum of " + quoted(c.id) + " (" + std::to_string(c.max) +
+                         "); the criterion is capped");
+            points[static_cast<std::size_t>(it->second)] = static_cast<int>(*n);
+        }
+        return points;
+    }
+
+    template <class F>
+    void each_item(const Value& obj, std::string_view key, const std::string& path, bool required, F&& f) {
+        const Value* list = member(obj, key, path, required);
+        if (!list) return;
+        std::string at = path + "." + std::string(key);
+        if (!expect(*list, Kind::array, at)) return;
+        if (required && list->items.empty()) error(list, at, "schema.empty", std::string(key) + " must not be empty");
+        for (std::size_t i = 0; i < list->items.size(); ++i) {
+            std::string item_path = at + "[" + std::to_string(i) + "]";
+            if (!expect(list->items[i], Kind::object, item_path)) continue;
+            f(list->items[i], item_path);
+        }
+    }
+
+    // ---- sections ---------------------------------------------------------------------------
+    void read_languages();
+    void read_criteria();
+    void read_questions();
+    void read_question(const Value& q, const std::string& path);
+    void read_signals();
+    void read_rules();
+    void read_thresholds();
+    void read_segments();
+    void read_nurture();
+    void read_texts();
+    void compile_conditions();
+    void check_show_if_cycles();
+    void compute_ranges();
+    void check_thresholds();
+
+    int compile(const Value& v, const std::string& path, Place place, int owner);
+    int add_node(CondNode node) {
+        comp.nodes.push_back(node);
+        return static_cast<int>(comp.nodes.size() - 1);
+    }
+    int add_string_set(std::vector<std::string> items) {
+        comp.string_sets.emplace_back(std::move(items));
+        return static_cast<int>(comp.string_sets.size() - 1);
+    }
+    int context_key(const std::string& key) {
+        auto [it, inserted] = context_key_ids_.emplace(key, static_cast<int>(comp.context_keys.size()));
+        if (inserted) {
+            comp.context_keys.push_back(key);
+            comp.context_numeric.push_back(0);
+        }
+        return it->second;
+    }
+};
+
+void Loader::run() {
+    if (!expect(doc_, Kind::object, "$")) return;
+    check_members(doc_, "$", {"$schema", "format", "id", "version", "name", "description", "languages", "criteria",
+                              "questions", "signals", "rules", "thresholds", "segments", "nurture", "texts",
+                              "booking_url", "progressive"});
+    if (auto format = read_int(doc_, "format", "$", true, 0, 1000)) {
+        if (*format != 1)
+            error(doc_.find("format"), "$.format", "model.format",
+                  "unsupported format " + std::to_string(*format) + "; this version of Ripen reads format 1");
+        spec.format = *format;
+    }
+    if (auto id = read_string(doc_, "id", "$", true)) {
+        spec.id = *id;
+        bool ok = !id->empty() && id->size() <= 100;
+        for (char c : *id) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+        if (!ok) error(doc_.find("id"), "$.id", "id.invalid", "model id " + quoted(*id) + " must use only a-z, 0-9, '-', '_' and '.'");
+    }
+    if (auto version = read_string(doc_, "version", "$", false)) spec.version = *version;
+    read_languages();
+    spec.name = read_text(doc_, "name", "$", false, false);
+    read_string(doc_, "description", "$", false);
+    read_string(doc_, "$schema", "$", false);
+    spec.booking_url = read_url(doc_, "booking_url", "$");
+    if (const Value* p = doc_.find("progressive"); p && expect(*p, Kind::object, "$.progressive")) {
+        check_members(*p, "$.progressive", {"questions_per_step"});
+        if (auto n = read_int(*p, "questions_per_step", "$.progressive", false, 1, 20)) spec.questions_per_step = *n;
+    }
+    read_criteria();
+    read_questions();
+    read_signals();
+    read_rules();
+    read_thresholds();
+    read_segments();
+    read_nurture();
+    read_texts();
+    compile_conditions();
+    check_show_if_cycles();
+    compute_ranges();
+    check_thresholds();
+}
+
+void Loader::read_languages() {
+    const Value* list = member(doc_, "languages", "$", true);
+    if (!list || !expect(*list, Kind::array, "$.languages")) {
+        spec.languages.push_back("en");  // lets the rest of the document be checked
+        return;
+    }
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+        const Value& item = list->items[i];
+        std::string path = "$.languages[" + std::to_string(i) + "]";
+        if (!expect(item, Kind::string, path)) continue;
+        if (!valid_language(item.text)) {
+            error(&item, path, "value.language", "language " + quoted(item.text) + " must be a lowercase tag such as \"en\" or \"pt-br\"");
+            continue;
+        }
+        if (std::find(spec.languages.begin(), spec.languages.end(), item.text) != spec.languages.end()) {
+            error(&item, path, "id.duplicate", "duplicate language " + quoted(item.text));
+            continue;
+        }
+        spec.languages.push_back(item.text);
+    }
+    if (list->items.empty()) error(list, "$.languages", "schema.empty", "languages must not be empty");
+    if (spec.languages.empty()) spec.languages.push_back("en");
+}
+
+void Loader::read_criteria() {
+    each_item(doc_, "criteria", "$", true, [&](const Value& c, const std::string& path) {
+        check_members(c, path, {"id", "label", "description", "max", "weight"});
+        Criterion criterion;
+        criterion.id = read_id(c, path, criterion_ids_, static_cast<int>(spec.criteria.size()), "criterion");
+        if (criterion.id == "total")
+            error(c.find("id"), path + ".id", "id.reserved", "criterion id \"total\" is reserved for the weighted total");
+        criterion.label = read_text(c, "label", path, true, false);
+        read_text(c, "description", path, false, false);
+        criterion.max = read_int(c, "max", path, true, 1, kMaxPoints).value_or(1);
+        criterion.weight = read_int(c, "weight", path, false, 0, 100).value_or(1);
+        spec.criteria.push_back(std::move(criterion));
+    });
+    comp.criteria = static_cast<int>(spec.criteria.size());
+    // Limits of the scoring kernel's fixed-size state (see core/src/table.cpp).
+    if (spec.criteria.size() > 32)
+        error(doc_.find("criteria"), "$.criteria", "schema.range", "a model has at most 32 criteria, got " + std::to_string(spec.criteria.size()));
+}
+
+void Loader::read_questions() {
+    each_item(doc_, "questions", "$", true, [&](const Value& q, const std::string& path) { read_question(q, path); });
+    show_if_deps_.resize(spec.questions.size());
+}
+
+void Loader::read_question(const Value& q, const std::string& path) {
+    int index = static_cast<int>(spec.questions.size());
+    Question question;
+    question.path = path;
+    question.id = read_id(q, path, question_ids_, index, "question");
+    if (reserved_question_ids().count(question.id) || question.id.rfind("points_", 0) == 0)
+        error(q.find("id"), path + ".id", "id.reserved",
+              "question id " + quoted(question.id) + " is reserved for scoring output columns");
+    static const std::vector<std::string_view> types = {"single", "multiple", "number", "email", "country", "text"};
+    auto type = read_string(q, "type", path, true);
+    bool type_ok = false;
+    if (type) {
+        auto it = std::find(types.begin(), types.end(), *type);
+        if (it == types.end()) {
+            error(q.find("type"), path + ".type", "schema.enum",
+                  "unknown question type " + quoted(*type) + suggestion(*type, types) + " (expected one of: " + join(types) + ")");
+        } else {
+            question.type = static_cast<QuestionType>(it - types.begin());
+            type_ok = true;
+        }
+    }
+    std::vector<std::string_view> allowed = {"id", "type", "label", "help", "placeholder", "required", "show_if"};
+    switch (question.type) {
+        case QuestionType::single: allowed.push_back("options"); break;
+        case QuestionType::multiple: allowed.insert(allowed.end(), {"options", "min_select", "max_select"}); break;
+        case QuestionType::number: allowed.insert(allowed.end(), {"bands", "min", "max"}); break;
+        case QuestionType::country: allowed.push_back("options"); break;
+        case QuestionType::email:
+        case QuestionType::text: allowed.push_back("max_length"); break;
+    }
+    if (type_ok) check_members(q, path, allowed);
+    question.label = read_text(q, "label", path, true, true);
+    question.help = read_text(q, "help", path, false, true);
+    question.placeholder = read_text(q, "placeholder", path, false, true);
+    question.required = read_bool(q, "required", path).value_or(false);
+
+    bool choice = question.type == QuestionType::single || question.type == QuestionType::multiple;
+    if (type_ok && (choice || question.type == QuestionType::country)) {
+        std::set<std::string> values;
+        each_item(q, "options", path, choice, [&](const Value& o, const std::string& opath) {
+            check_members(o, opath, {"value", "label", "points"});
+            Option option;
+            if (auto value = read_string(o, "value", opath, true)) {
+                option.value = *value;
+                const Value* at = o.find("value");
+                if (value->empty() || detail::trim(*value) != *value || value->find_first_of(";\n\r") != std::string::npos) {
+                    error(at, opath + ".value", "value.option",
+                          "option value " + quoted(*value) + " must be non-empty, without surrounding spaces, ';' or line breaks");
+                } else if (question.type == QuestionType::country && *value != "*" && !detail::is_country_code(*value)) {
+                    error(at, opath + ".value", "value.country",
+                          quoted(*value) + " is not an ISO 3166-1 alpha-2 country code (or \"*\" for any other country)");
+                } else if (!values.insert(*value).second) {
+                    error(at, opath + ".value", "id.duplicate", "duplicate option value " + quoted(*value));
+                }
+            }
+            option.label = read_text(o, "label", opath, choice, true);
+            option.points = read_points(o, opath);
+            question.options.push_back(std::move(option));
+        });
+        if (static_cast<int>(question.options.size()) > kMaxOptions)
+            error(q.find("options"), path + ".options", "question.options",
+                  "a question has at most " + std::to_string(kMaxOptions) + " options, got " + std::to_string(question.options.size()));
+    }
+    if (type_ok && question.type == QuestionType::number) {
+        question.min = read_decimal(q, "min", path);
+        question.max = read_decimal(q, "max", path);
+        if (question.min && question.max && *question.max < *question.min)
+            error(q.find("max"), path + ".max", "question.min_max", "max " + to_string(*question.max) + " is below min " + to_string(*question.min));
+        each_item(q, "bands", path, false, [&](const Value& b, const std::string& bpath) {
+            check_members(b, bpath, {"from", "label", "points"});
+            Band band;
+            band.from = read_decimal(b, "from", bpath);
+            if (!band.from && !question.bands.empty())
+                error(&b, bpath, "schema.required", "missing required member \"from\" (only the first band may omit it)");
+            if (band.from && !question.bands.empty() && question.bands.back().from && *band.from <= *question.bands.back().from)
+                error(b.find("from"), bpath + ".from", "bands.order",
+                      "bands must be in ascending order: " + to_string(*band.from) + " does not exceed the previous band's " +
+                          to_string(*question.bands.back().from));
+            band.label = read_text(b, "label", bpath, false, true);
+            band.points = read_points(b, bpath);
+            question.bands.push_back(std::move(band));
+        });
+    }
+    if (type_ok && question.type == QuestionType::multiple) {
+        int n = static_cast<int>(question.options.size());
+        question.min_select = read_int(q, "min_select", path, false, 0, kMaxOptions).value_or(0);
+        question.max_select = read_int(q, "max_select", path, false, 0, kMaxOptions).value_or(0);
+        if (question.max_select && question.min_select > question.max_select)
+            error(q.find("max_select"), path + ".max_select", "question.min_max",
+                  "max_select " + std::to_string(question.max_select) + " is below min_select " + std::to_string(question.min_select));
+        if (question.min_select > n)
+            error(q.find("min_select"), path + ".min_select", "question.min_max",
+                  "min_select " + std::to_string(question.min_select) + " exceeds the " + std::to_string(n) + " options");
+    }
+    if (type_ok && (question.type == QuestionType::text || question.type == QuestionType::email))
+        question.max_length = read_int(q, "max_length", path, false, 1, 100000).value_or(0);
+    if (const Value* s = q.find("show_if")) {
+        question.has_show_if = true;
+        show_ifs_.push_back(Pending{s, path + ".show_if", place_show_if, index});
+    }
+    spec.questions.push_back(std::move(question));
+}
+
+void Loader::read_signals() {
+    each_item(doc_, "signals", "$", false, [&](const Value& s, const std::string& path) {
+        check_members(s, path, {"id", "label", "when", "points"});
+        int index = static_cast<int>(spec.signals.size());
+        Signal signal;
+        signal.id = read_id(s, path, signal_ids_, index, "signal");
+        signal.label = read_text(s, "label", path, false, false);
+        signal.points = read_points(s, path);
+        if (const Value* w = member(s, "when", path, true)) signal_whens_.push_back(Pending{w, path + ".when", place_signal, index});
+        spec.signals.push_back(std::move(signal));
+    });
+    if (spec.signals.size() > 32)
+        error(doc_.find("signals"), "$.signals", "schema.range", "a model has at most 32 signals, got " + std::to_string(spec.signals.size()));
+}
+
+void Loader::read_rules() {
+    std::map<std::string, int, std::less<>> rule_ids;
+    each_item(doc_, "rules", "$", false, [&](const Value& r, const std::string& path) {
+        int index = static_cast<int>(spec.rules.size());
+        Rule rule;
+        rule.id = read_id(r, path, rule_ids, index, "rule");
+        static const std::vector<std::string_view> kinds = {"knockout", "gate"};
+        if (auto kind = read_string(r, "kind", path, true)) {
+            if (*kind == "knockout") rule.kind = RuleKind::knockout;
+            else if (*kind == "gate") rule.kind = RuleKind::gate;
+            else error(r.find("kind"), path + ".kind", "schema.enum",
+                       "unknown rule kind " + quoted(*kind) + suggestion(*kind, kinds) + " (expected one of: knockout, gate)");
+        }
+        if (rule.kind == RuleKind::knockout) check_members(r, path, {"id", "kind", "label", "when", "message", "url"});
+        else check_members(r, path, {"id", "kind", "label", "when"});
+        rule.label = read_text(r, "label", path, true, false);
+        if (rule.kind == RuleKind::knockout) {
+            rule.message = read_text(r, "message", path, true, true);
+            rule.url = read_url(r, "url", path);
+        }
+        if (const Value* w = member(r, "when", path, true)) rule_whens_.push_back(Pending{w, path + ".when", place_rule, index});
+        spec.rules.push_back(std::move(rule));
+    });
+    comp.rule_when.assign(spec.rules.size(), -1);
+    if (spec.rules.size() > 32)
+        error(doc_.find("rules"), "$.rules", "schema.range", "a model has at most 32 rules, got " + std::to_string(spec.rules.size()));
+}
+
+void Loader::read_thresholds() {
+    const Value* t = member(doc_, "thresholds", "$", true);
+    if (!t || !expect(*t, Kind::object, "$.thresholds")) return;
+    check_members(*t, "$.thresholds", {"handoff"});
+    spec.handoff_at = read_int(*t, "handoff", "$.thresholds", true, -100000, 100000).value_or(0);
+}
+
+void Loader::read_segments() {
+    int defaults = 0;
+    each_item(doc_, "segments", "$", true, [&](const Value& s, const std::string& path) {
+        check_members(s, path, {"id", "label", "when", "handoff_at", "sla_hours", "cadence", "booking_url"});
+        int index = static_cast<int>(spec.segments.size());
+        Segment segment;
+        segment.id = read_id(s, path, segment_ids_, index, "segment");
+        segment.label = read_text(s, "label", path, true, false);
+        segment.handoff_at = read_int(s, "handoff_at", path, false, -100000, 100000);
+        segment.sla_hours = read_int(s, "sla_hours", path, true, 1, 8760).value_or(24);
+        segment.booking_url = read_url(s, "booking_url", path);
+        if (const Value* w = s.find("when")) {
+            segment_whens_.push_back(Pending{w, path + ".when", place_segment, index});
+            if (defaults > 0)
+                error(w, path, "segment.default", "segment " + quoted(segment.id) + " follows the default segment and can never be chosen");
+        } else {
+            segment.is_default = true;
+            if (++defaults > 1)
+                error(&s, path, "segment.default", "only one segment may omit \"when\" (the default); " + quoted(segment.id) + " is a second");
+        }
+        int previous_day = -1;
+        each_item(s, "cadence", path, true, [&](const Value& t, const std::string& tpath) {
+            check_members(t, tpath, {"day", "channel", "role", "purpose"});
+            Touch touch;
+            touch.day = read_int(t, "day", tpath, true, 0, 3650).value_or(0);
+            if (touch.day < previous_day)
+                error(t.find("day"), tpath + ".day", "cadence.order",
+                      "touches must be in day order: day " + std::to_string(touch.day) + " comes after day " + std::to_string(previous_day));
+            previous_day = std::max(previous_day, touch.day);
+            if (auto channel = read_string(t, "channel", tpath, true)) {
+                if (std::find(channels().begin(), channels().end(), *channel) == channels().end())
+                    error(t.find("channel"), tpath + ".channel", "schema.enum",
+                          "unknown channel " + quoted(*channel) + suggestion(*channel, channels()) + " (expected one of: " + join(channels()) + ")");
+                touch.channel = *channel;
+            }
+            if (auto role = read_string(t, "role", tpath, true)) {
+                if (!valid_id(*role))
+                    error(t.find("role"), tpath + ".role", "id.invalid", "contact role " + quoted(*role) + " must be an id such as \"economic_buyer\"");
+                touch.role = *role;
+            }
+            touch.purpose = read_string(t, "purpose", tpath, true).value_or("");
+            segment.cadence.push_back(std::move(touch));
+        });
+        if (!segment.cadence.empty() && (segment.cadence.size() < 7 || segment.cadence.size() > 13))
+            warn(s.find("cadence"), path + ".cadence", "cadence.touches",
+                 "hand-off cadences usually plan 7 to 13 touches; this one has " + std::to_string(segment.cadence.size()));
+        spec.segments.push_back(std::move(segment));
+    });
+    if (defaults == 0 && !spec.segments.empty())
+        error(doc_.find("segments"), "$.segments", "segment.default", "one segment must omit \"when\" to be the default");
+    comp.segment_when.assign(spec.segments.size(), -1);
+    if (spec.segments.size() > 64)
+        error(doc_.find("segments"), "$.segments", "schema.range", "a model has at most 64 segments");
+}
+
+void Loader::read_nurture() {
+    const Value* n = member(doc_, "nurture", "$", true);
+    if (!n || !expect(*n, Kind::object, "$.nurture")) return;
+    check_members(*n, "$.nurture", {"tracks", "rejection"});
+    int defaults = 0;
+    each_item(*n, "tracks", "$.nurture", true, [&](const Value& t, const std::string& path) {
+        check_members(t, path, {"id", "stage", "label", "when", "content", "every_days"});
+        int index = static_cast<int>(spec.tracks.size());
+        Track track;
+        track.id = read_id(t, path, track_ids_, index, "track");
+        if (auto stage = read_string(t, "stage", path, true)) {
+            if (std::find(stages().begin(), stages().end(), *stage) == stages().end())
+                error(t.find("stage"), path + ".stage", "schema.enum",
+                      "unknown buying stage " + quoted(*stage) + suggestion(*stage, stages()) + " (expected one of: " + join(stages()) + ")");
+            track.stage = *stage;
+        }
+        track.label = read_text(t, "label", path, true, false);
+        track.every_days = read_int(t, "every_days", path, false, 1, 365).value_or(14);
+        if (const Value* w = t.find("when")) {
+            track_whens_.push_back(Pending{w, path + ".when", place_track, index});
+            if (defaults > 0)
+                error(w, path, "track.default", "track " + quoted(track.id) + " follows the default track and can never be chosen");
+        } else {
+            track.is_default = true;
+            if (++defaults > 1)
+                error(&t, path, "track.default", "only one track may omit \"when\" (the default); " + quoted(track.id) + " is a second");
+        }
+        each_item(t, "content", path, true, [&](const Value& c, const std::string& cpath) {
+            check_members(c, cpath, {"title", "url", "format"});
+            Content content;
+            content.title = read_text(c, "title", cpath, true, true);
+            content.url = read_url(c, "url", cpath);
+            if (!c.find("url")) error(&c, cpath, "schema.required", "missing required member \"url\"");
+            content.format = read_string(c, "format", cpath, false).value_or("");
+            track.content.push_back(std::move(content));
+        });
+        spec.tracks.push_back(std::move(track));
+    });
+    if (defaults == 0 && !spec.tracks.empty())
+        error(n->find("tracks"), "$.nurture.tracks", "track.default", "one track must omit \"when\" to be the default");
+    comp.track_when.assign(spec.tracks.size(), -1);
+    std::map<std::string, int, std::less<>> reason_ids;
+    each_item(*n, "rejection", "$.nurture", false, [&](const Value& r, const std::string& path) {
+        check_members(r, path, {"id", "label", "track", "recycle_after_days"});
+        RejectionReason reason;
+        reason.id = read_id(r, path, reason_ids, static_cast<int>(spec.rejection.size()), "rejection reason");
+        reason.label = read_text(r, "label", path, true, false);
+        if (auto track = read_string(r, "track", path, true)) {
+            if (!track_ids_.count(*track)) {
+                std::vector<std::string_view> known;
+                for (const auto& t : spec.tracks) known.push_back(t.id);
+                error(r.find("track"), path + ".track", "ref.unknown_track", "unknown track " + quoted(*track) + suggestion(*track, known));
+            }
+            reason.track = *track;
+        }
+        reason.recycle_after_days = read_int(r, "recycle_after_days", path, true, 0, 3650).value_or(0);
+        spec.rejection.push_back(std::move(reason));
+    });
+}
+
+void Loader::read_texts() {
+    const Value* t = member(doc_, "texts", "$", true);
+    if (!t || !expect(*t, Kind::object, "$.texts")) return;
+    for (const auto& [key, value] : t->members) {
+        (void)value;
+        spec.texts.emplace_back(key, read_text(*t, key, "$.texts", true, true));
+    }
+    for (std::string_view key : required_text_keys()) {
+        if (!t->find(key)) error(t, "$.texts", "text.missing_key", "missing form text " + quoted(key));
+    }
+}
+
+// ---- conditions ------------------------------------------------------------------------------
+
+int Loader::compile(const Value& v, const std::string& path, Place place, int owner) {
+    if (!expect(v, Kind::object, path)) return -1;
+    auto invalid = [&](std::string message) {
+        error(&v, path, "condition.invalid", std::move(message));
+        return -1;
+    };
+    auto not_allowed = [&](const char* what) {
+        static const char* places[] = {"show_if", "signal conditions", "rules", "segment conditions", "track conditions"};
+        error(&v, path, "condition.not_allowed", std::string(what) + " conditions are not allowed in " + places[place]);
+        return -1;
+    };
+    // Combinators
+    for (const char* combinator : {"all", "any"}) {
+        if (const Value* list = v.find(combinator)) {
+            if (v.members.size() != 1) return invalid(std::string("\"") + combinator + "\" must be the only member of its condition");
+            std::string at = path + "." + combinator;
+            if (!expect(*list, Kind::array, at)) return -1;
+            if (list->items.empty()) {
+                error(list, at, "condition.invalid", std::string("\"") + combinator + "\" needs at least one condition");
+                return -1;
+            }
+            std::vector<std::int32_t> kids;
+            bool ok = true;
+            for (std::size_t i = 0; i < list->items.size(); ++i) {
+                int k = compile(list->items[i], at + "[" + std::to_string(i) + "]", place, owner);
+                ok = ok && k >= 0;
+                kids.push_back(k);
+            }
+            if (!ok) return -1;
+            CondNode node;
+            node.op = combinator[1] == 'l' ? CondOp::all : CondOp::any;
+            node.first = static_cast<std::int32_t>(comp.children.size());
+            node.count = static_cast<std::int32_t>(kids.size());
+            comp.children.insert(comp.children.end(), kids.begin(), kids.end());
+            return add_node(node);
+        }
+    }
+    if (const Value* inner = v.find("not")) {
+        if (v.members.size() != 1) return invalid("\"not\" must be the only member of its condition");
+        int k = compile(*inner, path + ".not", place, owner);
+        if (k < 0) return -1;
+        CondNode node;
+        node.op = CondOp::negate;
+        node.first = static_cast<std::int32_t>(comp.children.size());
+        node.count = 1;
+        comp.children.push_back(k);
+        return add_node(node);
+    }
+    if (const Value* s = v.find("segment")) {
+        if (place != place_rule && place != place_track) return not_allowed("segment");
+        if (v.members.size() != 1) return invalid("\"segment\" must be the only member of its condition");
+        std::vector<const Value*> ids;
+        if (s->is_string()) ids.push_back(s);
+        else if (s->is_array()) for (const auto& item : s->items) ids.push_back(&item);
+        else return invalid("\"segment\" takes a segment id or a list of segment ids");
+        CondNode node;
+        node.op = CondOp::segment_in;
+        for (const Value* id : ids) {
+            auto it = id->is_string() ? segment_ids_.find(id->text) : segment_ids_.end();
+            if (it == segment_ids_.end()) {
+                error(id, path + ".segment", "ref.unknown_segment", "unknown segment " + (id->is_string() ? quoted(id->text) : std::string(json::describe(id->kind))));
+                return -1;
+            }
+            node.mask |= std::uint64_t{1} << it->second;
+        }
+        return add_node(node);
+    }
+    if (const Value* s = v.find("signal")) {
+        if (place == place_show_if) return not_allowed("signal");
+        check_members(v, path, {"signal", "is"});
+        if (!expect(*s, Kind::string, path + ".signal")) return -1;
+        auto it = signal_ids_.find(s->text);
+        if (it == signal_ids_.end()) {
+            error(s, path + ".signal", "ref.unknown_signal", "unknown signal " + quoted(s->text));
+            return -1;
+        }
+        if (place == place_signal && it->second >= owner) {
+            error(s, path + ".signal", "ref.signal_order",
+                  "signal " + quoted(s->text) + " is not defined before this one; a signal may only use earlier signals");
+            return -1;
+        }
+        CondNode node;
+        node.op = CondOp::signal;
+        node.subject = it->second;
+        node.expect = read_bool(v, "is", path).value_or(true);
+        return add_node(node);
+    }
+
+    static const std::vector<std::string_view> comparisons = {"lt", "lte", "gt", "gte", "eq"};
+    auto comparison_of = [&](std::string_view key) -> int {
+        auto it = std::find(comparisons.begin(), comparisons.end(), key);
+        return it == comparisons.end() ? -1 : static_cast<int>(it - comparisons.begin());
+    };
+    // Subject + exactly one operator.
+    auto single_operator = [&](const char* subject, const std::vector<std::string_view>& ops, std::string& op,
+                               const Value*& operand) -> bool {
+        if (v.members.size() != 2) {
+            invalid(std::string("a \"") + subject + "\" condition needs exactly one operator (one of: " + join(ops) + ")");
+            return false;
+        }
+        for (const auto& [key, value] : v.members) {
+            if (key == subject) continue;
+            if (std::find(ops.begin(), ops.end(), key) == ops.end()) {
+                error(&value, path + "." + key, "condition.invalid",
+                      "unknown operator " + quoted(key) + suggestion(key, ops) + " for \"" + subject + "\" (expected one of: " + join(ops) + ")");
+                return false;
+            }
+            op = key;
+            operand = &value;
+        }
+        return true;
+    };
+    auto read_string_list = [&](const Value& operand, const std::string& at, std::vector<std::string>& out) -> bool {
+        if (operand.is_string()) {
+            out.push_back(operand.text);
+            return true;
+        }
+        if (!operand.is_array() || operand.items.empty()) {
+            error(&operand, at, "schema.type", "expected a string or a non-empty list of strings");
+            return false;
+        }
+        for (std::size_t i = 0; i < operand.items.size(); ++i) {
+            if (!expect(operand.items[i], Kind::string, at + "[" + std::to_string(i) + "]")) return false;
+            out.push_back(operand.items[i].text);
+        }
+        return true;
+    };
+    auto read_domains = [&](const Value& operand, const std::string& at, std::vector<std::string>& out) -> bool {
+        if (!read_string_list(operand, at, out)) return false;
+        for (const auto& d : out) {
+            if (detail::email_domain("x@" + d).empty()) {
+                error(&operand, at, "value.domain", quoted(d) + " is not a domain name such as \"example.com\"");
+                return false;
+            }
+        }
+        return true;
+    };
+    auto read_number = [&](const Value& operand, const std::string& at) -> std::optional<Decimal> {
+        if (!expect(operand, Kind::number, at)) return std::nullopt;
+        auto d = parse_decimal(operand.text);
+        if (!d) error(&operand, at, "schema.range", "number " + operand.text + " is out of range");
+        return d;
+    };
+
+    if (const Value* subject = v.find("answer")) {
+        if (!expect(*subject, Kind::string, path + ".answer")) return -1;
+        auto it = question_ids_.find(subject->text);
+        if (it == question_ids_.end()) {
+            std::vector<std::string_view> known;
+            for (const auto& q : spec.questions) known.push_back(q.id);
+            error(subject, path + ".answer", "ref.unknown_question", "unknown question " + quoted(subject->text) + suggestion(subject->text, known));
+            return -1;
+        }
+        int q = it->second;
+        const Question& question = spec.questions[static_cast<std::size_t>(q)];
+        if (place == place_show_if) show_if_deps_[static_cast<std::size_t>(owner)].insert(q);
+        else comp.in_conditions[static_cast<std::size_t>(q)] = 1;
+        std::string op;
+        const Value* operand = nullptr;
+        if (!single_operator("answer", {"in", "not_in", "answered", "lt", "lte", "gt", "gte", "eq", "domain_in", "domain_not_in"}, op, operand))
+            return -1;
+        std::string at = path + "." + op;
+        auto mismatch = [&](const char* types) {
+            error(operand, at, "condition.type_mismatch",
+                  "operator \"" + op + "\" applies to " + types + " questions; " + quoted(question.id) + " is a " +
+                      std::string(to_string(question.type)) + " question");
+            return -1;
+        };
+        CondNode node;
+        node.subject = q;
+        if (op == "answered") {
+            if (!expect(*operand, Kind::boolean, at)) return -1;
+            node.op = CondOp::answer_answered;
+            node.expect = operand->boolean;
+            return add_node(node);
+        }
+        if (op == "in" || op == "not_in") {
+            node.op = op == "in" ? CondOp::answer_in : CondOp::answer_not_in;
+            std::vector<std::string> values;
+            if (!read_string_list(*operand, at, values)) return -1;
+            if (question.type == QuestionType::single || question.type == QuestionType::multiple) {
+                for (const auto& value : values) {
+                    auto o = std::find_if(question.options.begin(), question.options.end(), [&](const Option& x) { return x.value == value; });
+                    if (o == question.options.end()) {
+                        std::vector<std::string_view> known;
+                        for (const auto& x : question.options) known.push_back(x.value);
+                        error(operand, at, "ref.unknown_option",
+                              quoted(value) + " is not an option of " + quoted(question.id) + suggestion(value, known));
+                        return -1;
+                    }
+                    node.mask |= std::uint64_t{1} << (o - question.options.begin());
+                }
+                return add_node(node);
+            }
+            if (question.type == QuestionType::number) return mismatch("choice, country, email and text");
+            if (question.type == QuestionType::country) {
+                for (const auto& value : values) {
+                    if (!detail::is_country_code(value)) {
+                        error(operand, at, "value.country", quoted(value) + " is not an ISO 3166-1 alpha-2 country code");
+                        return -1;
+                    }
+                }
+            }
+            node.set = add_string_set(values);
+            return add_node(node);
+        }
+        if (op == "domain_in" || op == "domain_not_in") {
+            if (question.type != QuestionType::email) return mismatch("email");
+            node.op = op == "domain_in" ? CondOp::answer_domain_in : CondOp::answer_domain_not_in;
+            std::vector<std::string> domains;
+            if (!read_domains(*operand, at, domains)) return -1;
+            node.set = add_string_set(domains);
+            return add_node(node);
+        }
+        // numeric comparison
+        if (question.type != QuestionType::number) return mismatch("number");
+        auto number = read_number(*operand, at);
+        if (!number) return -1;
+        node.op = CondOp::answer_cmp;
+        node.cmp = static_cast<Cmp>(comparison_of(op));
+        node.number = *number;
+        return add_node(node);
+    }
+    if (const Value* subject = v.find("context")) {
+        if (!expect(*subject, Kind::string, path + ".context")) return -1;
+        if (!valid_id(subject->text)) {
+            error(subject, path + ".context", "id.invalid", "context key " + quoted(subject->text) + " must be an id such as \"utm_source\"");
+            return -1;
+        }
+        std::string op;
+        const Value* operand = nullptr;
+        if (!single_operator("context", {"in", "not_in", "present", "lt", "lte", "gt", "gte", "eq", "domain_in", "domain_not_in"}, op, operand))
+            return -1;
+        std::string at = path + "." + op;
+        CondNode node;
+        node.subject = context_key(subject->text);
+        if (op == "present") {
+            if (!expect(*operand, Kind::boolean, at)) return -1;
+            node.op = CondOp::context_present;
+            node.expect = operand->boolean;
+            return add_node(node);
+        }
+        if (op == "in" || op == "not_in") {
+            node.op = op == "in" ? CondOp::context_in : CondOp::context_not_in;
+            std::vector<std::string> values;
+            if (!read_string_list(*operand, at, values)) return -1;
+            node.set = add_string_set(values);
+            return add_node(node);
+        }
+        if (op == "domain_in" || op == "domain_not_in") {
+            node.op = op == "domain_in" ? CondOp::context_domain_in : CondOp::context_domain_not_in;
+            std::vector<std::string> domains;
+            if (!read_domains(*operand, at, domains)) return -1;
+            node.set = add_string_set(domains);
+            return add_node(node);
+        }
+        auto number = read_number(*operand, at);
+        if (!number) return -1;
+        node.op = CondOp::context_cmp;
+        node.cmp = static_cast<Cmp>(comparison_of(op));
+        node.number = *number;
+        comp.context_numeric[static_cast<std::size_t>(node.subject)] = 1;
+        return add_node(node);
+    }
+    if (const Value* subject = v.find("criterion")) {
+        if (place != place_rule && place != place_track) return not_allowed("criterion");
+        if (!expect(*subject, Kind::string, path + ".criterion")) return -1;
+        CondNode node;
+        if (subject->text == "total") {
+            node.op = CondOp::total_cmp;
+        } else {
+            auto it = criterion_ids_.find(subject->text);
+            if (it == criterion_ids_.end()) {
+                std::vector<std::string_view> known = {"total"};
+                for (const auto& c : spec.criteria) known.push_back(c.id);
+                error(subject, path + ".criterion", "ref.unknown_criterion", "unknown criterion " + quoted(subject->text) + suggestion(subject->text, known));
+                return -1;
+            }
+            node.op = CondOp::criterion_cmp;
+            node.subject = it->second;
+        }
+        std::string op;
+        const Value* operand = nullptr;
+        if (!single_operator("criterion", comparisons, op, operand)) return -1;
+        std::string at = path + "." + op;
+        if (!expect(*operand, Kind::number, at)) return -1;
+        auto n = json::to_int64(operand->text);
+        if (!n || *n < -100000 || *n > 100000) {
+            error(operand, at, "schema.type", "criterion comparisons take an integer, got " + operand->text);
+            return -1;
+        }
+        node.cmp = static_cast<Cmp>(comparison_of(op));
+        node.number = Decimal::from_int(*n);
+        return add_node(node);
+    }
+    std::vector<std::string_view> subjects = {"all", "any", "not", "answer", "context", "signal", "criterion", "segment"};
+    std::string first = v.members.empty() ? std::string() : v.members.front().first;
+    return invalid("a condition needs one of: " + join(subjects) + (first.empty() ? std::string() : "; got " + quoted(first) + suggestion(first, subjects)));
+}
+
+void Loader::compile_conditions() {
+    comp.show_if.assign(spec.questions.size(), -1);
+    comp.in_conditions.assign(spec.questions.size(), 0);
+    comp.signal_when.assign(spec.signals.size(), -1);
+    for (const auto& p : show_ifs_) comp.show_if[static_cast<std::size_t>(p.owner)] = compile(*p.value, p.path, place_show_if, p.owner);
+    for (const auto& p : signal_whens_) comp.signal_when[static_cast<std::size_t>(p.owner)] = compile(*p.value, p.path, place_signal, p.owner);
+    for (const auto& p : rule_whens_) comp.rule_when[static_cast<std::size_t>(p.owner)] = compile(*p.value, p.path, place_rule, p.owner);
+    for (const auto& p : segment_whens_) comp.segment_when[static_cast<std::size_t>(p.owner)] = compile(*p.value, p.path, place_segment, p.owner);
+    for (const auto& p : track_whens_) comp.track_when[static_cast<std::size_t>(p.owner)] = compile(*p.value, p.path, place_track, p.owner);
+}
+
+void Loader::check_show_if_cycles() {
+    std::size_t n = spec.questions.size();
+    std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
+    std::vector<int> stack;
+    bool reported = false;
+    std::function<void(int)> visit = [&](int q) {
+        state[static_cast<std::size_t>(q)] = 1;
+        stack.push_back(q);
+        for (int dep : show_if_deps_[static_cast<std::size_t>(q)]) {
+            if (state[static_cast<std::size_t>(dep)] == 1) {
+                if (!reported) {
+                    reported = true;
+                    std::string cycle;
+                    auto start = std::find(stack.begin(), stack.end(), dep);
+                    for (auto it = start; it != stack.end(); ++it) cycle += spec.questions[static_cast<std::size_t>(*it)].id + " -> ";
+                    cycle += spec.questions[static_cast<std::size_t>(dep)].id;
+                    const Question& owner = spec.questions[static_cast<std::size_t>(*start)];
+                    const Value* at = nullptr;
+                    for (const auto& p : show_ifs_) if (p.owner == *start) at = p.value;
+                    error(at, owner.path + ".show_if", "show_if.cycle", "show_if conditions form a cycle: " + cycle);
+                }
+            } else if (state[static_cast<std::size_t>(dep)] == 0) {
+                visit(dep);
+            }
+        }
+        stack.pop_back();
+        state[static_cast<std::size_t>(q)] = 2;
+        comp.question_order.push_back(q);
+        if (comp.show_if[static_cast<std::size_t>(q)] >= 0) comp.conditional.push_back(q);
+    };
+    for (std::size_t q = 0; q < n; ++q)
+        if (state[q] == 0) visit(static_cast<int>(q));
+}
+
+void Loader::compute_ranges() {
+    std::size_t C = spec.criteria.size();
+    std::size_t Q = spec.questions.size();
+    comp.answer_min.assign(Q * C, 0);
+    comp.answer_max.assign(Q * C, 0);
+    comp.multi_negative.assign(Q * C, 0);
+    comp.option_index.resize(Q);
+    comp.country_other.assign(Q, -1);
+    comp.points_row.assign(Q, 0);
+    for (std::size_t q = 0; q < Q; ++q) {
+        const Question& question = spec.questions[q];
+        comp.points_row[q] = static_cast<std::int32_t>(comp.points_table.size());
+        for (const auto& o : question.options) comp.points_table.insert(comp.points_table.end(), o.points.begin(), o.points.end());
+        for (const auto& b : question.bands) comp.points_table.insert(comp.points_table.end(), b.points.begin(), b.points.end());
+        std::vector<std::string> values;
+        for (std::size_t o = 0; o < question.options.size(); ++o) {
+            values.push_back(question.options[o].value);
+            if (question.options[o].value == "*") comp.country_other[q] = static_cast<std::int32_t>(o);
+        }
+        comp.option_index[q] = detail::StringIndex(values);
+        for (std::size_t c = 0; c < C; ++c) {
+            int lo = 0, hi = 0;
+            bool first = true;
+            auto take = [&](int p) {
+                lo = first ? p : std::min(lo, p);
+                hi = first ? p : std::max(hi, p);
+                first = false;
+            };
+            switch (question.type) {
+                case QuestionType::single:
+                    for (const auto& o : question.options) take(o.points[c]);
+                    break;
+                case QuestionType::country:
+                    for (const auto& o : question.options) take(o.points[c]);
+                    // A country without an option (and no "*") scores nothing.
+                    if (comp.country_other[q] < 0) take(0);
+                    break;
+                case QuestionType::number:
+                    for (const auto& b : question.bands) take(b.points[c]);
+                    // Values below the first band's "from" fall outside every band.
+                    if (question.bands.empty() || question.bands.front().from) take(0);
+                    break;
+                case QuestionType::multiple: {
+                    int negative = 0, positive = 0, smallest = 0;
+                    bool any = false;
+                    for (const auto& o : question.options) {
+                        int p = o.points[c];
+                        if (p < 0) negative += p;
+                        else positive += p;
+                        smallest = any ? std::min(smallest, p) : p;
+                        any = true;
+                    }
+                    comp.multi_negative[q * C + c] = negative;
+                    // With all points >= 0 and at least one required selection, the least is the
+                    // smallest single option; otherwise choosing every negative option.
+                    lo = negative < 0 ? negative : (question.min_select > 0 && any ? smallest : 0);
+                    hi = positive;
+                    first = false;
+                    break;
+                }
+                case QuestionType::email:
+                case QuestionType::text:
+                    take(0);
+                    break;
+            }
+            comp.answer_min[q * C + c] = first ? 0 : lo;
+            comp.answer_max[q * C + c] = first ? 0 : hi;
+        }
+    }
+    int total = 0;
+    for (const auto& c : spec.criteria) total += c.weight * c.max;
+    comp.max_total = total;
+}
+
+void Loader::check_thresholds() {
+    // The highest total any lead can reach, given the points the questions and signals can give.
+    std::size_t C = spec.criteria.size();
+    int reachable = 0;
+    for (std::size_t c = 0; c < C; ++c) {
+        int sum = 0;
+        for (std::size_t q = 0; q < spec.questions.size(); ++q) sum += std::max(0, comp.answer_max[q * C + c]);
+        for (const auto& s : spec.signals) sum += std::max(0, s.points[c]);
+        reachable += spec.criteria[c].weight * std::min(spec.criteria[c].max, sum);
+    }
+    auto check = [&](int threshold, const Value* at, const std::string& path) {
+        if (threshold > reachable)
+            error(at, path, "threshold.unreachable",
+                  "hand-off threshold " + std::to_string(threshold) + " is above the highest reachable total " +
+                      std::to_string(reachable) + " (of " + std::to_string(comp.max_total) + ")");
+        else if (threshold <= 0)
+            warn(at, path, "threshold.trivial", "hand-off threshold " + std::to_string(threshold) + " is met by every lead without a knock-out");
+    };
+    if (const Value* t = doc_.find("thresholds"); t && t->is_object() && t->find("handoff") && !spec.criteria.empty())
+        check(spec.handoff_at, t->find("handoff"), "$.thresholds.handoff");
+    const Value* segments = doc_.find("segments");
+    for (std::size_t s = 0; s < spec.segments.size() && segments; ++s) {
+        if (!spec.segments[s].handoff_at || spec.criteria.empty()) continue;
+        const Value* at = nullptr;
+        if (segments->is_array() && s < segments->items.size()) at = segments->items[s].find("handoff_at");
+        check(*spec.segments[s].handoff_at, at, "$.segments[" + std::to_string(s) + "].handoff_at");
+    }
+}
+
+}  // namespace
+
+Result<Model> Model::load(const json::Value& document) {
+    Loader loader(document);
+    loader.run();
+    Result<Model> result;
+    result.issues = std::move(loader.issues);
+    if (has_errors(result.issues)) return result;
+    auto data = std::make_shared<Model::Data>();
+    data->spec = std::move(loader.spec);
+    data->compiled = std::move(loader.comp);
+    data->source = document;
+    for (std::size_t i = 0; i < data->spec.criteria.size(); ++i) data->criterion_ids.emplace(data->spec.criteria[i].id, static_cast<int>(i));
+    for (std::size_t i = 0; i < data->spec.questions.size(); ++i) data->question_ids.emplace(data->spec.questions[i].id, static_cast<int>(i));
+    for (std::size_t i = 0; i < data->spec.segments.size(); ++i) data->segment_ids.emplace(data->spec.segments[i].id, static_cast<int>(i));
+    for (std::size_t i = 0; i < data->spec.tracks.size(); ++i) data->track_ids.emplace(data->spec.tracks[i].id, static_cast<int>(i));
+    Model model;
+    model.data_ = std::move(data);
+    result.value = std::move(model);
+    return result;
+}
+
+Result<Model> load_model(const json::Value& document) { return Model::load(document); }
+
+Result<Model> load_model(std::string_view json_text) {
+    json::ParseError parse_error;
+    auto document = json::parse(json_text, parse_error);
+    if (!document) {
+        Result<Model> result;
+        Issue issue;
+        issue.code = "json.syntax";
+        issue.message = parse_error.message;
+        issue.line = parse_error.line;
+        issue.column = parse_error.column;
+        result.issues.push_back(std::move(issue));
+        return result;
+    }
+    return Model::load(*document);
+}
+
+}  // namespace ripen

@@ -1,0 +1,384 @@
+// Columnar leads and the re-scoring kernel (see ripen/table.hpp). Everything that depends only
+// on the answers is worked out once, by the general evaluator, when a lead is added; scoring
+// then only sums rows of points, clamps, weights and routes. The kernel agrees with decide()
+// exactly; tests/unit/test_table.cpp checks that on generated leads.
+#include "ripen/table.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "evaluator.hpp"
+
+namespace ripen {
+
+using detail::CondNode;
+using detail::CondOp;
+using detail::Tri;
+
+namespace {
+
+constexpr int kMaxCriteria = 32;
+
+bool uses_points(const detail::Compiled& comp, int node) {
+    const CondNode& n = comp.nodes[static_cast<std::size_t>(node)];
+    if (n.op == CondOp::criterion_cmp || n.op == CondOp::total_cmp) return true;
+    if (n.op == CondOp::all || n.op == CondOp::any || n.op == CondOp::negate) {
+        for (int i = 0; i < n.count; ++i)
+            if (uses_points(comp, comp.children[static_cast<std::size_t>(n.first + i)])) return true;
+    }
+    return false;
+}
+
+void collect_atoms(const detail::Compiled& comp, int node, std::vector<int>& out) {
+    const CondNode& n = comp.nodes[static_cast<std::size_t>(node)];
+    if (n.op == CondOp::all || n.op == CondOp::any || n.op == CondOp::negate) {
+        for (int i = 0; i < n.count; ++i) collect_atoms(comp, comp.children[static_cast<std::size_t>(n.first + i)], out);
+    } else if (n.op != CondOp::criterion_cmp && n.op != CondOp::total_cmp) {
+        if (std::find(out.begin(), out.end(), node) == out.end()) out.push_back(node);
+    }
+}
+
+int clamp(int v, int max) { return v < 0 ? 0 : (v > max ? max : v); }
+
+}  // namespace
+
+LeadTable::LeadTable(const Model& model) : model_(&model) {
+    const ModelSpec& spec = model.spec();
+    codes_.resize(spec.questions.size());
+    selected_.resize(spec.questions.size());
+    const detail::Compiled& comp = model.compiled();
+    for (std::size_t r = 0; r < spec.rules.size(); ++r)
+        if (uses_points(comp, comp.rule_when[r])) collect_atoms(comp, comp.rule_when[r], point_atoms_);
+}
+
+void LeadTable::append(const Answers& answers, const Context& context, bool complete) {
+    append(answers, context, complete, -1);
+}
+
+void LeadTable::append(const Answers& answers, const Context& context, bool complete, int outcome) {
+    const Model& model = *model_;
+    const ModelSpec& spec = model.spec();
+    const detail::Compiled& comp = model.compiled();
+    std::vector<detail::ContextSlot> slots(comp.context_keys.size());
+    for (std::size_t k = 0; k < comp.context_keys.size(); ++k)
+        if (const std::string* v = context.find(comp.context_keys[k])) detail::fill_context_slot(comp, static_cast<int>(k), *v, slots[k]);
+    detail::LeadInput input;
+    input.answers = answers.values.data();
+    input.context = slots.data();
+    input.complete = complete || context.complete;
+    if (const std::string* source = context.find("source")) input.source_segment = model.segment_index(*source);
+    detail::Evaluator eval(model);
+    eval.run(input);
+
+    for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+        const Answer& a = answers.values[q];
+        const Question& question = spec.questions[q];
+        Tri vis = eval.visible[q];
+        std::uint8_t code = kNone;
+        std::uint64_t selection = 0;
+        if (vis != Tri::no) {
+            if (a.state == Answer::State::given) {
+                int index = -1;
+                if (question.type == QuestionType::single || question.type == QuestionType::country) index = a.option;
+                else if (question.type == QuestionType::number) index = a.band;
+                else if (question.type == QuestionType::multiple) {
+                    index = 0;
+                    selection = a.selected;
+                }
+                if (index >= 0) code = static_cast<std::uint8_t>(index + (vis == Tri::maybe ? kMaybeShown : 0));
+            } else if (a.state == Answer::State::open && !input.complete) {
+                code = (vis == Tri::yes && question.required) ? kOpenRequired : kOpenOptional;
+            }
+        }
+        codes_[q].push_back(code);
+        if (question.type == QuestionType::multiple) selected_[q].push_back(selection);
+    }
+    segment_.push_back(static_cast<std::uint8_t>(eval.segment));
+    possible_.push_back(eval.possible_segments);
+    std::uint64_t signal_bits = 0;
+    for (std::size_t s = 0; s < spec.signals.size(); ++s) signal_bits |= static_cast<std::uint64_t>(eval.signal[s]) << (2 * s);
+    signals_.push_back(signal_bits);
+    std::uint64_t rule_bits = 0;
+    for (std::size_t r = 0; r < spec.rules.size(); ++r) rule_bits |= static_cast<std::uint64_t>(eval.rule[r]) << (2 * r);
+    rules_.push_back(rule_bits);
+    std::uint64_t atom_bits = 0;
+    for (std::size_t i = 0; i < point_atoms_.size(); ++i)
+        atom_bits |= static_cast<std::uint64_t>(eval.condition(point_atoms_[i])) << (2 * i);
+    atoms_.push_back(atom_bits);
+    outcome_.push_back(static_cast<std::int8_t>(outcome));
+}
+
+Scoring Scoring::from(const Model& model) {
+    const ModelSpec& spec = model.spec();
+    Scoring s;
+    for (const auto& q : spec.questions) {
+        std::vector<int> flat;
+        for (const auto& o : q.options) flat.insert(flat.end(), o.points.begin(), o.points.end());
+        for (const auto& b : q.bands) flat.insert(flat.end(), b.points.begin(), b.points.end());
+        s.option_points.push_back(std::move(flat));
+    }
+    for (const auto& sig : spec.signals) s.signal_points.push_back(sig.points);
+    for (const auto& c : spec.criteria) {
+        s.weights.push_back(c.weight);
+        s.maxima.push_back(c.max);
+    }
+    s.handoff_at = spec.handoff_at;
+    for (const auto& seg : spec.segments) s.segment_handoff_at.push_back(seg.handoff_at ? *seg.handoff_at : -1);
+    s.rule_enabled.assign(spec.rules.size(), 1);
+    return s;
+}
+
+int Scoring::max_total() const {
+    int total = 0;
+    for (std::size_t c = 0; c < weights.size(); ++c) total += weights[c] * maxima[c];
+    return total;
+}
+
+TableScorer::TableScorer(const Model& model, Scoring scoring) : model_(&model), scoring_(std::move(scoring)) { build(); }
+
+void TableScorer::set_scoring(Scoring scoring) {
+    scoring_ = std::move(scoring);
+    build();
+}
+
+void TableScorer::build() {
+    const ModelSpec& spec = model_->spec();
+    const std::size_t C = spec.criteria.size();
+    rows_.clear();
+    int multi = 0;
+    for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+        const Question& question = spec.questions[q];
+        QuestionRows rows;
+        rows.type = static_cast<int>(question.type);
+        rows.options = static_cast<int>(question.options.size() + question.bands.size());
+        rows.multi_index = question.type == QuestionType::multiple ? multi++ : -1;
+        rows.def.assign(256 * C, 0);
+        rows.down.assign(256 * C, 0);
+        rows.up.assign(256 * C, 0);
+        const std::vector<int>& points = scoring_.option_points[q];
+        // Range over all answers, widened to include 0 for questions that may be skipped.
+        std::vector<int> lo(C, 0), hi(C, 0);
+        for (std::size_t c = 0; c < C; ++c) {
+            bool first = true;
+            auto take = [&](int p) {
+                lo[c] = first ? p : std::min(lo[c], p);
+                hi[c] = first ? p : std::max(hi[c], p);
+                first = false;
+            };
+            if (question.type == QuestionType::multiple) {
+                int negative = 0, positive = 0, smallest = 0;
+                for (int o = 0; o < rows.options; ++o) {
+                    int p = points[static_cast<std::size_t>(o) * C + c];
+                    (p < 0 ? negative : positive) += p;
+                    smallest = o == 0 ? p : std::min(smallest, p);
+                }
+                lo[c] = negative < 0 ? negative : (question.min_select > 0 && rows.options > 0 ? smallest : 0);
+                hi[c] = positive;
+                first = false;
+            } else {
+                for (int o = 0; o < rows.options; ++o) take(points[static_cast<std::size_t>(o) * C + c]);
+                bool can_miss = question.type == QuestionType::email || question.type == QuestionType::text ||
+                                (question.type == QuestionType::country && model_->compiled().country_other[q] < 0) ||
+                                (question.type == QuestionType::number && (question.bands.empty() || question.bands.front().from));
+                if (can_miss || first) take(0);
+            }
+        }
+        for (int o = 0; o < rows.options && o < LeadTable::kMaybeShown; ++o) {
+            for (std::size_t c = 0; c < C; ++c) {
+                int p = points[static_cast<std::size_t>(o) * C + c];
+                rows.def[static_cast<std::size_t>(o) * C + c] = p;
+                std::size_t maybe = static_cast<std::size_t>(o + LeadTable::kMaybeShown) * C + c;
+                rows.down[maybe] = std::min(0, p);
+                rows.up[maybe] = std::max(0, p);
+            }
+        }
+        for (std::size_t c = 0; c < C; ++c) {
+            rows.down[LeadTable::kOpenRequired * C + c] = lo[c];
+            rows.up[LeadTable::kOpenRequired * C + c] = hi[c];
+            rows.down[LeadTable::kOpenOptional * C + c] = std::min(0, lo[c]);
+            rows.up[LeadTable::kOpenOptional * C + c] = std::max(0, hi[c]);
+        }
+        rows_.push_back(std::move(rows));
+    }
+    point_rules_.clear();
+    const detail::Compiled& comp = model_->compiled();
+    for (std::size_t r = 0; r < spec.rules.size(); ++r)
+        if (uses_points(comp, comp.rule_when[r])) point_rules_.push_back(static_cast<int>(r));
+}
+
+int TableScorer::eval_point_rule(int node, const LeadTable& table, std::size_t lead, const int* crit_lo,
+                                 const int* crit_hi, int lo, int hi) const {
+    const detail::Compiled& comp = model_->compiled();
+    const CondNode& n = comp.nodes[static_cast<std::size_t>(node)];
+    switch (n.op) {
+        case CondOp::all: {
+            int result = 2;
+            for (int i = 0; i < n.count && result != 0; ++i)
+                result = std::min(result, eval_point_rule(comp.children[static_cast<std::size_t>(n.first + i)], table, lead, crit_lo, crit_hi, lo, hi));
+            return result;
+        }
+        case CondOp::any: {
+            int result = 0;
+            for (int i = 0; i < n.count && result != 2; ++i)
+                result = std::max(result, eval_point_rule(comp.children[static_cast<std::size_t>(n.first + i)], table, lead, crit_lo, crit_hi, lo, hi));
+            return result;
+        }
+        case CondOp::negate: {
+            int inner = eval_point_rule(comp.children[static_cast<std::size_t>(n.first)], table, lead, crit_lo, crit_hi, lo, hi);
+            return inner == 1 ? 1 : 2 - inner;
+        }
+        case CondOp::criterion_cmp:
+            return static_cast<int>(detail::compare_interval(n.cmp, crit_lo[n.subject], crit_hi[n.subject], n.number.units / Decimal::scale));
+        case CondOp::total_cmp:
+            return static_cast<int>(detail::compare_interval(n.cmp, lo, hi, n.number.units / Decimal::scale));
+        default: {
+            const auto& atoms = table.point_atoms_;
+            std::size_t slot = static_cast<std::size_t>(std::find(atoms.begin(), atoms.end(), node) - atoms.begin());
+            return static_cast<int>((table.atoms_[lead] >> (2 * slot)) & 3);
+        }
+    }
+}
+
+void TableScorer::score(const LeadTable& table, TableResult& result, bool want_interval) const {
+    std::size_t n = table.size();
+    result.total.resize(n);
+    result.route.resize(n);
+    result.lo.resize(want_interval ? n : 0);
+    result.hi.resize(want_interval ? n : 0);
+    score_range(table, 0, n, result, want_interval);
+}
+
+void TableScorer::score_range(const LeadTable& table, std::size_t begin, std::size_t end, TableResult& result,
+                              bool want_interval) const {
+    const ModelSpec& spec = model_->spec();
+    const std::size_t C = spec.criteria.size();
+    const std::size_t Q = rows_.size();
+    const std::size_t S = spec.signals.size();
+    const std::size_t R = spec.rules.size();
+    int def[kMaxCriteria], down[kMaxCriteria], up[kMaxCriteria], clo[kMaxCriteria], chi[kMaxCriteria];
+    // Thresholds per segment and the rule kinds, looked up once.
+    std::vector<int> thresholds(spec.segments.size());
+    for (std::size_t s = 0; s < thresholds.size(); ++s) thresholds[s] = scoring_.threshold(static_cast<int>(s));
+    std::uint64_t knockout_mask = 0, gate_mask = 0;  // answer-only rules, two bits each
+    for (std::size_t r = 0; r < R; ++r) {
+        if (!scoring_.rule_enabled[r] || std::find(point_rules_.begin(), point_rules_.end(), static_cast<int>(r)) != point_rules_.end()) continue;
+        (spec.rules[r].kind == RuleKind::knockout ? knockout_mask : gate_mask) |= std::uint64_t{3} << (2 * r);
+    }
+    std::vector<const std::uint8_t*> code_columns(Q);
+    std::vector<const std::uint64_t*> selection_columns(Q, nullptr);
+    for (std::size_t q = 0; q < Q; ++q) {
+        code_columns[q] = table.codes_[q].data();
+        if (rows_[q].multi_index >= 0) selection_columns[q] = table.selected_[q].data();
+    }
+
+    for (std::size_t i = begin; i < end; ++i) {
+        for (std::size_t c = 0; c < C; ++c) def[c] = down[c] = up[c] = 0;
+        bool settled_answers = true;
+        for (std::size_t q = 0; q < Q; ++q) {
+            const std::uint8_t code = code_columns[q][i];
+            if (code == LeadTable::kNone) continue;
+            const QuestionRows& rows = rows_[q];
+            if (code < LeadTable::kMaybeShown) {
+                if (rows.multi_index >= 0) {
+                    for (std::uint64_t bits = selection_columns[q][i]; bits; bits &= bits - 1) {
+                        const int* row = rows.def.data() + static_cast<std::size_t>(__builtin_ctzll(bits)) * C;
+                        for (std::size_t c = 0; c < C; ++c) def[c] += row[c];
+                    }
+                } else {
+                    const int* row = rows.def.data() + static_cast<std::size_t>(code) * C;
+                    for (std::size_t c = 0; c < C; ++c) def[c] += row[c];
+                }
+                continue;
+            }
+            settled_answers = false;
+            if (rows.multi_index >= 0 && code < LeadTable::kOpenOptional) {
+                for (std::uint64_t bits = selection_columns[q][i]; bits; bits &= bits - 1) {
+                    std::size_t o = static_cast<std::size_t>(__builtin_ctzll(bits)) + LeadTable::kMaybeShown;
+                    for (std::size_t c = 0; c < C; ++c) {
+                        down[c] += rows.down[o * C + c];
+                        up[c] += rows.up[o * C + c];
+                    }
+                }
+                continue;
+            }
+            const int* d = rows.down.data() + static_cast<std::size_t>(code) * C;
+            const int* u = rows.up.data() + static_cast<std::size_t>(code) * C;
+            for (std::size_t c = 0; c < C; ++c) {
+                down[c] += d[c];
+                up[c] += u[c];
+            }
+        }
+        const std::uint64_t signal_bits = table.signals_[i];
+        for (std::size_t s = 0; s < S; ++s) {
+            unsigned state = static_cast<unsigned>((signal_bits >> (2 * s)) & 3);
+            if (state == 0) continue;
+            const int* p = scoring_.signal_points[s].data();
+            if (state == 2) {
+                for (std::size_t c = 0; c < C; ++c) def[c] += p[c];
+            } else {
+                settled_answers = false;
+                for (std::size_t c = 0; c < C; ++c) {
+                    down[c] += std::min(0, p[c]);
+                    up[c] += std::max(0, p[c]);
+                }
+            }
+        }
+        int total = 0, lo = 0, hi = 0;
+        for (std::size_t c = 0; c < C; ++c) {
+            const int w = scoring_.weights[c], m = scoring_.maxima[c];
+            total += w * clamp(def[c], m);
+            if (settled_answers) continue;
+            clo[c] = clamp(def[c] + down[c], m);
+            chi[c] = clamp(def[c] + up[c], m);
+            lo += w * clo[c];
+            hi += w * chi[c];
+        }
+        if (settled_answers) {
+            lo = hi = total;
+            for (std::size_t c = 0; c < C; ++c) clo[c] = chi[c] = clamp(def[c], scoring_.maxima[c]);
+        }
+
+        // Rules: answer-only ones were decided when the lead was added.
+        const std::uint64_t rule_bits = table.rules_[i];
+        const std::uint64_t ko = rule_bits & knockout_mask, gates = rule_bits & gate_mask;
+        // Two bits per rule: 2 (high bit) = yes, 1 (low bit) = maybe, 0 = no.
+        constexpr std::uint64_t high = 0xAAAAAAAAAAAAAAAAull, low = 0x5555555555555555ull;
+        bool knocked_out = (ko & high) != 0;
+        bool knockout_possible = (ko & low) != 0;
+        bool gate_open = (gates & low) != 0;
+        bool gate_failed = (((gates | gates >> 1) & low) != (gate_mask & low));
+        for (int r : point_rules_) {
+            if (!scoring_.rule_enabled[static_cast<std::size_t>(r)]) continue;
+            int state = eval_point_rule(model_->compiled().rule_when[static_cast<std::size_t>(r)], table, i, clo, chi, lo, hi);
+            if (spec.rules[static_cast<std::size_t>(r)].kind == RuleKind::knockout) {
+                knocked_out = knocked_out || state == 2;
+                knockout_possible = knockout_possible || state == 1;
+            } else {
+                gate_failed = gate_failed || state == 0;
+                gate_open = gate_open || state == 1;
+            }
+        }
+        Route route;
+        if (knocked_out) {
+            route = Route::disqualify;
+        } else {
+            bool can_handoff = false, can_nurture = false;
+            for (std::uint64_t bits = table.possible_[i]; bits; bits &= bits - 1) {
+                int t = thresholds[static_cast<std::size_t>(__builtin_ctzll(bits))];
+                can_handoff = can_handoff || (hi >= t && !gate_failed);
+                can_nurture = can_nurture || lo < t || gate_failed || gate_open;
+            }
+            int possible = int(can_handoff) + int(can_nurture) + int(knockout_possible);
+            route = possible != 1 ? Route::undecided
+                                  : (can_handoff ? Route::handoff : (can_nurture ? Route::nurture : Route::disqualify));
+        }
+        result.total[i] = total;
+        result.route[i] = route;
+        if (want_interval) {
+            result.lo[i] = lo;
+            result.hi[i] = hi;
+        }
+    }
+}
+
+}  // namespace ripen

@@ -1,0 +1,78 @@
+// String matching used by conditions and answer parsing: case folding, e-mail and URL domains,
+// ISO country codes, and a small hash index from option values to option numbers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ripen::detail {
+
+inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string lowercase(std::string_view s);
+void lowercase_into(std::string_view s, std::string& out);  // reuses out's storage
+bool equals_ignore_case(std::string_view a, std::string_view b);
+inline std::string_view trim(std::string_view s) {
+    // Most cells have no surrounding blanks: check the ends before looping.
+    if (s.empty() || ((s.front() != ' ' && s.front() != '\t') && (s.back() != ' ' && s.back() != '\t'))) return s;
+    std::size_t b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+    return s.substr(b, e - b);
+}
+
+// The domain of an e-mail address ("Jane@Mail.Example.com" -> "Mail.Example.com"), or "" when
+// the address is not plausibly valid (one '@', non-empty local part, dotted domain of
+// letters, digits and hyphens).
+std::string_view email_domain(std::string_view address);
+
+// The host of a URL or bare host ("https://www.a.com:8080/x?y" -> "www.a.com").
+std::string_view url_host(std::string_view url);
+
+
+bool is_country_code(std::string_view code);  // ISO 3166-1 alpha-2, upper case
+const std::vector<std::string>& country_codes();
+
+// Exact-match lookup from a fixed set of strings to their positions.
+class StringIndex {
+public:
+    StringIndex() = default;
+    explicit StringIndex(const std::vector<std::string>& keys);
+    int find(std::string_view key) const;  // position, or -1
+
+private:
+    static std::uint64_t prefix_of(std::string_view s);
+    struct Slot {
+        std::uint32_t hash = 0;
+        std::int32_t index = -1;
+    };
+    std::vector<Slot> slots_;
+    std::vector<std::string> keys_;
+    static constexpr std::size_t kLengths = 32;
+    std::vector<std::int32_t> order_;      // small sets: key positions sorted by length
+    std::vector<std::uint64_t> prefixes_;  // first 8 bytes of each key in that order, zero-padded
+    std::vector<std::int32_t> by_length_;  // start of each length's run in order_
+    std::uint32_t mask_ = 0;
+    bool linear_ = true;
+};
+
+// A set of lowercase strings with exact lookups of already-lowercase keys, and domain lookups
+// that also match subdomains ("mail.example.com" is in a set holding "example.com").
+class StringSet {
+public:
+    StringSet() = default;
+    explicit StringSet(std::vector<std::string> items);  // lowercased, sorted, deduplicated
+
+    const std::vector<std::string>& items() const { return items_; }
+    bool contains_folded(std::string_view lowercase) const { return index_.find(lowercase) >= 0; }
+    bool contains(std::string_view any_case) const;
+    bool contains_domain_folded(std::string_view lowercase_domain) const;
+
+private:
+    std::vector<std::string> items_;
+    StringIndex index_;
+};
+
+}  // namespace ripen::detail
