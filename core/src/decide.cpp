@@ -134,7 +134,9 @@ std::optional<Flip> find_flip(const Model& model, const Answers& answers, const 
     int best_total = 0;
     auto consider = [&](const Alternative* a, const Alternative* b) {
         const Evaluator& e = what_if.run(a, b);
-        if (e.route == Route::undecided || e.route == current.route) return;
+        // Flips worth telling are between hand-off and nurture, or out of a knock-out;
+        // "a student would be disqualified" says nothing about this lead.
+        if (e.route == Route::undecided || e.route == current.route || e.route == Route::disqualify) return;
         int delta = std::abs(e.total - current.total);
         if (best_a && delta >= best_delta) return;
         best_a = a;

@@ -167,4 +167,49 @@ std::string to_json(const Model& model, const Decision& decision, std::string_vi
     return json::to_string(decision_to_json(model, decision, language));
 }
 
+bool decide_json(const Model& model, std::string_view request, std::string_view language, std::string& out,
+                 std::vector<Issue>& errors) {
+    json::ParseError parse_error;
+    auto document = json::parse(request, parse_error);
+    auto fail = [&](std::string code, std::string message, std::string path, std::uint32_t line, std::uint32_t column) {
+        Issue issue;
+        issue.code = std::move(code);
+        issue.message = std::move(message);
+        issue.path = std::move(path);
+        issue.line = line;
+        issue.column = column;
+        errors.push_back(std::move(issue));
+        return false;
+    };
+    if (!document) return fail("json.syntax", parse_error.message, "", parse_error.line, parse_error.column);
+    if (!document->is_object())
+        return fail("json.type", "a request must be an object with \"answers\" and optionally \"context\", got " +
+                                     std::string(json::describe(document->kind)), "$", document->line, document->column);
+    for (const auto& [key, value] : document->members)
+        if (key != "answers" && key != "context")
+            return fail("schema.unknown_member", "unknown member \"" + key + "\" (expected one of: answers, context)", "$." + key, value.line, value.column);
+    const json::Value* answers_json = document->find("answers");
+    if (!answers_json) return fail("schema.required", "missing required member \"answers\"", "$", document->line, document->column);
+    auto answers = parse_answers(model, *answers_json);
+    Context context;
+    bool ok = answers.ok();
+    for (auto& issue : answers.issues) {
+        issue.path = "$.answers" + issue.path.substr(1);
+        errors.push_back(std::move(issue));
+    }
+    if (const json::Value* context_json = document->find("context")) {
+        auto parsed = parse_context(*context_json);
+        ok = ok && parsed.ok();
+        for (auto& issue : parsed.issues) {
+            issue.path = "$.context" + issue.path.substr(1);
+            errors.push_back(std::move(issue));
+        }
+        if (parsed.ok()) context = std::move(*parsed.value);
+    }
+    if (!ok) return false;
+    json::write(decision_to_json(model, decide(model, *answers.value, context), language), out);
+    out += '\n';
+    return true;
+}
+
 }  // namespace ripen

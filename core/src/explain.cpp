@@ -8,10 +8,15 @@ namespace ripen {
 
 namespace {
 
-std::string pad(std::string s, std::size_t width) {
-    // Pads by code points so labels with accents line up.
+// Width in code points, so labels with accents line up.
+std::size_t width_of(std::string_view s) {
     std::size_t points = 0;
     for (unsigned char c : s) points += (c & 0xC0) != 0x80;
+    return points;
+}
+
+std::string pad(std::string s, std::size_t width) {
+    std::size_t points = width_of(s);
     if (points < width) s.append(width - points, ' ');
     return s;
 }
@@ -70,7 +75,7 @@ std::string explain(const Model& model, const Decision& d, std::string_view lang
 
     out += "\nBreakdown\n";
     std::size_t width = 0;
-    for (const auto& c : spec.criteria) width = std::max(width, c.label.in(lang).size());
+    for (const auto& c : spec.criteria) width = std::max(width, width_of(c.label.in(lang)));
     for (std::size_t c = 0; c < spec.criteria.size(); ++c) {
         const Criterion& crit = spec.criteria[c];
         const CriterionResult& r = d.criteria[c];

@@ -258,16 +258,24 @@ struct LeadGenerator::Impl {
         input.context = context_slots.data();
         input.source_segment = lead.source.empty() ? -1 : model.segment_index(lead.source);
         input.complete = true;
-        evaluator.run(input);
-        // Hidden questions were never shown: their answers go.
-        for (std::size_t q = 0; q < spec.questions.size(); ++q)
-            if (evaluator.visible[q] == detail::Tri::no) lead.answers.values[q] = Answer{};
         // Some optional questions skipped, some forms abandoned part-way.
         for (std::size_t q = 0; q < spec.questions.size(); ++q)
             if (!spec.questions[q].required && random.percent(10)) lead.answers.values[q] = Answer{};
         if (random.percent(8)) {
             std::size_t cut = 1 + random.below(spec.questions.size());
             for (std::size_t q = cut; q < spec.questions.size(); ++q) lead.answers.values[q] = Answer{};
+        }
+        // Hidden questions were never shown: their answers go. Dropping one answer can hide
+        // another question, so repeat until nothing changes.
+        for (bool changed = true; changed;) {
+            changed = false;
+            evaluator.run(input);
+            for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+                if (evaluator.visible[q] == detail::Tri::no && lead.answers.values[q].state != Answer::State::open) {
+                    lead.answers.values[q] = Answer{};
+                    changed = true;
+                }
+            }
         }
         evaluator.run(input);
         int max = model.max_total();

@@ -31,6 +31,7 @@ const char* const kUsage =
     "  validate   check a model file and print every problem\n"
     "  score      score a CSV or NDJSON file of leads, row by row\n"
     "  explain    explain the decision for one lead\n"
+    "  decide     decide requests from NDJSON lines, one decision (JSON) per line\n"
     "  sample     write synthetic historical leads for a model as CSV\n"
     "  summary    score leads and summarise the routes per segment\n"
     "\n"
@@ -81,6 +82,21 @@ const char* const kExplainHelp =
     "  --context JSON|@FILE    context: source, utm_*, referrer, now, complete, ...\n"
     "  --lang LANGUAGE         language for labels (default: the model's first language)\n"
     "  --format text|json      readable text (default) or the decision as JSON\n";
+
+const char* const kDecideHelp =
+    "Usage: ripen decide --model MODEL [--lang LANGUAGE] [--keep-going] [FILE|-]\n"
+    "\n"
+    "Reads one request per line, {\"answers\": {...}, \"context\": {...}}, and writes the full\n"
+    "decision for each as one line of JSON: route, totals, interval, breakdown, rules, segment,\n"
+    "hand-off plan or nurture track, flip and next questions. Use it to re-check submissions\n"
+    "from the browser form on a server.\n"
+    "\n"
+    "Options:\n"
+    "  --model MODEL      the lead-definition model (required)\n"
+    "  --lang LANGUAGE    language of content titles (default: the model's first language)\n"
+    "  --keep-going       exit 0 even when some lines could not be decided\n"
+    "\n"
+    "Lines that cannot be decided are reported on standard error as FILE:LINE:COLUMN: path: message.\n";
 
 const char* const kSampleHelp =
     "Usage: ripen sample --model MODEL --count N [--seed S]\n"
@@ -526,6 +542,62 @@ int cmd_explain(int argc, char** argv) {
     return kExitOk;
 }
 
+int cmd_decide(int argc, char** argv) {
+    Args args;
+    std::string error;
+    if (!parse_args(argc, argv, 2, {"model", "lang"}, {"keep-going"}, args, error)) return usage_error("decide", error);
+    if (args.help) {
+        std::fputs(kDecideHelp, stdout);
+        return kExitOk;
+    }
+    if (args.positional.size() > 1) return usage_error("decide", "expected at most one input FILE");
+    int code = kExitOk;
+    auto model = load_model_arg("decide", args, code);
+    if (!model) return code;
+    std::string path = args.positional.empty() ? "-" : args.positional[0];
+    std::string text;
+    if (!read_file(path, text, error)) {
+        std::fprintf(stderr, "ripen decide: %s\n", error.c_str());
+        return kExitUsage;
+    }
+    std::string shown = path == "-" ? "<stdin>" : path;
+    std::string language = args.values.count("lang") ? args.values["lang"] : std::string();
+    std::uint64_t line = 0, failed = 0, total = 0;
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string_view request = std::string_view(text).substr(start, end - start);
+        start = end + 1;
+        ++line;
+        if (!request.empty() && request.back() == '\r') request.remove_suffix(1);
+        if (request.find_first_not_of(" \t") == std::string_view::npos) continue;
+        ++total;
+        std::vector<ripen::Issue> issues;
+        if (!ripen::decide_json(*model, request, language, out, issues)) {
+            ++failed;
+            for (auto& issue : issues) {
+                std::string where = std::to_string(line) + ":" + std::to_string(issue.column) + ": ";
+                issue.line = 0;
+                std::fprintf(stderr, "%s:%s%s\n", shown.c_str(), where.c_str(), ripen::format_issue(issue).c_str());
+            }
+        }
+        if (out.size() > (1u << 20)) {
+            std::fwrite(out.data(), 1, out.size(), stdout);
+            out.clear();
+        }
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+    if (failed) {
+        std::fprintf(stderr, "ripen decide: %llu of %llu requests could not be decided\n", static_cast<unsigned long long>(failed),
+                     static_cast<unsigned long long>(total));
+        if (!has_flag(args, "keep-going")) return kExitInvalid;
+    }
+    return kExitOk;
+}
+
 int cmd_sample(int argc, char** argv) {
     Args args;
     std::string error;
@@ -638,6 +710,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return cmd_validate(argc, argv);
     if (command == "score") return cmd_score(argc, argv);
     if (command == "explain") return cmd_explain(argc, argv);
+    if (command == "decide") return cmd_decide(argc, argv);
     if (command == "sample") return cmd_sample(argc, argv);
     if (command == "summary") return cmd_summary(argc, argv);
     std::fprintf(stderr, "ripen: unknown command \"%s\"\n%s", command.c_str(), kUsage);

@@ -123,6 +123,12 @@ Decision decide(const Model& model, const Answers& answers, const Context& conte
 json::Value decision_to_json(const Model& model, const Decision& decision, std::string_view language);
 std::string to_json(const Model& model, const Decision& decision, std::string_view language = {});
 
+// Decides one request given as JSON text: {"answers": {...}, "context": {...}} (context
+// optional). Appends the decision as one line of compact JSON to `out`, or returns false with
+// located errors (paths like $.answers.size).
+bool decide_json(const Model& model, std::string_view request, std::string_view language, std::string& out,
+                 std::vector<Issue>& errors);
+
 // A readable explanation: breakdown, rules, interval, what would flip the route, the plan.
 std::string explain(const Model& model, const Decision& decision, std::string_view language = {});
 

@@ -1,0 +1,149 @@
+// JSON: parsing with positions, exact error messages, writing, and agreement with
+// nlohmann/json on generated documents.
+#include <nlohmann/json.hpp>
+
+#include <random>
+
+#include "support.hpp"
+
+using ripen::json::Kind;
+using ripen::json::ParseError;
+using ripen::json::Value;
+
+namespace {
+ParseError parse_error(const std::string& text) {
+    ParseError error;
+    auto v = ripen::json::parse(text, error);
+    CHECK_FALSE(v.has_value());
+    return error;
+}
+}  // namespace
+
+TEST_CASE("json: values keep their kind, text and position") {
+    Value v = test::parse_json("{\n  \"a\": [1, -2.5e3, true, null],\n  \"b\": \"x\\u00e9\\ud83d\\ude00\"\n}");
+    REQUIRE(v.is_object());
+    CHECK(v.line == 1);
+    const Value* a = v.find("a");
+    REQUIRE(a);
+    CHECK(a->line == 2);
+    CHECK(a->column == 8);
+    REQUIRE(a->items.size() == 4);
+    CHECK(a->items[0].text == "1");
+    CHECK(a->items[1].text == "-2.5e3");  // the lexeme, not a rounded double
+    CHECK(a->items[1].column == 12);
+    CHECK(a->items[2].kind == Kind::boolean);
+    CHECK(a->items[2].boolean);
+    CHECK(a->items[3].is_null());
+    CHECK(v.find("b")->text == "x\xc3\xa9\xf0\x9f\x98\x80");
+    CHECK(v.find("missing") == nullptr);
+}
+
+TEST_CASE("json: syntax errors name the line, column and problem") {
+    ParseError e = parse_error("{\n  \"a\": 1,\n  \"b\" 2\n}");
+    CHECK(e.message == "unexpected '2', expected ':'");
+    CHECK(e.line == 3);
+    CHECK(e.column == 7);
+
+    CHECK(parse_error("").message == "unexpected end of input, expected a value");
+    CHECK(parse_error("[1,]").message == "unexpected ']', expected a value");
+    CHECK(parse_error("{\"a\":1,\"a\":2}").message == "duplicate member \"a\"");
+    CHECK(parse_error("{\"a\":1,\"a\":2}").column == 8);
+    CHECK(parse_error("01").message == "invalid number: leading zeros are not allowed");
+    CHECK(parse_error("1.").message == "invalid number: expected a digit after '.'");
+    CHECK(parse_error("1e").message == "invalid number: expected a digit in the exponent");
+    CHECK(parse_error("-").message == "invalid number: expected a digit");
+    CHECK(parse_error("\"abc").message == "unterminated string");
+    CHECK(parse_error("\"a\tb\"").message == "control character byte 0x09 in string; escape it");
+    CHECK(parse_error("\"\\x\"").message == "invalid escape \\x");
+    CHECK(parse_error("\"\\u12g4\"").message == "invalid \\u escape: expected four hex digits");
+    CHECK(parse_error("\"\\ud83d\"").message == "unpaired surrogate in \\u escape");
+    CHECK(parse_error("\"\\ude00\"").message == "unpaired surrogate in \\u escape");
+    CHECK(parse_error("\"\xff\"").message == "invalid UTF-8 in string");
+    CHECK(parse_error("\"\xc0\xaf\"").message == "invalid UTF-8 in string");  // overlong
+    CHECK(parse_error("tru").message == "invalid literal, expected 'true'");
+    CHECK(parse_error("[1] x").message == "unexpected content after the JSON value");
+    CHECK(parse_error("{1:2}").message == "unexpected '1', expected a member name in double quotes");
+    CHECK(parse_error("[1 2]").message == "unexpected '2', expected ',' or ']'");
+    CHECK(parse_error("{\"a\":1 \"b\"}").message == "unexpected '\"', expected ',' or '}'");
+    CHECK(parse_error("@").message == "unexpected '@', expected a value");
+    CHECK(parse_error(std::string(300, '[')).message == "nesting deeper than 200 levels");
+}
+
+TEST_CASE("json: a byte-order mark is skipped and CRLF counts as one line") {
+    Value v = test::parse_json("\xEF\xBB\xBF{\r\n\"a\": 1}");
+    CHECK(v.find("a")->line == 2);
+    CHECK(v.find("a")->column == 6);
+}
+
+TEST_CASE("json: writing escapes strings and keeps member order") {
+    Value v = test::parse_json(R"({"z":"a\"b\\c\n\u0001","a":[1,2.50,{}],"e":[]})");
+    CHECK(ripen::json::to_string(v) == R"({"z":"a\"b\\c\n\u0001","a":[1,2.50,{}],"e":[]})");
+    CHECK(ripen::json::to_string(v, 2) == "{\n  \"z\": \"a\\\"b\\\\c\\n\\u0001\",\n  \"a\": [\n    1,\n    2.50,\n    {}\n  ],\n  \"e\": []\n}");
+    Value o = Value::make_object();
+    o.set("x", Value::make_int(-7));
+    o.set("y", Value::make_bool(false));
+    o.set("x", Value::make_string("replaced"));
+    CHECK(ripen::json::to_string(o) == R"({"x":"replaced","y":false})");
+}
+
+TEST_CASE("json: integer conversion accepts only whole numbers that fit") {
+    CHECK(ripen::json::to_int64("42") == 42);
+    CHECK(ripen::json::to_int64("-9223372036854775808") == INT64_MIN);
+    CHECK(ripen::json::to_int64("9223372036854775807") == INT64_MAX);
+    CHECK_FALSE(ripen::json::to_int64("9223372036854775808").has_value());
+    CHECK_FALSE(ripen::json::to_int64("1.0").has_value());
+    CHECK_FALSE(ripen::json::to_int64("1e3").has_value());
+    CHECK_FALSE(ripen::json::to_int64("").has_value());
+    CHECK_FALSE(ripen::json::to_int64("-").has_value());
+}
+
+namespace {
+// Random JSON texts with unique keys, and corrupted copies of them.
+std::string random_json(std::mt19937& rng, int depth) {
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    static const char* atoms[] = {"0", "-1", "12.5", "1e-3", "true", "false", "null", "\"\"", "\"a\\nb\"",
+                                  "\"\\u00e9\"", "\"\xc3\xa9\"", "-0.0", "2E+10"};
+    int kind = depth > 3 ? 0 : pick(3);
+    if (kind == 0) return atoms[pick(13)];
+    std::string out = kind == 1 ? "[" : "{";
+    int n = pick(4);
+    for (int i = 0; i < n; ++i) {
+        if (i) out += pick(5) == 0 ? " , " : ",";
+        if (kind == 2) out += "\"k" + std::to_string(i) + "\":";
+        out += random_json(rng, depth + 1);
+    }
+    return out + (kind == 1 ? "]" : "}");
+}
+}  // namespace
+
+TEST_CASE("json: accepts exactly what nlohmann/json accepts on generated documents") {
+    std::mt19937 rng(2024);
+    int valid = 0, invalid = 0;
+    for (int i = 0; i < 4000; ++i) {
+        std::string text = random_json(rng, 0);
+        if (i % 2 == 1 && !text.empty()) {
+            // Corrupt one byte: delete it, or replace it with a structural character.
+            std::size_t at = rng() % text.size();
+            static const char replacement[] = {',', ':', '[', '}', '"', 'x', ' ', '\\'};
+            if (rng() % 2) text.erase(at, 1);
+            else text[at] = replacement[rng() % 8];
+        }
+        ParseError error;
+        bool ours = ripen::json::parse(text, error).has_value();
+        bool theirs = nlohmann::json::accept(text);
+        if (ours != theirs) {
+            // nlohmann accepts duplicate keys; we reject them on purpose.
+            if (theirs && error.message.rfind("duplicate member", 0) == 0) continue;
+            FAIL_CHECK("disagreement on: " << text << " (ours: " << error.message << ")");
+        }
+        (ours ? valid : invalid) += 1;
+        if (ours) {
+            // Strings decode identically.
+            Value v = *ripen::json::parse(text, error);
+            auto theirs_value = nlohmann::json::parse(text);
+            if (v.is_string()) CHECK(v.text == theirs_value.get<std::string>());
+        }
+    }
+    CHECK(valid > 1000);
+    CHECK(invalid > 1000);
+}
