@@ -741,9 +741,11 @@ void Loader::read_texts() {
         (void)value;
         spec.texts.emplace_back(key, read_text(*t, key, "$.texts", true, true));
     }
-    for (std::string_view key : required_text_keys()) {
-        if (!t->find(key)) error(t, "$.texts", "text.missing_key", "missing form text " + quoted(key));
-    }
+    std::string missing;
+    for (std::string_view key : required_text_keys())
+        if (!t->find(key)) missing += (missing.empty() ? "" : ", ") + quoted(key);
+    if (!missing.empty())
+        error(t, "$.texts", "text.missing_key", std::string("missing form text") + (missing.find(',') != std::string::npos ? "s " : " ") + missing);
 }
 
 // ---- conditions ------------------------------------------------------------------------------
@@ -1203,6 +1205,10 @@ Result<Model> Model::load(const json::Value& document) {
     loader.run();
     Result<Model> result;
     result.issues = std::move(loader.issues);
+    // In file order, so a reader can walk down the file.
+    std::stable_sort(result.issues.begin(), result.issues.end(), [](const Issue& a, const Issue& b) {
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+    });
     if (has_errors(result.issues)) return result;
     auto data = std::make_shared<Model::Data>();
     data->spec = std::move(loader.spec);

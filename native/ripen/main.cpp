@@ -384,8 +384,10 @@ int run_batch(const std::string& command, const ripen::Model& model, const Args&
             line += count_lines(std::string_view(buffer).substr(0, end));
             buffer.erase(0, end);
             if (!ok) break;
-            for (unsigned t = 0; t < threads; ++t) workers.push_back(scorer.fork());
         }
+        // Workers share the header's layout (NDJSON has none), so they start after it.
+        if (workers.empty())
+            for (unsigned t = 0; t < threads; ++t) workers.push_back(scorer.fork());
         // Cut the buffer into one block per thread at record boundaries.
         std::size_t usable = at_end ? buffer.size() : ripen::BatchScorer::record_end(buffer, format, true);
         if (usable == std::string::npos) {
