@@ -144,17 +144,18 @@ void TableScorer::set_scoring(Scoring scoring) {
 void TableScorer::build() {
     const ModelSpec& spec = model_->spec();
     const std::size_t C = spec.criteria.size();
+    lanes_ = C <= 4 ? 4 : (C <= 8 ? 8 : (C <= 16 ? 16 : 32));
+    const std::size_t L = static_cast<std::size_t>(lanes_);
     rows_.clear();
-    int multi = 0;
+    scoring_questions_.clear();
     for (std::size_t q = 0; q < spec.questions.size(); ++q) {
         const Question& question = spec.questions[q];
         QuestionRows rows;
-        rows.type = static_cast<int>(question.type);
-        rows.options = static_cast<int>(question.options.size() + question.bands.size());
-        rows.multi_index = question.type == QuestionType::multiple ? multi++ : -1;
-        rows.def.assign(256 * C, 0);
-        rows.down.assign(256 * C, 0);
-        rows.up.assign(256 * C, 0);
+        rows.multiple = question.type == QuestionType::multiple;
+        rows.def.assign(256 * L, 0);
+        rows.down.assign(256 * L, 0);
+        rows.up.assign(256 * L, 0);
+        const int options = static_cast<int>(question.options.size() + question.bands.size());
         const std::vector<int>& points = scoring_.option_points[q];
         // Range over all answers, widened to include 0 for questions that may be skipped.
         std::vector<int> lo(C, 0), hi(C, 0);
@@ -165,45 +166,67 @@ void TableScorer::build() {
                 hi[c] = first ? p : std::max(hi[c], p);
                 first = false;
             };
-            if (question.type == QuestionType::multiple) {
+            if (rows.multiple) {
                 int negative = 0, positive = 0, smallest = 0;
-                for (int o = 0; o < rows.options; ++o) {
+                for (int o = 0; o < options; ++o) {
                     int p = points[static_cast<std::size_t>(o) * C + c];
                     (p < 0 ? negative : positive) += p;
                     smallest = o == 0 ? p : std::min(smallest, p);
                 }
-                lo[c] = negative < 0 ? negative : (question.min_select > 0 && rows.options > 0 ? smallest : 0);
+                lo[c] = negative < 0 ? negative : (question.min_select > 0 && options > 0 ? smallest : 0);
                 hi[c] = positive;
-                first = false;
             } else {
-                for (int o = 0; o < rows.options; ++o) take(points[static_cast<std::size_t>(o) * C + c]);
+                for (int o = 0; o < options; ++o) take(points[static_cast<std::size_t>(o) * C + c]);
                 bool can_miss = question.type == QuestionType::email || question.type == QuestionType::text ||
                                 (question.type == QuestionType::country && model_->compiled().country_other[q] < 0) ||
                                 (question.type == QuestionType::number && (question.bands.empty() || question.bands.front().from));
                 if (can_miss || first) take(0);
             }
         }
-        for (int o = 0; o < rows.options && o < LeadTable::kMaybeShown; ++o) {
+        for (int o = 0; o < options && o < LeadTable::kMaybeShown; ++o) {
             for (std::size_t c = 0; c < C; ++c) {
                 int p = points[static_cast<std::size_t>(o) * C + c];
-                rows.def[static_cast<std::size_t>(o) * C + c] = p;
-                std::size_t maybe = static_cast<std::size_t>(o + LeadTable::kMaybeShown) * C + c;
+                rows.def[static_cast<std::size_t>(o) * L + c] = p;
+                std::size_t maybe = static_cast<std::size_t>(o + LeadTable::kMaybeShown) * L + c;
                 rows.down[maybe] = std::min(0, p);
                 rows.up[maybe] = std::max(0, p);
             }
         }
         for (std::size_t c = 0; c < C; ++c) {
-            rows.down[LeadTable::kOpenRequired * C + c] = lo[c];
-            rows.up[LeadTable::kOpenRequired * C + c] = hi[c];
-            rows.down[LeadTable::kOpenOptional * C + c] = std::min(0, lo[c]);
-            rows.up[LeadTable::kOpenOptional * C + c] = std::max(0, hi[c]);
+            rows.down[LeadTable::kOpenRequired * L + c] = lo[c];
+            rows.up[LeadTable::kOpenRequired * L + c] = hi[c];
+            rows.down[LeadTable::kOpenOptional * L + c] = std::min(0, lo[c]);
+            rows.up[LeadTable::kOpenOptional * L + c] = std::max(0, hi[c]);
         }
+        bool any_points = std::any_of(rows.def.begin(), rows.def.end(), [](int v) { return v != 0; }) ||
+                          std::any_of(rows.down.begin(), rows.down.end(), [](int v) { return v != 0; }) ||
+                          std::any_of(rows.up.begin(), rows.up.end(), [](int v) { return v != 0; });
+        if (any_points) scoring_questions_.push_back(static_cast<int>(q));
         rows_.push_back(std::move(rows));
+    }
+    signal_rows_.assign(spec.signals.size() * L, 0);
+    for (std::size_t s = 0; s < spec.signals.size(); ++s)
+        for (std::size_t c = 0; c < C; ++c) signal_rows_[s * L + c] = scoring_.signal_points[s][c];
+    weights_.assign(L, 0);
+    maxima_.assign(L, 0);
+    for (std::size_t c = 0; c < C; ++c) {
+        weights_[c] = scoring_.weights[c];
+        maxima_[c] = scoring_.maxima[c];
     }
     point_rules_.clear();
     const detail::Compiled& comp = model_->compiled();
-    for (std::size_t r = 0; r < spec.rules.size(); ++r)
-        if (uses_points(comp, comp.rule_when[r])) point_rules_.push_back(static_cast<int>(r));
+    for (std::size_t r = 0; r < spec.rules.size(); ++r) {
+        int node = comp.rule_when[r];
+        if (!uses_points(comp, node)) continue;
+        const CondNode& n = comp.nodes[static_cast<std::size_t>(node)];
+        PointRule rule{static_cast<int>(r), spec.rules[r].kind == RuleKind::knockout, -1, static_cast<int>(n.cmp),
+                       static_cast<int>(n.number.units / Decimal::scale), false};
+        if (n.op == CondOp::criterion_cmp || n.op == CondOp::total_cmp) {
+            rule.simple = true;
+            rule.criterion = n.op == CondOp::criterion_cmp ? n.subject : -1;
+        }
+        point_rules_.push_back(rule);
+    }
 }
 
 int TableScorer::eval_point_rule(int node, const LeadTable& table, std::size_t lead, const int* crit_lo,
@@ -250,107 +273,132 @@ void TableScorer::score(const LeadTable& table, TableResult& result, bool want_i
 
 void TableScorer::score_range(const LeadTable& table, std::size_t begin, std::size_t end, TableResult& result,
                               bool want_interval) const {
+    switch (lanes_) {
+        case 4: score_lanes<4>(table, begin, end, result, want_interval); break;
+        case 8: score_lanes<8>(table, begin, end, result, want_interval); break;
+        case 16: score_lanes<16>(table, begin, end, result, want_interval); break;
+        default: score_lanes<32>(table, begin, end, result, want_interval); break;
+    }
+}
+
+template <int Lanes>
+void TableScorer::score_lanes(const LeadTable& table, std::size_t begin, std::size_t end, TableResult& result,
+                              bool want_interval) const {
     const ModelSpec& spec = model_->spec();
-    const std::size_t C = spec.criteria.size();
-    const std::size_t Q = rows_.size();
-    const std::size_t S = spec.signals.size();
+    const std::size_t Q = scoring_questions_.size();
     const std::size_t R = spec.rules.size();
-    int def[kMaxCriteria], down[kMaxCriteria], up[kMaxCriteria], clo[kMaxCriteria], chi[kMaxCriteria];
-    // Thresholds per segment and the rule kinds, looked up once.
+    // Per-question column pointers and row tables, looked up once; questions that give no
+    // points in any case are left out.
+    struct Column {
+        const std::uint8_t* codes;
+        const std::uint64_t* selections;
+        const int* def;
+        const int* down;
+        const int* up;
+    };
+    std::vector<Column> columns(Q);
+    for (std::size_t k = 0; k < Q; ++k) {
+        const std::size_t q = static_cast<std::size_t>(scoring_questions_[k]);
+        columns[k] = Column{table.codes_[q].data(), rows_[q].multiple ? table.selected_[q].data() : nullptr,
+                            rows_[q].def.data(), rows_[q].down.data(), rows_[q].up.data()};
+    }
     std::vector<int> thresholds(spec.segments.size());
     for (std::size_t s = 0; s < thresholds.size(); ++s) thresholds[s] = scoring_.threshold(static_cast<int>(s));
     std::uint64_t knockout_mask = 0, gate_mask = 0;  // answer-only rules, two bits each
     for (std::size_t r = 0; r < R; ++r) {
-        if (!scoring_.rule_enabled[r] || std::find(point_rules_.begin(), point_rules_.end(), static_cast<int>(r)) != point_rules_.end()) continue;
+        bool on_points = std::any_of(point_rules_.begin(), point_rules_.end(), [&](const PointRule& p) { return p.rule == static_cast<int>(r); });
+        if (!scoring_.rule_enabled[r] || on_points) continue;
         (spec.rules[r].kind == RuleKind::knockout ? knockout_mask : gate_mask) |= std::uint64_t{3} << (2 * r);
     }
-    std::vector<const std::uint8_t*> code_columns(Q);
-    std::vector<const std::uint64_t*> selection_columns(Q, nullptr);
-    for (std::size_t q = 0; q < Q; ++q) {
-        code_columns[q] = table.codes_[q].data();
-        if (rows_[q].multi_index >= 0) selection_columns[q] = table.selected_[q].data();
-    }
+    std::vector<PointRule> active_point_rules;
+    for (const auto& p : point_rules_)
+        if (scoring_.rule_enabled[static_cast<std::size_t>(p.rule)]) active_point_rules.push_back(p);
+    const int* weights = weights_.data();
+    const int* maxima = maxima_.data();
+    constexpr std::uint64_t high = 0xAAAAAAAAAAAAAAAAull, low = 0x5555555555555555ull;
 
     for (std::size_t i = begin; i < end; ++i) {
-        for (std::size_t c = 0; c < C; ++c) def[c] = down[c] = up[c] = 0;
+        int def[Lanes] = {}, down[Lanes] = {}, up[Lanes] = {};
         bool settled_answers = true;
         for (std::size_t q = 0; q < Q; ++q) {
-            const std::uint8_t code = code_columns[q][i];
+            const Column& col = columns[q];
+            const std::uint8_t code = col.codes[i];
             if (code == LeadTable::kNone) continue;
-            const QuestionRows& rows = rows_[q];
             if (code < LeadTable::kMaybeShown) {
-                if (rows.multi_index >= 0) {
-                    for (std::uint64_t bits = selection_columns[q][i]; bits; bits &= bits - 1) {
-                        const int* row = rows.def.data() + static_cast<std::size_t>(__builtin_ctzll(bits)) * C;
-                        for (std::size_t c = 0; c < C; ++c) def[c] += row[c];
+                if (col.selections) {
+                    for (std::uint64_t bits = col.selections[i]; bits; bits &= bits - 1) {
+                        const int* row = col.def + static_cast<std::size_t>(__builtin_ctzll(bits)) * Lanes;
+                        for (int c = 0; c < Lanes; ++c) def[c] += row[c];
                     }
                 } else {
-                    const int* row = rows.def.data() + static_cast<std::size_t>(code) * C;
-                    for (std::size_t c = 0; c < C; ++c) def[c] += row[c];
+                    const int* row = col.def + static_cast<std::size_t>(code) * Lanes;
+                    for (int c = 0; c < Lanes; ++c) def[c] += row[c];
                 }
                 continue;
             }
             settled_answers = false;
-            if (rows.multi_index >= 0 && code < LeadTable::kOpenOptional) {
-                for (std::uint64_t bits = selection_columns[q][i]; bits; bits &= bits - 1) {
+            if (col.selections && code < LeadTable::kOpenOptional) {
+                for (std::uint64_t bits = col.selections[i]; bits; bits &= bits - 1) {
                     std::size_t o = static_cast<std::size_t>(__builtin_ctzll(bits)) + LeadTable::kMaybeShown;
-                    for (std::size_t c = 0; c < C; ++c) {
-                        down[c] += rows.down[o * C + c];
-                        up[c] += rows.up[o * C + c];
+                    for (int c = 0; c < Lanes; ++c) {
+                        down[c] += col.down[o * Lanes + static_cast<std::size_t>(c)];
+                        up[c] += col.up[o * Lanes + static_cast<std::size_t>(c)];
                     }
                 }
                 continue;
             }
-            const int* d = rows.down.data() + static_cast<std::size_t>(code) * C;
-            const int* u = rows.up.data() + static_cast<std::size_t>(code) * C;
-            for (std::size_t c = 0; c < C; ++c) {
+            const int* d = col.down + static_cast<std::size_t>(code) * Lanes;
+            const int* u = col.up + static_cast<std::size_t>(code) * Lanes;
+            for (int c = 0; c < Lanes; ++c) {
                 down[c] += d[c];
                 up[c] += u[c];
             }
         }
-        const std::uint64_t signal_bits = table.signals_[i];
-        for (std::size_t s = 0; s < S; ++s) {
-            unsigned state = static_cast<unsigned>((signal_bits >> (2 * s)) & 3);
-            if (state == 0) continue;
-            const int* p = scoring_.signal_points[s].data();
-            if (state == 2) {
-                for (std::size_t c = 0; c < C; ++c) def[c] += p[c];
-            } else {
+        for (std::uint64_t bits = table.signals_[i]; bits; bits &= bits - 1) {
+            const int bit = __builtin_ctzll(bits);
+            const int* p = signal_rows_.data() + static_cast<std::size_t>(bit / 2) * Lanes;
+            if (bit & 1) {  // yes
+                for (int c = 0; c < Lanes; ++c) def[c] += p[c];
+            } else {        // maybe
                 settled_answers = false;
-                for (std::size_t c = 0; c < C; ++c) {
-                    down[c] += std::min(0, p[c]);
-                    up[c] += std::max(0, p[c]);
+                for (int c = 0; c < Lanes; ++c) {
+                    down[c] += p[c] < 0 ? p[c] : 0;
+                    up[c] += p[c] > 0 ? p[c] : 0;
                 }
             }
         }
-        int total = 0, lo = 0, hi = 0;
-        for (std::size_t c = 0; c < C; ++c) {
-            const int w = scoring_.weights[c], m = scoring_.maxima[c];
-            total += w * clamp(def[c], m);
-            if (settled_answers) continue;
-            clo[c] = clamp(def[c] + down[c], m);
-            chi[c] = clamp(def[c] + up[c], m);
-            lo += w * clo[c];
-            hi += w * chi[c];
+        int clo[Lanes], chi[Lanes];
+        int total = 0, lo, hi;
+        for (int c = 0; c < Lanes; ++c) {
+            int v = def[c] < 0 ? 0 : (def[c] > maxima[c] ? maxima[c] : def[c]);
+            total += weights[c] * v;
+            clo[c] = chi[c] = v;
         }
-        if (settled_answers) {
-            lo = hi = total;
-            for (std::size_t c = 0; c < C; ++c) clo[c] = chi[c] = clamp(def[c], scoring_.maxima[c]);
+        lo = hi = total;
+        if (!settled_answers) {
+            lo = hi = 0;
+            for (int c = 0; c < Lanes; ++c) {
+                clo[c] = clamp(def[c] + down[c], maxima[c]);
+                chi[c] = clamp(def[c] + up[c], maxima[c]);
+                lo += weights[c] * clo[c];
+                hi += weights[c] * chi[c];
+            }
         }
 
-        // Rules: answer-only ones were decided when the lead was added.
+        // Rules: answer-only ones were decided when the lead was added (two bits per rule:
+        // high bit yes, low bit maybe).
         const std::uint64_t rule_bits = table.rules_[i];
         const std::uint64_t ko = rule_bits & knockout_mask, gates = rule_bits & gate_mask;
-        // Two bits per rule: 2 (high bit) = yes, 1 (low bit) = maybe, 0 = no.
-        constexpr std::uint64_t high = 0xAAAAAAAAAAAAAAAAull, low = 0x5555555555555555ull;
         bool knocked_out = (ko & high) != 0;
         bool knockout_possible = (ko & low) != 0;
         bool gate_open = (gates & low) != 0;
         bool gate_failed = (((gates | gates >> 1) & low) != (gate_mask & low));
-        for (int r : point_rules_) {
-            if (!scoring_.rule_enabled[static_cast<std::size_t>(r)]) continue;
-            int state = eval_point_rule(model_->compiled().rule_when[static_cast<std::size_t>(r)], table, i, clo, chi, lo, hi);
-            if (spec.rules[static_cast<std::size_t>(r)].kind == RuleKind::knockout) {
+        for (const PointRule& p : active_point_rules) {
+            int state = p.simple ? static_cast<int>(detail::compare_interval(static_cast<detail::Cmp>(p.cmp),
+                                                                             p.criterion < 0 ? lo : clo[p.criterion],
+                                                                             p.criterion < 0 ? hi : chi[p.criterion], p.operand))
+                                 : eval_point_rule(model_->compiled().rule_when[static_cast<std::size_t>(p.rule)], table, i, clo, chi, lo, hi);
+            if (p.knockout) {
                 knocked_out = knocked_out || state == 2;
                 knockout_possible = knockout_possible || state == 1;
             } else {

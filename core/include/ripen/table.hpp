@@ -96,18 +96,32 @@ public:
 private:
     const Model* model_;
     Scoring scoring_;
-    // Rows of points per question: definite row, then lo/hi extras, per code.
+    // Rows of points per question and answer code, `lanes_` ints wide (criteria padded with
+    // zeros to 4, 8, 16 or 32 so the adds vectorise): the definite row, and how far the final
+    // points can still go down and up.
     struct QuestionRows {
-        int type;          // QuestionType
-        int options;       // number of options or bands
-        int multi_index;   // index into selected_ for multiple-choice questions, else -1
-        std::vector<int> def;    // (options + 64 + 3 codes) x C; only used codes are filled
-        std::vector<int> down;
-        std::vector<int> up;
+        bool multiple = false;
+        std::vector<int> def, down, up;  // 256 codes x lanes
     };
+    int lanes_ = 4;
     std::vector<QuestionRows> rows_;
-    std::vector<int> point_rules_;  // rules whose conditions look at points
+    std::vector<int> scoring_questions_;  // questions with any points; the rest are skipped
+    std::vector<int> signal_rows_;      // signals x lanes
+    std::vector<int> weights_, maxima_; // lanes
+    // Rules looking at points: a single comparison is checked inline; anything else is
+    // interpreted per lead.
+    struct PointRule {
+        int rule;
+        bool knockout;
+        int criterion;  // -1 for the total
+        int cmp;        // detail::Cmp
+        int operand;
+        bool simple;
+    };
+    std::vector<PointRule> point_rules_;
     void build();
+    template <int Lanes>
+    void score_lanes(const LeadTable& table, std::size_t begin, std::size_t end, TableResult& result, bool want_interval) const;
     int eval_point_rule(int node, const LeadTable& table, std::size_t lead, const int* crit_lo, const int* crit_hi,
                         int lo, int hi) const;
 };
