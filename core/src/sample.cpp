@@ -38,6 +38,8 @@ public:
     }
     // Uniform in [0, n).
     std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
+    // Uniform index in [0, n), as a size_t (32 bits in WebAssembly).
+    std::size_t index(std::size_t n) { return static_cast<std::size_t>(below(n)); }
     bool percent(int p) { return static_cast<int>(below(100)) < p; }
     bool per_mille(int p) { return static_cast<int>(below(1000)) < p; }
 
@@ -175,12 +177,12 @@ struct LeadGenerator::Impl {
                 break;
             }
             case QuestionType::email: {
-                std::string local = std::string(kFirstNames[random.below(20)]) + "." + kLastNames[random.below(16)];
+                std::string local = std::string(kFirstNames[random.index(20)]) + "." + kLastNames[random.index(16)];
                 const auto& listed = question_strings[qi];
                 // Weaker leads use free-mail and other listed domains more often.
                 int listed_chance = quality < 400 ? 35 : (quality < 700 ? 15 : 6);
                 if (!listed.empty() && random.percent(listed_chance))
-                    a.text = local + "@" + listed[random.below(listed.size())];
+                    a.text = local + "@" + listed[random.index(listed.size())];
                 else
                     a.text = local + "@company" + std::to_string(random.below(5000)) + ".example";
                 break;
@@ -197,11 +199,11 @@ struct LeadGenerator::Impl {
                     for (int o : real) values.push_back(option_value[qi][static_cast<std::size_t>(o)]);
                     code = q.options[static_cast<std::size_t>(real[static_cast<std::size_t>(pick(values, 0, values.size(), quality))])].value;
                 } else if (!listed.empty() && roll < 98) {
-                    code = detail::lowercase(listed[random.below(listed.size())]);
+                    code = detail::lowercase(listed[random.index(listed.size())]);
                     for (char& c : code) c = static_cast<char>(c - 32);
                 } else {
                     const auto& all = detail::country_codes();
-                    code = all[random.below(all.size())];
+                    code = all[random.index(all.size())];
                 }
                 a.text = code;
                 int o = model.compiled().option_index[qi].find(code);
@@ -210,7 +212,7 @@ struct LeadGenerator::Impl {
             }
             case QuestionType::text:
                 if (!q.required && random.percent(70)) a.state = Answer::State::open;
-                else a.text = kNotes[random.below(6)];
+                else a.text = kNotes[random.index(6)];
                 break;
         }
         detail::fold_answer(q.type, a);
@@ -232,7 +234,7 @@ struct LeadGenerator::Impl {
             if (comp.context_numeric[static_cast<std::size_t>(k)]) {
                 value = std::to_string(random.below(3 + static_cast<std::uint64_t>(quality) / 100));
             } else if (!listed.empty() && random.percent(8)) {
-                value = listed[random.below(listed.size())];
+                value = listed[random.index(listed.size())];
             }
             if (value.empty()) continue;
             lead.context.emplace_back(comp.context_keys[static_cast<std::size_t>(k)], value);
@@ -245,7 +247,7 @@ struct LeadGenerator::Impl {
         // An explicit source for a third of the leads, half of them the default segment.
         lead.source.clear();
         if (random.percent(33)) {
-            std::size_t s = random.below(spec.segments.size() * 2);
+            std::size_t s = random.index(spec.segments.size() * 2);
             if (s >= spec.segments.size()) {
                 for (std::size_t d = 0; d < spec.segments.size(); ++d)
                     if (spec.segments[d].is_default) s = d;
@@ -262,7 +264,7 @@ struct LeadGenerator::Impl {
         for (std::size_t q = 0; q < spec.questions.size(); ++q)
             if (!spec.questions[q].required && random.percent(10)) lead.answers.values[q] = Answer{};
         if (random.percent(8)) {
-            std::size_t cut = 1 + random.below(spec.questions.size());
+            std::size_t cut = 1 + random.index(spec.questions.size());
             for (std::size_t q = cut; q < spec.questions.size(); ++q) lead.answers.values[q] = Answer{};
         }
         // Hidden questions were never shown: their answers go. Dropping one answer can hide

@@ -17,7 +17,6 @@ using detail::Tri;
 
 namespace {
 
-constexpr int kMaxCriteria = 32;
 
 bool uses_points(const detail::Compiled& comp, int node) {
     const CondNode& n = comp.nodes[static_cast<std::size_t>(node)];
