@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "evaluator.hpp"
+#include "small_sort.hpp"
 #include "ripen/decision.hpp"
 #include "text_match.hpp"
 
@@ -167,7 +168,7 @@ std::optional<Flip> find_flip(const Model& model, const Answers& answers, const 
 }
 
 std::vector<int> choose_next_questions(const Model& model, const Answers& answers, const detail::LeadInput& input,
-                                       const Evaluator& current) {
+                                       const Evaluator& current, int max) {
     std::vector<int> chosen;
     if (current.route != Route::undecided || input.complete) return chosen;
     const ModelSpec& spec = model.spec();
@@ -195,7 +196,7 @@ std::vector<int> choose_next_questions(const Model& model, const Answers& answer
         if (rank.swing == 0 && !model.compiled().in_conditions[q]) continue;
         ranks.push_back(rank);
     }
-    std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
+    detail::small_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
         // Higher share of answers that settle the route first (compared as fractions), then
         // larger swing; model order breaks ties.
         long long left = static_cast<long long>(a.settled) * std::max(1, b.tried);
@@ -204,48 +205,69 @@ std::vector<int> choose_next_questions(const Model& model, const Answers& answer
         return a.swing > b.swing;
     });
     for (const auto& r : ranks) {
-        if (static_cast<int>(chosen.size()) >= spec.questions_per_step) break;
+        if (static_cast<int>(chosen.size()) >= max) break;
         chosen.push_back(r.question);
     }
     return chosen;
 }
 
-}  // namespace
+// The context bound to the keys the model's conditions use, with warnings for values that
+// cannot be used.
+struct BoundContext {
+    std::vector<detail::ContextSlot> slots;
+    detail::LeadInput input;
+    std::vector<Issue> warnings;
+};
 
-Decision decide(const Model& model, const Answers& answers, const Context& context) {
-    const ModelSpec& spec = model.spec();
+BoundContext bind(const Model& model, const Answers& answers, const Context& context) {
     const detail::Compiled& comp = model.compiled();
-    Decision d;
-
-    // Bind the context to the keys the model's conditions use.
-    std::vector<detail::ContextSlot> slots(comp.context_keys.size());
+    BoundContext b;
+    b.slots.resize(comp.context_keys.size());
     for (std::size_t k = 0; k < comp.context_keys.size(); ++k) {
         const std::string* value = context.find(comp.context_keys[k]);
         if (!value) continue;
-        if (!detail::fill_context_slot(comp, static_cast<int>(k), *value, slots[k])) {
+        if (!detail::fill_context_slot(comp, static_cast<int>(k), *value, b.slots[k])) {
             Issue w;
             w.code = "context.number";
             w.message = "context value \"" + *value + "\" of \"" + comp.context_keys[k] + "\" is not a number; conditions comparing it are false";
             w.path = "$." + comp.context_keys[k];
             w.severity = Severity::warning;
-            d.warnings.push_back(std::move(w));
+            b.warnings.push_back(std::move(w));
         }
     }
-    detail::LeadInput input;
-    input.answers = answers.values.data();
-    input.context = slots.data();
-    input.complete = context.complete;
+    b.input.answers = answers.values.data();
+    b.input.context = b.slots.data();
+    b.input.complete = context.complete;
     if (const std::string* source = context.find("source"); source && !source->empty()) {
-        input.source_segment = model.segment_index(*source);
-        if (input.source_segment < 0) {
+        b.input.source_segment = model.segment_index(*source);
+        if (b.input.source_segment < 0) {
             Issue w;
             w.code = "context.unknown_segment";
             w.message = "source \"" + *source + "\" is not a segment of this model; the segment is chosen by its conditions";
             w.path = "$.source";
             w.severity = Severity::warning;
-            d.warnings.push_back(std::move(w));
+            b.warnings.push_back(std::move(w));
         }
     }
+    return b;
+}
+
+}  // namespace
+
+std::vector<int> next_questions(const Model& model, const Answers& answers, const Context& context, int max) {
+    BoundContext b = bind(model, answers, context);
+    Evaluator eval(model);
+    eval.run(b.input);
+    return choose_next_questions(model, answers, b.input, eval, max);
+}
+
+Decision decide(const Model& model, const Answers& answers, const Context& context) {
+    const ModelSpec& spec = model.spec();
+    const detail::Compiled& comp = model.compiled();
+    Decision d;
+    BoundContext bound = bind(model, answers, context);
+    d.warnings = std::move(bound.warnings);
+    const detail::LeadInput& input = bound.input;
 
     Evaluator eval(model);
     eval.run(input);
@@ -325,7 +347,7 @@ Decision decide(const Model& model, const Answers& answers, const Context& conte
         }
     }
     d.flip = find_flip(model, answers, input, eval);
-    d.next_questions = choose_next_questions(model, answers, input, eval);
+    d.next_questions = choose_next_questions(model, answers, input, eval, spec.questions_per_step);
     return d;
 }
 

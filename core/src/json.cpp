@@ -2,7 +2,7 @@
 #include "ripen/json.hpp"
 
 #include <cstring>
-#include <unordered_set>
+#include <algorithm>
 
 namespace ripen::json {
 
@@ -353,7 +353,6 @@ private:
             ++pos_;
             return true;
         }
-        std::unordered_set<std::string> seen_large;  // only used once an object is big
         while (true) {
             skip_space();
             if (pos_ >= text_.size()) return fail("unexpected end of input, expected a member name");
@@ -361,14 +360,10 @@ private:
             std::uint32_t key_line = line_, key_column = column();
             std::string key;
             if (!parse_string(key)) return false;
+            // Small objects are checked as they grow; big ones once, sorted, at the end.
             bool duplicate = false;
-            if (out.members.size() < 32) {
+            if (out.members.size() < 32)
                 for (const auto& m : out.members) duplicate = duplicate || m.first == key;
-            } else {
-                if (seen_large.empty())
-                    for (const auto& m : out.members) seen_large.insert(m.first);
-                duplicate = !seen_large.insert(key).second;
-            }
             if (duplicate) {
                 error_.message = "duplicate member \"" + key + "\"";
                 error_.line = key_line;
@@ -387,9 +382,30 @@ private:
             if (pos_ >= text_.size()) return fail("unexpected end of input, expected ',' or '}'");
             char c = text_[pos_];
             if (c == ',') { ++pos_; continue; }
-            if (c == '}') { ++pos_; return true; }
+            if (c == '}') {
+                ++pos_;
+                return out.members.size() < 32 || check_large_object(out);
+            }
             return fail("unexpected " + shown(c) + ", expected ',' or '}'");
         }
+    }
+
+    bool check_large_object(const Value& object) {
+        std::vector<const std::pair<std::string, Value>*> sorted;
+        for (const auto& m : object.members) sorted.push_back(&m);
+        std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+        for (std::size_t i = 1; i < sorted.size(); ++i) {
+            if (sorted[i]->first != sorted[i - 1]->first) continue;
+            // Report the later of the two, as a reader meets it.
+            const auto* later = sorted[i]->second.line > sorted[i - 1]->second.line ||
+                                        (sorted[i]->second.line == sorted[i - 1]->second.line && sorted[i]->second.column > sorted[i - 1]->second.column)
+                                    ? sorted[i] : sorted[i - 1];
+            error_.message = "duplicate member \"" + later->first + "\"";
+            error_.line = later->second.line;
+            error_.column = later->second.column;
+            return false;
+        }
+        return true;
     }
 };
 

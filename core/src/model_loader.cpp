@@ -1,13 +1,13 @@
 // Reads a model document, reports every structural and semantic problem at once, and compiles
 // conditions and lookup tables for evaluation.
 #include <algorithm>
-#include <functional>
 #include <initializer_list>
 #include <map>
 #include <set>
 
 #include "compiled.hpp"
 #include "model_data.hpp"
+#include "small_sort.hpp"
 #include "ripen/model.hpp"
 
 namespace ripen {
@@ -111,6 +111,19 @@ bool valid_url(std::string_view url) {
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+// JSON paths of a member and of an array item: $.a.b, $.a[3]. Out of line, because they are
+// built at almost every check.
+std::string child(const std::string& path, std::string_view key) {
+    std::string out;
+    out.reserve(path.size() + key.size() + 1);
+    out += path;
+    out += '.';
+    out += key;
+    return out;
+}
+
+std::string item(const std::string& path, std::size_t index) { return path + "[" + std::to_string(index) + "]"; }
+
 class Loader {
 public:
     explicit Loader(const Value& document) : doc_(document) {}
@@ -138,9 +151,9 @@ private:
     enum Place { place_show_if, place_signal, place_rule, place_segment, place_track };
 
     // ---- reporting --------------------------------------------------------------------------
-    void add(Severity severity, const Value* at, std::string path, std::string code, std::string message) {
+    void add(Severity severity, const Value* at, std::string path, const char* code, std::string message) {
         Issue issue;
-        issue.code = std::move(code);
+        issue.code = code;
         issue.message = std::move(message);
         issue.path = std::move(path);
         if (at) {
@@ -150,11 +163,11 @@ private:
         issue.severity = severity;
         issues.push_back(std::move(issue));
     }
-    void error(const Value* at, std::string path, std::string code, std::string message) {
-        add(Severity::error, at, std::move(path), std::move(code), std::move(message));
+    void error(const Value* at, std::string path, const char* code, std::string message) {
+        add(Severity::error, at, std::move(path), code, std::move(message));
     }
-    void warn(const Value* at, std::string path, std::string code, std::string message) {
-        add(Severity::warning, at, std::move(path), std::move(code), std::move(message));
+    void warn(const Value* at, std::string path, const char* code, std::string message) {
+        add(Severity::warning, at, std::move(path), code, std::move(message));
     }
 
     bool expect(const Value& v, Kind kind, const std::string& path) {
@@ -167,7 +180,7 @@ private:
     void check_members(const Value& obj, const std::string& path, const std::vector<std::string_view>& allowed) {
         for (const auto& [key, value] : obj.members) {
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-            error(&value, path + "." + key, "schema.unknown_member",
+            error(&value, child(path, key), "schema.unknown_member",
                   "unknown member " + quoted(key) + suggestion(key, allowed) + " (expected one of: " + join(allowed) + ")");
         }
     }
@@ -182,7 +195,7 @@ private:
                                 int lo, int hi) {
         const Value* v = member(obj, key, path, required);
         if (!v) return std::nullopt;
-        std::string at = path + "." + std::string(key);
+        std::string at = child(path, key);
         if (!expect(*v, Kind::number, at)) return std::nullopt;
         auto n = json::to_int64(v->text);
         if (!n) {
@@ -201,21 +214,21 @@ private:
                                            bool required) {
         const Value* v = member(obj, key, path, required);
         if (!v) return std::nullopt;
-        if (!expect(*v, Kind::string, path + "." + std::string(key))) return std::nullopt;
+        if (!expect(*v, Kind::string, child(path, key))) return std::nullopt;
         return v->text;
     }
 
     std::optional<bool> read_bool(const Value& obj, std::string_view key, const std::string& path) {
         const Value* v = obj.find(key);
         if (!v) return std::nullopt;
-        if (!expect(*v, Kind::boolean, path + "." + std::string(key))) return std::nullopt;
+        if (!expect(*v, Kind::boolean, child(path, key))) return std::nullopt;
         return v->boolean;
     }
 
     std::optional<Decimal> read_decimal(const Value& obj, std::string_view key, const std::string& path) {
         const Value* v = obj.find(key);
         if (!v) return std::nullopt;
-        std::string at = path + "." + std::string(key);
+        std::string at = child(path, key);
         if (!expect(*v, Kind::number, at)) return std::nullopt;
         auto d = parse_decimal(v->text);
         if (!d) error(v, at, "schema.range", "number " + v->text + " is out of range (at most 9e14)");
@@ -226,7 +239,7 @@ private:
         auto url = read_string(obj, key, path, false);
         if (!url) return {};
         if (!valid_url(*url)) {
-            error(obj.find(key), path + "." + std::string(key), "value.url",
+            error(obj.find(key), child(path, key), "value.url",
                   "URL " + quoted(*url) + " must start with https://, http://, mailto: or /");
             return {};
         }
@@ -238,7 +251,7 @@ private:
         Text text;
         const Value* v = member(obj, key, parent_path, required);
         if (!v) return text;
-        std::string path = parent_path + "." + std::string(key);
+        std::string path = child(parent_path, key);
         const std::string& default_language = spec.languages.empty() ? std::string() : spec.languages[0];
         if (v->is_string()) {
             text.translations.emplace_back(default_language, v->text);
@@ -255,7 +268,7 @@ private:
         const Value* main = v->find(default_language);
         if (!main) {
             error(v, path, "text.missing_default", "missing the default language " + quoted(default_language));
-        } else if (expect(*main, Kind::string, path + "." + default_language)) {
+        } else if (expect(*main, Kind::string, child(path, default_language))) {
             text.translations.emplace_back(default_language, main->text);
         }
         std::vector<std::string_view> missing;
@@ -264,11 +277,11 @@ private:
         for (const auto& [lang, value] : v->members) {
             if (lang == default_language) continue;
             if (std::find(spec.languages.begin(), spec.languages.end(), lang) == spec.languages.end()) {
-                error(&value, path + "." + lang, "ref.unknown_language",
+                error(&value, child(path, lang), "ref.unknown_language",
                       "language " + quoted(lang) + " is not listed in $.languages");
                 continue;
             }
-            if (expect(value, Kind::string, path + "." + lang)) text.translations.emplace_back(lang, value.text);
+            if (expect(value, Kind::string, child(path, lang))) text.translations.emplace_back(lang, value.text);
         }
         if (visitor_facing && !missing.empty())
             warn(v, path, "text.missing_translation", "no translation for " + join(missing) + "; the default language is shown");
@@ -300,7 +313,7 @@ private:
         std::string path = parent_path + ".points";
         if (!expect(*v, Kind::object, path)) return points;
         for (const auto& [criterion, value] : v->members) {
-            std::string at = path + "." + criterion;
+            std::string at = child(path, criterion);
             auto it = criterion_ids_.find(criterion);
             if (it == criterion_ids_.end()) {
                 std::vector<std::string_view> known;
@@ -332,11 +345,11 @@ private:
     void each_item(const Value& obj, std::string_view key, const std::string& path, bool required, F&& f) {
         const Value* list = member(obj, key, path, required);
         if (!list) return;
-        std::string at = path + "." + std::string(key);
+        std::string at = child(path, key);
         if (!expect(*list, Kind::array, at)) return;
         if (required && list->items.empty()) error(list, at, "schema.empty", std::string(key) + " must not be empty");
         for (std::size_t i = 0; i < list->items.size(); ++i) {
-            std::string item_path = at + "[" + std::to_string(i) + "]";
+            std::string item_path = item(at, i);
             if (!expect(list->items[i], Kind::object, item_path)) continue;
             f(list->items[i], item_path);
         }
@@ -355,6 +368,7 @@ private:
     void read_texts();
     void compile_conditions();
     void check_show_if_cycles();
+    void visit_show_if(int q, std::vector<int>& state, std::vector<int>& stack, bool& reported);
     void compute_ranges();
     void check_thresholds();
 
@@ -765,7 +779,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     for (const char* combinator : {"all", "any"}) {
         if (const Value* list = v.find(combinator)) {
             if (v.members.size() != 1) return invalid(std::string("\"") + combinator + "\" must be the only member of its condition");
-            std::string at = path + "." + combinator;
+            std::string at = child(path, combinator);
             if (!expect(*list, Kind::array, at)) return -1;
             if (list->items.empty()) {
                 error(list, at, "condition.invalid", std::string("\"") + combinator + "\" needs at least one condition");
@@ -774,7 +788,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
             std::vector<std::int32_t> kids;
             bool ok = true;
             for (std::size_t i = 0; i < list->items.size(); ++i) {
-                int k = compile(list->items[i], at + "[" + std::to_string(i) + "]", place, owner);
+                int k = compile(list->items[i], item(at, i), place, owner);
                 ok = ok && k >= 0;
                 kids.push_back(k);
             }
@@ -853,7 +867,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         for (const auto& [key, value] : v.members) {
             if (key == subject) continue;
             if (std::find(ops.begin(), ops.end(), key) == ops.end()) {
-                error(&value, path + "." + key, "condition.invalid",
+                error(&value, child(path, key), "condition.invalid",
                       "unknown operator " + quoted(key) + suggestion(key, ops) + " for \"" + subject + "\" (expected one of: " + join(ops) + ")");
                 return false;
             }
@@ -872,7 +886,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
             return false;
         }
         for (std::size_t i = 0; i < operand.items.size(); ++i) {
-            if (!expect(operand.items[i], Kind::string, at + "[" + std::to_string(i) + "]")) return false;
+            if (!expect(operand.items[i], Kind::string, item(at, i))) return false;
             out.push_back(operand.items[i].text);
         }
         return true;
@@ -911,7 +925,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         const Value* operand = nullptr;
         if (!single_operator("answer", {"in", "not_in", "answered", "lt", "lte", "gt", "gte", "eq", "domain_in", "domain_not_in"}, op, operand))
             return -1;
-        std::string at = path + "." + op;
+        std::string at = child(path, op);
         auto mismatch = [&](const char* types) {
             error(operand, at, "condition.type_mismatch",
                   "operator \"" + op + "\" applies to " + types + " questions; " + quoted(question.id) + " is a " +
@@ -983,7 +997,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         const Value* operand = nullptr;
         if (!single_operator("context", {"in", "not_in", "present", "lt", "lte", "gt", "gte", "eq", "domain_in", "domain_not_in"}, op, operand))
             return -1;
-        std::string at = path + "." + op;
+        std::string at = child(path, op);
         CondNode node;
         node.subject = context_key(subject->text);
         if (op == "present") {
@@ -1034,7 +1048,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         std::string op;
         const Value* operand = nullptr;
         if (!single_operator("criterion", comparisons, op, operand)) return -1;
-        std::string at = path + "." + op;
+        std::string at = child(path, op);
         if (!expect(*operand, Kind::number, at)) return -1;
         auto n = json::to_int64(operand->text);
         if (!n || *n < -100000 || *n > 100000) {
@@ -1061,38 +1075,38 @@ void Loader::compile_conditions() {
     for (const auto& p : track_whens_) comp.track_when[static_cast<std::size_t>(p.owner)] = compile(*p.value, p.path, place_track, p.owner);
 }
 
+void Loader::visit_show_if(int q, std::vector<int>& state, std::vector<int>& stack, bool& reported) {
+    state[static_cast<std::size_t>(q)] = 1;
+    stack.push_back(q);
+    for (int dep : show_if_deps_[static_cast<std::size_t>(q)]) {
+        if (state[static_cast<std::size_t>(dep)] == 1) {
+            if (reported) continue;
+            reported = true;
+            std::string cycle;
+            auto start = std::find(stack.begin(), stack.end(), dep);
+            for (auto it = start; it != stack.end(); ++it) cycle += spec.questions[static_cast<std::size_t>(*it)].id + " -> ";
+            cycle += spec.questions[static_cast<std::size_t>(dep)].id;
+            const Question& owner = spec.questions[static_cast<std::size_t>(*start)];
+            const Value* at = nullptr;
+            for (const auto& p : show_ifs_)
+                if (p.owner == *start) at = p.value;
+            error(at, owner.path + ".show_if", "show_if.cycle", "show_if conditions form a cycle: " + cycle);
+        } else if (state[static_cast<std::size_t>(dep)] == 0) {
+            visit_show_if(dep, state, stack, reported);
+        }
+    }
+    stack.pop_back();
+    state[static_cast<std::size_t>(q)] = 2;
+    comp.question_order.push_back(q);
+    if (comp.show_if[static_cast<std::size_t>(q)] >= 0) comp.conditional.push_back(q);
+}
+
 void Loader::check_show_if_cycles() {
-    std::size_t n = spec.questions.size();
-    std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
+    std::vector<int> state(spec.questions.size(), 0);  // 0 new, 1 on the stack, 2 done
     std::vector<int> stack;
     bool reported = false;
-    std::function<void(int)> visit = [&](int q) {
-        state[static_cast<std::size_t>(q)] = 1;
-        stack.push_back(q);
-        for (int dep : show_if_deps_[static_cast<std::size_t>(q)]) {
-            if (state[static_cast<std::size_t>(dep)] == 1) {
-                if (!reported) {
-                    reported = true;
-                    std::string cycle;
-                    auto start = std::find(stack.begin(), stack.end(), dep);
-                    for (auto it = start; it != stack.end(); ++it) cycle += spec.questions[static_cast<std::size_t>(*it)].id + " -> ";
-                    cycle += spec.questions[static_cast<std::size_t>(dep)].id;
-                    const Question& owner = spec.questions[static_cast<std::size_t>(*start)];
-                    const Value* at = nullptr;
-                    for (const auto& p : show_ifs_) if (p.owner == *start) at = p.value;
-                    error(at, owner.path + ".show_if", "show_if.cycle", "show_if conditions form a cycle: " + cycle);
-                }
-            } else if (state[static_cast<std::size_t>(dep)] == 0) {
-                visit(dep);
-            }
-        }
-        stack.pop_back();
-        state[static_cast<std::size_t>(q)] = 2;
-        comp.question_order.push_back(q);
-        if (comp.show_if[static_cast<std::size_t>(q)] >= 0) comp.conditional.push_back(q);
-    };
-    for (std::size_t q = 0; q < n; ++q)
-        if (state[q] == 0) visit(static_cast<int>(q));
+    for (std::size_t q = 0; q < spec.questions.size(); ++q)
+        if (state[q] == 0) visit_show_if(static_cast<int>(q), state, stack, reported);
 }
 
 void Loader::compute_ranges() {
@@ -1206,7 +1220,7 @@ Result<Model> Model::load(const json::Value& document) {
     Result<Model> result;
     result.issues = std::move(loader.issues);
     // In file order, so a reader can walk down the file.
-    std::stable_sort(result.issues.begin(), result.issues.end(), [](const Issue& a, const Issue& b) {
+    detail::small_sort(result.issues.begin(), result.issues.end(), [](const Issue& a, const Issue& b) {
         return a.line != b.line ? a.line < b.line : a.column < b.column;
     });
     if (has_errors(result.issues)) return result;

@@ -1,6 +1,8 @@
 // String matching helpers shared by conditions, answers and CSV cells.
 #include "text_match.hpp"
 
+#include "small_sort.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -141,7 +143,7 @@ StringIndex::StringIndex(const std::vector<std::string>& keys) : keys_(keys) {
     linear_ = keys.size() <= 16;
     if (linear_) {
         for (std::size_t i = 0; i < keys.size(); ++i) order_.push_back(static_cast<std::int32_t>(i));
-        std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return keys[a].size() < keys[b].size(); });
+        small_sort(order_.begin(), order_.end(), [&](int a, int b) { return keys[a].size() < keys[b].size(); });
         for (int i : order_) prefixes_.push_back(prefix_of(keys[static_cast<std::size_t>(i)]));
         // by_length_[n] = first position in order_ of keys of length n (lengths >= kLengths share the last bucket)
         by_length_.assign(kLengths + 2, 0);
@@ -210,3 +212,4 @@ bool StringSet::contains_domain_folded(std::string_view domain) const {
 }
 
 }  // namespace ripen::detail
+

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli_text.hpp"
 #include "ripen/ripen.hpp"
 
 namespace {
@@ -21,104 +22,6 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitInvalid = 1;  // invalid model, answers or rows
 constexpr int kExitUsage = 2;    // bad arguments, unreadable files
-
-const char* const kUsage =
-    "Usage: ripen <command> [options]\n"
-    "\n"
-    "Score sales leads against a lead-definition model, explain decisions, test models.\n"
-    "\n"
-    "Commands:\n"
-    "  validate   check a model file and print every problem\n"
-    "  score      score a CSV or NDJSON file of leads, row by row\n"
-    "  explain    explain the decision for one lead\n"
-    "  decide     decide requests from NDJSON lines, one decision (JSON) per line\n"
-    "  sample     write synthetic historical leads for a model as CSV\n"
-    "  summary    score leads and summarise the routes per segment\n"
-    "\n"
-    "Options:\n"
-    "  --help     show help (also after a command: ripen score --help)\n"
-    "  --version  show the version\n";
-
-const char* const kValidateHelp =
-    "Usage: ripen validate MODEL\n"
-    "\n"
-    "Checks a model file and prints OK, or every problem as\n"
-    "  FILE:LINE:COLUMN: JSON-PATH: message [code]\n"
-    "Warnings are printed too but do not make the model invalid.\n"
-    "Exit status: 0 valid, 1 invalid, 2 unreadable file or bad arguments.\n";
-
-const char* const kScoreHelp =
-    "Usage: ripen score --model MODEL [options] [FILE|-]\n"
-    "\n"
-    "Scores every lead in FILE (or standard input) and writes the rows to standard output with\n"
-    "route,total,max,score,lo,hi,segment and points_<criterion> columns appended.\n"
-    "\n"
-    "CSV input: a header of question ids, plus optional 'source' (a segment id) and context\n"
-    "columns (utm_source, referrer, ...). Several choices go in one cell joined by ';'. An empty\n"
-    "cell is an unanswered question.\n"
-    "NDJSON input: one object per line with the same keys; null declines a question.\n"
-    "\n"
-    "Options:\n"
-    "  --model MODEL         the lead-definition model (required)\n"
-    "  --format csv|ndjson   input and output format (default: csv)\n"
-    "  --complete            treat unanswered questions as declined: every lead gets a route\n"
-    "  --keep-going          exit 0 even when some rows could not be scored\n"
-    "  --max-errors N        print at most N row errors (default 100, 0 = all); all are counted\n"
-    "  --threads N           score on N threads (default: the number of cores, at most 4)\n"
-    "\n"
-    "Rows that cannot be scored are reported on standard error as FILE:LINE:COLUMN: message\n"
-    "and left out of the output; scoring goes on. Exit status: 0 all rows scored, 1 some rows\n"
-    "failed (unless --keep-going), 2 bad arguments or an unusable file.\n";
-
-const char* const kExplainHelp =
-    "Usage: ripen explain --model MODEL --answers JSON|@FILE [options]\n"
-    "\n"
-    "Prints the decision for one lead: the route, the breakdown per criterion, the rules, the\n"
-    "interval the total can still reach, what would change the route, and the follow-up plan.\n"
-    "\n"
-    "Options:\n"
-    "  --model MODEL           the lead-definition model (required)\n"
-    "  --answers JSON|@FILE    answers keyed by question id; null declines a question (required)\n"
-    "  --context JSON|@FILE    context: source, utm_*, referrer, now, complete, ...\n"
-    "  --lang LANGUAGE         language for labels (default: the model's first language)\n"
-    "  --format text|json      readable text (default) or the decision as JSON\n";
-
-const char* const kDecideHelp =
-    "Usage: ripen decide --model MODEL [--lang LANGUAGE] [--keep-going] [FILE|-]\n"
-    "\n"
-    "Reads one request per line, {\"answers\": {...}, \"context\": {...}}, and writes the full\n"
-    "decision for each as one line of JSON: route, totals, interval, breakdown, rules, segment,\n"
-    "hand-off plan or nurture track, flip and next questions. Use it to re-check submissions\n"
-    "from the browser form on a server.\n"
-    "\n"
-    "Options:\n"
-    "  --model MODEL      the lead-definition model (required)\n"
-    "  --lang LANGUAGE    language of content titles (default: the model's first language)\n"
-    "  --keep-going       exit 0 even when some lines could not be decided\n"
-    "\n"
-    "Lines that cannot be decided are reported on standard error as FILE:LINE:COLUMN: path: message.\n";
-
-const char* const kSampleHelp =
-    "Usage: ripen sample --model MODEL --count N [--seed S]\n"
-    "\n"
-    "Writes N synthetic historical leads for MODEL as CSV to standard output: one column per\n"
-    "question, then source, the context keys the model uses, and converted (yes/no). The same\n"
-    "seed gives the same leads on every machine and build.\n"
-    "\n"
-    "Options:\n"
-    "  --model MODEL  the lead-definition model (required)\n"
-    "  --count N      number of leads (required, up to 100000000)\n"
-    "  --seed S       random seed (default: 1)\n";
-
-const char* const kSummaryHelp =
-    "Usage: ripen summary --model MODEL [--complete] [FILE|-]\n"
-    "\n"
-    "Scores a CSV of leads and prints, per segment, how many leads are handed off, nurtured,\n"
-    "disqualified or still undecided, the average score, and the SLA the segment promises.\n"
-    "\n"
-    "Options:\n"
-    "  --model MODEL  the lead-definition model (required)\n"
-    "  --complete     treat unanswered questions as declined: every lead gets a route\n";
 
 struct Args {
     std::vector<std::string> positional;
@@ -172,7 +75,7 @@ bool has_flag(const Args& args, const std::string& name) {
 }
 
 int usage_error(const std::string& command, const std::string& message) {
-    std::fprintf(stderr, "ripen %s: %s\nTry 'ripen %s --help'.\n", command.c_str(), message.c_str(), command.c_str());
+    std::fputs(ripen::cli::usage_error(command, message).c_str(), stderr);
     return kExitUsage;
 }
 
@@ -194,13 +97,8 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
     return true;
 }
 
-// "FILE:LINE:COLUMN: path: message [code]", or "FILE: path: ..." when the position is unknown.
-std::string located(const std::string& file, const ripen::Issue& issue) {
-    return file + ":" + (issue.line ? "" : " ") + ripen::format_issue(issue);
-}
-
 void print_issues(const std::string& file, const std::vector<ripen::Issue>& issues) {
-    for (const auto& issue : issues) std::fprintf(stderr, "%s\n", located(file, issue).c_str());
+    for (const auto& issue : issues) std::fprintf(stderr, "%s\n", ripen::cli::located(file, issue).c_str());
 }
 
 // Loads and validates the model named by --model; prints problems and returns nullopt.
@@ -218,8 +116,7 @@ std::optional<ripen::Model> load_model_arg(const std::string& command, const Arg
     }
     auto result = ripen::load_model(text);
     if (!result.ok()) {
-        std::fprintf(stderr, "ripen %s: the model \"%s\" is invalid:\n", command.c_str(), it->second.c_str());
-        print_issues(it->second, result.issues);
+        std::fputs(ripen::cli::invalid_model(command, it->second, result.issues).c_str(), stderr);
         exit_code = kExitInvalid;
         return std::nullopt;
     }
@@ -231,7 +128,7 @@ int cmd_validate(int argc, char** argv) {
     std::string error;
     if (!parse_args(argc, argv, 2, {}, {}, args, error)) return usage_error("validate", error);
     if (args.help) {
-        std::fputs(kValidateHelp, stdout);
+        std::fputs(ripen::cli::help("validate").data(), stdout);
         return kExitOk;
     }
     if (args.positional.size() != 1) return usage_error("validate", "expected one MODEL file");
@@ -241,16 +138,9 @@ int cmd_validate(int argc, char** argv) {
         std::fprintf(stderr, "ripen validate: %s\n", error.c_str());
         return kExitUsage;
     }
-    auto result = ripen::load_model(text);
-    for (const auto& issue : result.issues) std::fprintf(stdout, "%s\n", located(path, issue).c_str());
-    if (!result.ok()) {
-        std::size_t errors = 0;
-        for (const auto& i : result.issues) errors += i.severity == ripen::Severity::error;
-        std::fprintf(stdout, "%zu error%s\n", errors, errors == 1 ? "" : "s");
-        return kExitInvalid;
-    }
-    std::fprintf(stdout, "OK\n");
-    return kExitOk;
+    int exit_code = kExitOk;
+    std::fputs(ripen::cli::validate_report(path, text, exit_code).c_str(), stdout);
+    return exit_code;
 }
 
 // Reports progress on standard error when it is a terminal, at most four times a second.
@@ -341,7 +231,7 @@ int run_batch(const std::string& command, const ripen::Model& model, const Args&
             ++reported;
             if (max_errors == 0 || printed < static_cast<std::uint64_t>(max_errors)) {
                 ++printed;
-                std::fprintf(stderr, "%s:%s\n", shown_path.c_str(), ripen::format_row_error(e).c_str());
+                std::fputs(ripen::cli::row_error(shown_path, e).c_str(), stderr);
             }
         }
         errors.clear();
@@ -449,12 +339,8 @@ int run_batch(const std::string& command, const ripen::Model& model, const Args&
         std::fprintf(stderr, "ripen %s: cannot score \"%s\"\n", command.c_str(), shown_path.c_str());
         return kExitUsage;
     }
-    if (reported > printed)
-        std::fprintf(stderr, "ripen %s: %llu more row errors not shown (--max-errors)\n", command.c_str(),
-                     static_cast<unsigned long long>(reported - printed));
+    std::fputs(ripen::cli::score_footer(command, reported, printed, stats_out.failed, stats_out.rows).c_str(), stderr);
     if (stats_out.failed > 0) {
-        std::fprintf(stderr, "ripen %s: %llu of %llu rows could not be scored\n", command.c_str(),
-                     static_cast<unsigned long long>(stats_out.failed), static_cast<unsigned long long>(stats_out.rows));
         if (!has_flag(args, "keep-going")) return kExitInvalid;
     }
     return kExitOk;
@@ -466,7 +352,7 @@ int cmd_score(int argc, char** argv) {
     if (!parse_args(argc, argv, 2, {"model", "format", "max-errors", "threads"}, {"complete", "keep-going"}, args, error))
         return usage_error("score", error);
     if (args.help) {
-        std::fputs(kScoreHelp, stdout);
+        std::fputs(ripen::cli::help("score").data(), stdout);
         return kExitOk;
     }
     int code = kExitOk;
@@ -500,7 +386,7 @@ int cmd_explain(int argc, char** argv) {
     if (!parse_args(argc, argv, 2, {"model", "answers", "context", "lang", "format"}, {}, args, error))
         return usage_error("explain", error);
     if (args.help) {
-        std::fputs(kExplainHelp, stdout);
+        std::fputs(ripen::cli::help("explain").data(), stdout);
         return kExitOk;
     }
     if (!args.positional.empty()) return usage_error("explain", "unexpected argument \"" + args.positional[0] + "\"");
@@ -549,7 +435,7 @@ int cmd_decide(int argc, char** argv) {
     std::string error;
     if (!parse_args(argc, argv, 2, {"model", "lang"}, {"keep-going"}, args, error)) return usage_error("decide", error);
     if (args.help) {
-        std::fputs(kDecideHelp, stdout);
+        std::fputs(ripen::cli::help("decide").data(), stdout);
         return kExitOk;
     }
     if (args.positional.size() > 1) return usage_error("decide", "expected at most one input FILE");
@@ -605,7 +491,7 @@ int cmd_sample(int argc, char** argv) {
     std::string error;
     if (!parse_args(argc, argv, 2, {"model", "count", "seed"}, {}, args, error)) return usage_error("sample", error);
     if (args.help) {
-        std::fputs(kSampleHelp, stdout);
+        std::fputs(ripen::cli::help("sample").data(), stdout);
         return kExitOk;
     }
     if (!args.positional.empty()) return usage_error("sample", "unexpected argument \"" + args.positional[0] + "\"");
@@ -654,7 +540,7 @@ int cmd_summary(int argc, char** argv) {
     if (!parse_args(argc, argv, 2, {"model", "format", "max-errors", "threads"}, {"complete", "keep-going"}, args, error))
         return usage_error("summary", error);
     if (args.help) {
-        std::fputs(kSummaryHelp, stdout);
+        std::fputs(ripen::cli::help("summary").data(), stdout);
         return kExitOk;
     }
     int code = kExitOk;
@@ -697,12 +583,12 @@ int cmd_summary(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fputs(kUsage, stderr);
+        std::fputs(ripen::cli::help("").data(), stderr);
         return kExitUsage;
     }
     std::string command = argv[1];
     if (command == "--help" || command == "-h" || command == "help") {
-        std::fputs(kUsage, stdout);
+        std::fputs(ripen::cli::help("").data(), stdout);
         return kExitOk;
     }
     if (command == "--version") {
@@ -715,6 +601,6 @@ int main(int argc, char** argv) {
     if (command == "decide") return cmd_decide(argc, argv);
     if (command == "sample") return cmd_sample(argc, argv);
     if (command == "summary") return cmd_summary(argc, argv);
-    std::fprintf(stderr, "ripen: unknown command \"%s\"\n%s", command.c_str(), kUsage);
+    std::fprintf(stderr, "ripen: unknown command \"%s\"\n%s", command.c_str(), ripen::cli::help("").data());
     return kExitUsage;
 }

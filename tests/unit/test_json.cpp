@@ -69,6 +69,15 @@ TEST_CASE("json: syntax errors name the line, column and problem") {
     CHECK(parse_error(std::string(300, '[')).message == "nesting deeper than 200 levels");
 }
 
+TEST_CASE("json: duplicate members are found in big objects too") {
+    std::string text = "{";
+    for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",\n";
+    ParseError e = parse_error(text + "\"k7\": 1}");
+    CHECK(e.message == "duplicate member \"k7\"");
+    CHECK(e.line == 41);
+    CHECK(test::parse_json(text + "\"k40\": 1}").members.size() == 41);
+}
+
 TEST_CASE("json: a byte-order mark is skipped and CRLF counts as one line") {
     Value v = test::parse_json("\xEF\xBB\xBF{\r\n\"a\": 1}");
     CHECK(v.find("a")->line == 2);

@@ -119,6 +119,10 @@ struct Decision {
 // Decides a lead. Never fails: answers and context have been validated when they were read.
 Decision decide(const Model& model, const Answers& answers, const Context& context);
 
+// The questions most likely to settle an undecided route, at most `max`, best first; empty
+// when the route is settled. Only questions that are shown and still open are chosen.
+std::vector<int> next_questions(const Model& model, const Answers& answers, const Context& context, int max);
+
 // The decision as JSON (see docs/decision.md); content titles in `language`.
 json::Value decision_to_json(const Model& model, const Decision& decision, std::string_view language);
 std::string to_json(const Model& model, const Decision& decision, std::string_view language = {});

@@ -1,0 +1,162 @@
+// Texts and reports of the ripen command line (see cli_text.hpp).
+#include "cli_text.hpp"
+
+#include "ripen/model.hpp"
+
+namespace ripen::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: ripen <command> [options]\n"
+    "\n"
+    "Score sales leads against a lead-definition model, explain decisions, test models.\n"
+    "\n"
+    "Commands:\n"
+    "  validate   check a model file and print every problem\n"
+    "  score      score a CSV or NDJSON file of leads, row by row\n"
+    "  explain    explain the decision for one lead\n"
+    "  decide     decide requests from NDJSON lines, one decision (JSON) per line\n"
+    "  sample     write synthetic historical leads for a model as CSV\n"
+    "  summary    score leads and summarise the routes per segment\n"
+    "\n"
+    "Options:\n"
+    "  --help     show help (also after a command: ripen score --help)\n"
+    "  --version  show the version\n";
+
+constexpr const char* kValidateHelp =
+    "Usage: ripen validate MODEL\n"
+    "\n"
+    "Checks a model file and prints OK, or every problem as\n"
+    "  FILE:LINE:COLUMN: JSON-PATH: message [code]\n"
+    "Warnings are printed too but do not make the model invalid.\n"
+    "Exit status: 0 valid, 1 invalid, 2 unreadable file or bad arguments.\n";
+
+constexpr const char* kScoreHelp =
+    "Usage: ripen score --model MODEL [options] [FILE|-]\n"
+    "\n"
+    "Scores every lead in FILE (or standard input) and writes the rows to standard output with\n"
+    "route,total,max,score,lo,hi,segment and points_<criterion> columns appended.\n"
+    "\n"
+    "CSV input: a header of question ids, plus optional 'source' (a segment id) and context\n"
+    "columns (utm_source, referrer, ...). Several choices go in one cell joined by ';'. An empty\n"
+    "cell is an unanswered question.\n"
+    "NDJSON input: one object per line with the same keys; null declines a question.\n"
+    "\n"
+    "Options:\n"
+    "  --model MODEL         the lead-definition model (required)\n"
+    "  --format csv|ndjson   input and output format (default: csv)\n"
+    "  --complete            treat unanswered questions as declined: every lead gets a route\n"
+    "  --keep-going          exit 0 even when some rows could not be scored\n"
+    "  --max-errors N        print at most N row errors (default 100, 0 = all); all are counted\n"
+    "  --threads N           score on N threads (default: the number of cores, at most 4)\n"
+    "\n"
+    "Rows that cannot be scored are reported on standard error as FILE:LINE:COLUMN: message\n"
+    "and left out of the output; scoring goes on. Exit status: 0 all rows scored, 1 some rows\n"
+    "failed (unless --keep-going), 2 bad arguments or an unusable file.\n";
+
+constexpr const char* kExplainHelp =
+    "Usage: ripen explain --model MODEL --answers JSON|@FILE [options]\n"
+    "\n"
+    "Prints the decision for one lead: the route, the breakdown per criterion, the rules, the\n"
+    "interval the total can still reach, what would change the route, and the follow-up plan.\n"
+    "\n"
+    "Options:\n"
+    "  --model MODEL           the lead-definition model (required)\n"
+    "  --answers JSON|@FILE    answers keyed by question id; null declines a question (required)\n"
+    "  --context JSON|@FILE    context: source, utm_*, referrer, now, complete, ...\n"
+    "  --lang LANGUAGE         language for labels (default: the model's first language)\n"
+    "  --format text|json      readable text (default) or the decision as JSON\n";
+
+constexpr const char* kDecideHelp =
+    "Usage: ripen decide --model MODEL [--lang LANGUAGE] [--keep-going] [FILE|-]\n"
+    "\n"
+    "Reads one request per line, {\"answers\": {...}, \"context\": {...}}, and writes the full\n"
+    "decision for each as one line of JSON: route, totals, interval, breakdown, rules, segment,\n"
+    "hand-off plan or nurture track, flip and next questions. Use it to re-check submissions\n"
+    "from the browser form on a server.\n"
+    "\n"
+    "Options:\n"
+    "  --model MODEL      the lead-definition model (required)\n"
+    "  --lang LANGUAGE    language of content titles (default: the model's first language)\n"
+    "  --keep-going       exit 0 even when some lines could not be decided\n"
+    "\n"
+    "Lines that cannot be decided are reported on standard error as FILE:LINE:COLUMN: path: message.\n";
+
+constexpr const char* kSampleHelp =
+    "Usage: ripen sample --model MODEL --count N [--seed S]\n"
+    "\n"
+    "Writes N synthetic historical leads for MODEL as CSV to standard output: one column per\n"
+    "question, then source, the context keys the model uses, and converted (yes/no). The same\n"
+    "seed gives the same leads on every machine and build.\n"
+    "\n"
+    "Options:\n"
+    "  --model MODEL  the lead-definition model (required)\n"
+    "  --count N      number of leads (required, up to 100000000)\n"
+    "  --seed S       random seed (default: 1)\n";
+
+constexpr const char* kSummaryHelp =
+    "Usage: ripen summary --model MODEL [--complete] [FILE|-]\n"
+    "\n"
+    "Scores a CSV of leads and prints, per segment, how many leads are handed off, nurtured,\n"
+    "disqualified or still undecided, the average score, and the SLA the segment promises.\n"
+    "\n"
+    "Options:\n"
+    "  --model MODEL  the lead-definition model (required)\n"
+    "  --complete     treat unanswered questions as declined: every lead gets a route\n";
+
+}  // namespace
+
+std::string_view help(std::string_view command) {
+    if (command == "validate") return kValidateHelp;
+    if (command == "score") return kScoreHelp;
+    if (command == "explain") return kExplainHelp;
+    if (command == "decide") return kDecideHelp;
+    if (command == "sample") return kSampleHelp;
+    if (command == "summary") return kSummaryHelp;
+    return kUsage;
+}
+
+std::string usage_error(std::string_view command, std::string_view message) {
+    std::string c(command);
+    return "ripen " + c + ": " + std::string(message) + "\nTry 'ripen " + c + " --help'.\n";
+}
+
+std::string located(std::string_view file, const Issue& issue) {
+    return std::string(file) + ":" + (issue.line ? "" : " ") + format_issue(issue);
+}
+
+std::string row_error(std::string_view file, const RowError& error) {
+    return std::string(file) + ":" + format_row_error(error) + "\n";
+}
+
+std::string invalid_model(std::string_view command, std::string_view path, const std::vector<Issue>& issues) {
+    std::string out = "ripen " + std::string(command) + ": the model \"" + std::string(path) + "\" is invalid:\n";
+    for (const auto& issue : issues) out += located(path, issue) + "\n";
+    return out;
+}
+
+std::string validate_report(std::string_view path, std::string_view text, int& exit_code) {
+    auto result = load_model(text);
+    std::string out;
+    for (const auto& issue : result.issues) out += located(path, issue) + "\n";
+    if (!result.ok()) {
+        std::size_t errors = 0;
+        for (const auto& i : result.issues) errors += i.severity == Severity::error;
+        out += std::to_string(errors) + (errors == 1 ? " error\n" : " errors\n");
+        exit_code = 1;
+        return out;
+    }
+    exit_code = 0;
+    return out + "OK\n";
+}
+
+std::string score_footer(std::string_view command, std::uint64_t reported, std::uint64_t printed, std::uint64_t failed,
+                         std::uint64_t rows) {
+    std::string c(command), out;
+    if (reported > printed) out += "ripen " + c + ": " + std::to_string(reported - printed) + " more row errors not shown (--max-errors)\n";
+    if (failed > 0) out += "ripen " + c + ": " + std::to_string(failed) + " of " + std::to_string(rows) + " rows could not be scored\n";
+    return out;
+}
+
+}  // namespace ripen::cli

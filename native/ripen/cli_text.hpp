@@ -1,0 +1,39 @@
+// Texts and reports of the ripen command line, shared by the native CLI (native/ripen) and the
+// Node entry (web/bin/ripen.mjs, through the WebAssembly tools module), so both print the same
+// bytes for the same arguments.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ripen/batch.hpp"
+#include "ripen/issue.hpp"
+
+namespace ripen::cli {
+
+// The help of a command ("validate", "score", ...), or the general usage for "" or an
+// unknown command.
+std::string_view help(std::string_view command);
+
+// "ripen COMMAND: MESSAGE\nTry 'ripen COMMAND --help'.\n"
+std::string usage_error(std::string_view command, std::string_view message);
+
+// "FILE:LINE:COLUMN: path: message [code]", or "FILE: path: ..." when the position is unknown.
+std::string located(std::string_view file, const Issue& issue);
+
+// "FILE:LINE:COLUMN: message [code]\n" for a row that could not be scored.
+std::string row_error(std::string_view file, const RowError& error);
+
+// "ripen COMMAND: the model "PATH" is invalid:" and every issue, one per line.
+std::string invalid_model(std::string_view command, std::string_view path, const std::vector<Issue>& issues);
+
+// What `ripen validate FILE` prints for a model file's contents, and its exit status.
+std::string validate_report(std::string_view path, std::string_view text, int& exit_code);
+
+// The closing lines of `ripen score` on standard error: errors left unprinted, failed rows.
+// Empty when there is nothing to say.
+std::string score_footer(std::string_view command, std::uint64_t reported, std::uint64_t printed, std::uint64_t failed,
+                         std::uint64_t rows);
+
+}  // namespace ripen::cli

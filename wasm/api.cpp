@@ -1,0 +1,92 @@
+// Embind bindings of the form module: load a model, decide, explain, choose next questions.
+// Strings in, JSON strings out; no C++ object or exception ever reaches JavaScript.
+#include <emscripten/bind.h>
+
+#include "boundary.hpp"
+
+namespace {
+
+using namespace ripen;
+using wasm::failure;
+using wasm::success;
+
+// {"ok": {"handle": n, "warnings": [...]}} or {"issues": [...]}
+std::string load(const std::string& text) {
+    auto result = load_model(text);
+    if (!result.ok()) return failure(result.issues);
+    json::Value ok = json::Value::make_object();
+    ok.set("handle", json::Value::make_int(wasm::models().add(std::move(*result.value))));
+    ok.set("warnings", wasm::issues_value(result.issues));
+    return success(std::move(ok));
+}
+
+void release(int handle) { wasm::models().release(handle); }
+
+const Model* model_or_null(int handle) { return wasm::models().get(handle); }
+
+// Reads answers and context; on failure fills `error` with the envelope to return.
+bool read_request(const Model& model, const std::string& answers_json, const std::string& context_json, Answers& answers,
+                  Context& context, std::string& error) {
+    auto a = parse_answers(model, answers_json);
+    auto c = parse_context(context_json);
+    std::vector<Issue> issues = a.issues;
+    for (auto& i : c.issues) {
+        i.path = "$.context" + i.path.substr(1);
+        issues.push_back(std::move(i));
+    }
+    for (auto& i : issues)
+        if (i.path.rfind("$.context", 0) != 0) i.path = "$.answers" + i.path.substr(1);
+    if (!a.ok() || !c.ok()) {
+        error = failure(issues);
+        return false;
+    }
+    answers = std::move(*a.value);
+    context = std::move(*c.value);
+    return true;
+}
+
+std::string decide_lead(int handle, const std::string& answers_json, const std::string& context_json, const std::string& language) {
+    const Model* model = model_or_null(handle);
+    if (!model) return failure("api.released", "the model was released");
+    Answers answers;
+    Context context;
+    std::string error;
+    if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
+    return success(decision_to_json(*model, decide(*model, answers, context), language));
+}
+
+std::string explain_lead(int handle, const std::string& answers_json, const std::string& context_json, const std::string& language) {
+    const Model* model = model_or_null(handle);
+    if (!model) return failure("api.released", "the model was released");
+    Answers answers;
+    Context context;
+    std::string error;
+    if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
+    return success(json::Value::make_string(explain(*model, decide(*model, answers, context), language)));
+}
+
+std::string next(int handle, const std::string& answers_json, const std::string& context_json, int max) {
+    const Model* model = model_or_null(handle);
+    if (!model) return failure("api.released", "the model was released");
+    Answers answers;
+    Context context;
+    std::string error;
+    if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
+    json::Value ids = json::Value::make_array();
+    for (int q : next_questions(*model, answers, context, max))
+        ids.items.push_back(json::Value::make_string(model->spec().questions[static_cast<std::size_t>(q)].id));
+    return success(std::move(ids));
+}
+
+std::string library_version() { return std::string(ripen::version()); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(ripen_api) {
+    emscripten::function("load", &load);
+    emscripten::function("release", &release);
+    emscripten::function("decide", &decide_lead);
+    emscripten::function("explain", &explain_lead);
+    emscripten::function("next", &next);
+    emscripten::function("version", &library_version);
+}
