@@ -177,7 +177,11 @@ struct LeadGenerator::Impl {
                 break;
             }
             case QuestionType::email: {
-                std::string local = std::string(kFirstNames[random.index(20)]) + "." + kLastNames[random.index(16)];
+                // Separate statements: the order of two calls in one expression is unspecified,
+                // and every compiler must draw the same numbers.
+                const char* first = kFirstNames[random.index(20)];
+                const char* last = kLastNames[random.index(16)];
+                std::string local = std::string(first) + "." + last;
                 const auto& listed = question_strings[qi];
                 // Weaker leads use free-mail and other listed domains more often.
                 int listed_chance = quality < 400 ? 35 : (quality < 700 ? 15 : 6);
@@ -221,7 +225,10 @@ struct LeadGenerator::Impl {
     void next(SampleLead& lead) {
         const ModelSpec& spec = model.spec();
         const detail::Compiled& comp = model.compiled();
-        int quality = static_cast<int>((random.below(1001) + random.below(1001) + random.below(1001)) / 3);
+        std::uint64_t draws = random.below(1001);
+        draws += random.below(1001);
+        draws += random.below(1001);
+        int quality = static_cast<int>(draws / 3);
         lead.answers.values.assign(spec.questions.size(), Answer{});
         for (std::size_t q = 0; q < spec.questions.size(); ++q) answer(q, quality, lead.answers.values[q]);
 
