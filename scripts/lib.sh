@@ -24,6 +24,23 @@ ensure_packages() {
 
 # What every native build needs.
 NATIVE_PACKAGES=(cmake ninja-build g++ make doctest-dev nlohmann-json3-dev)
+# The WebAssembly build and its Node tests.
+WASM_PACKAGES=(emscripten node-acorn)
+
+# Node.js and npm from Debian, unless a node is already on the PATH.
+ensure_node() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then ensure_packages nodejs npm; fi
+}
+
+# npm packages the build and tests use (tools/package.json), installed from the lock file.
+ensure_npm_tools() {
+  ensure_node
+  local stamp="$ROOT/tools/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$ROOT/tools/package-lock.json" -nt "$stamp" ]; then
+    say "installing npm tools (tools/package.json)"
+    (cd "$ROOT/tools" && npm ci --no-audit --no-fund)
+  fi
+}
 
 # Configures (once) and builds a CMake preset.
 build_preset() {
