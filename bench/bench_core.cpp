@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     const ripen::Model& model = *loaded.value;
-    const std::size_t leads = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000;
+    const std::size_t leads = argc > 2 ? static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10)) : 1000000;
     const int rounds = argc > 3 ? std::atoi(argv[3]) : 20;
 
     // Generate and parse once.
