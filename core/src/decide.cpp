@@ -30,6 +30,7 @@ Truth truth(Tri t) { return t == Tri::yes ? Truth::yes : (t == Tri::no ? Truth::
 struct Alternative {
     int question;
     Answer answer;
+    long long weight = 1;  // the answer's relative frequency
 };
 
 Decimal band_representative(const Question& q, std::size_t b) {
@@ -48,7 +49,7 @@ void alternatives_for(const Model& model, int qi, const Answer& current, std::ve
         case QuestionType::single:
             for (std::size_t o = 0; o < q.options.size(); ++o) {
                 if (given && current.option == static_cast<int>(o)) continue;
-                Alternative alt{qi, Answer{}};
+                Alternative alt{qi, Answer{}, q.options[o].frequency};
                 alt.answer.state = Answer::State::given;
                 alt.answer.option = static_cast<int>(o);
                 out.push_back(std::move(alt));
@@ -59,7 +60,7 @@ void alternatives_for(const Model& model, int qi, const Answer& current, std::ve
                 if (given && current.band == static_cast<int>(b)) continue;
                 Decimal value = band_representative(q, b);
                 if ((q.min && value < *q.min) || (q.max && value > *q.max)) continue;
-                Alternative alt{qi, Answer{}};
+                Alternative alt{qi, Answer{}, q.bands[b].frequency};
                 alt.answer.state = Answer::State::given;
                 alt.answer.number = value;
                 alt.answer.band = static_cast<int>(b);
@@ -71,17 +72,17 @@ void alternatives_for(const Model& model, int qi, const Answer& current, std::ve
                 std::uint64_t selected = (given ? current.selected : 0) ^ (std::uint64_t{1} << o);
                 int n = __builtin_popcountll(selected);
                 if (n == 0 || (q.max_select && n > q.max_select) || (q.min_select && n < q.min_select)) continue;
-                Alternative alt{qi, Answer{}};
+                Alternative alt{qi, Answer{}, q.options[o].frequency};
                 alt.answer.state = Answer::State::given;
                 alt.answer.selected = selected;
                 out.push_back(std::move(alt));
             }
             break;
         case QuestionType::country:
-            // Each listed country, and one unlisted, stand for all answers.
+            // Each listed country stands for itself.
             for (std::size_t o = 0; o < q.options.size(); ++o) {
                 if (q.options[o].value == "*") continue;
-                Alternative alt{qi, Answer{}};
+                Alternative alt{qi, Answer{}, q.options[o].frequency};
                 alt.answer.state = Answer::State::given;
                 alt.answer.option = static_cast<int>(o);
                 alt.answer.text = q.options[o].value;
@@ -92,6 +93,53 @@ void alternatives_for(const Model& model, int qi, const Answer& current, std::ve
         case QuestionType::email:
         case QuestionType::text:
             break;
+    }
+}
+
+// Answers that stand for what conditions can tell apart on an e-mail, country or text question:
+// one value from each list the conditions test, and one value in none of them.
+void probes_for(const Model& model, int qi, std::vector<Alternative>& out) {
+    const Question& q = model.spec().questions[static_cast<std::size_t>(qi)];
+    const detail::Compiled& comp = model.compiled();
+    std::vector<std::string> values;
+    for (const auto& node : comp.nodes) {
+        if (node.subject != qi || node.set < 0) continue;
+        bool on_answer = node.op == detail::CondOp::answer_in || node.op == detail::CondOp::answer_not_in ||
+                         node.op == detail::CondOp::answer_domain_in || node.op == detail::CondOp::answer_domain_not_in;
+        if (!on_answer || comp.string_sets[static_cast<std::size_t>(node.set)].items().empty()) continue;
+        values.push_back(comp.string_sets[static_cast<std::size_t>(node.set)].items().front());
+    }
+    if (values.empty()) return;
+    // An outsider: a domain or text no list holds, or a country code no list holds.
+    if (q.type == QuestionType::country) {
+        for (const auto& code : detail::country_codes()) {
+            std::string lower = detail::lowercase(code);
+            bool listed = false;
+            for (const auto& node : comp.nodes)
+                if (node.subject == qi && node.set >= 0 && comp.string_sets[static_cast<std::size_t>(node.set)].contains_folded(lower)) listed = true;
+            if (!listed) {
+                values.push_back(lower);
+                break;
+            }
+        }
+    } else {
+        values.push_back(q.type == QuestionType::email ? "unlisted.example" : "unlisted");
+    }
+    for (const auto& v : values) {
+        Alternative alt{qi, Answer{}};
+        alt.answer.state = Answer::State::given;
+        if (q.type == QuestionType::email) {
+            alt.answer.text = "lead@" + v;
+        } else if (q.type == QuestionType::country) {
+            alt.answer.text = v;
+            for (char& c : alt.answer.text) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+            int o = comp.option_index[static_cast<std::size_t>(qi)].find(alt.answer.text);
+            alt.answer.option = o >= 0 ? o : comp.country_other[static_cast<std::size_t>(qi)];
+        } else {
+            alt.answer.text = v;
+        }
+        detail::fold_answer(q.type, alt.answer);
+        out.push_back(std::move(alt));
     }
 }
 
@@ -167,6 +215,16 @@ std::optional<Flip> find_flip(const Model& model, const Answers& answers, const 
     return flip;
 }
 
+// How far a lead is from a settled route: open rules, and how many points of the interval
+// still straddle the threshold (as a share of the maximum).
+double uncertainty(const Evaluator& e, int max_total) {
+    if (e.route != Route::undecided) return 0;
+    double open_rules = 0;
+    for (detail::Tri t : e.rule) open_rules += t == detail::Tri::maybe ? 1 : 0;
+    int straddle = std::max(0, std::min(e.hi - e.threshold + 1, e.threshold - e.lo));
+    return open_rules + static_cast<double>(straddle) / std::max(1, max_total);
+}
+
 std::vector<int> choose_next_questions(const Model& model, const Answers& answers, const detail::LeadInput& input,
                                        const Evaluator& current, int max) {
     std::vector<int> chosen;
@@ -175,8 +233,8 @@ std::vector<int> choose_next_questions(const Model& model, const Answers& answer
     const std::size_t C = spec.criteria.size();
     struct Rank {
         int question;
-        int settled;
-        int tried;
+        double settle;  // chance (by answer frequencies) that the answer settles the route
+        double left;    // expected uncertainty after the answer
         int swing;
     };
     std::vector<Rank> ranks;
@@ -186,22 +244,28 @@ std::vector<int> choose_next_questions(const Model& model, const Answers& answer
         if (current.visible[q] != Tri::yes || answers.values[q].state != Answer::State::open) continue;
         alternatives.clear();
         alternatives_for(model, static_cast<int>(q), answers.values[q], alternatives);
-        Rank rank{static_cast<int>(q), 0, static_cast<int>(alternatives.size()), 0};
-        for (const auto& alt : alternatives)
-            if (what_if.run(&alt).route != Route::undecided) ++rank.settled;
+        probes_for(model, static_cast<int>(q), alternatives);
+        Rank rank{static_cast<int>(q), 0, 0, 0};
         for (std::size_t c = 0; c < C; ++c)
             rank.swing += spec.criteria[c].weight *
                           (model.compiled().answer_max[q * C + c] - model.compiled().answer_min[q * C + c]);
-        // A question only rules and signals look at (e-mail, country) still matters.
-        if (rank.swing == 0 && !model.compiled().in_conditions[q]) continue;
+        if (alternatives.empty()) continue;  // nothing about it can change the route
+        long long total_weight = 0;
+        for (const auto& alt : alternatives) total_weight += alt.weight;
+        if (total_weight == 0) total_weight = 1;
+        for (const auto& alt : alternatives) {
+            const Evaluator& e = what_if.run(&alt);
+            double share = static_cast<double>(alt.weight) / static_cast<double>(total_weight);
+            if (e.route != Route::undecided) rank.settle += share;
+            rank.left += share * uncertainty(e, model.max_total());
+        }
         ranks.push_back(rank);
     }
     detail::small_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
-        // Higher share of answers that settle the route first (compared as fractions), then
-        // larger swing; model order breaks ties.
-        long long left = static_cast<long long>(a.settled) * std::max(1, b.tried);
-        long long right = static_cast<long long>(b.settled) * std::max(1, a.tried);
-        if (left != right) return left > right;
+        // Most likely to settle the route first, then the one that leaves the least open,
+        // then the larger swing; model order breaks ties.
+        if (a.settle != b.settle) return a.settle > b.settle;
+        if (a.left != b.left) return a.left < b.left;
         return a.swing > b.swing;
     });
     for (const auto& r : ranks) {

@@ -520,7 +520,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
     if (type_ok && (choice || question.type == QuestionType::country)) {
         std::set<std::string> values;
         each_item(q, "options", path, choice, [&](const Value& o, const std::string& opath) {
-            check_members(o, opath, {"value", "label", "points"});
+            check_members(o, opath, {"value", "label", "points", "frequency"});
             Option option;
             if (auto value = read_string(o, "value", opath, true)) {
                 option.value = *value;
@@ -537,6 +537,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
             }
             option.label = read_text(o, "label", opath, choice, true);
             option.points = read_points(o, opath);
+            option.frequency = read_int(o, "frequency", opath, false, 0, 1000000000).value_or(1);
             question.options.push_back(std::move(option));
         });
         if (static_cast<int>(question.options.size()) > kMaxOptions)
@@ -549,7 +550,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
         if (question.min && question.max && *question.max < *question.min)
             error(q.find("max"), path + ".max", "question.min_max", "max " + to_string(*question.max) + " is below min " + to_string(*question.min));
         each_item(q, "bands", path, false, [&](const Value& b, const std::string& bpath) {
-            check_members(b, bpath, {"from", "label", "points"});
+            check_members(b, bpath, {"from", "label", "points", "frequency"});
             Band band;
             band.from = read_decimal(b, "from", bpath);
             if (!band.from && !question.bands.empty())
@@ -560,6 +561,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
                           to_string(*question.bands.back().from));
             band.label = read_text(b, "label", bpath, false, true);
             band.points = read_points(b, bpath);
+            band.frequency = read_int(b, "frequency", bpath, false, 0, 1000000000).value_or(1);
             question.bands.push_back(std::move(band));
         });
     }

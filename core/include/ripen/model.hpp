@@ -41,6 +41,7 @@ struct Option {
     std::string value;
     Text label;
     std::vector<int> points;
+    int frequency = 1;  // how often leads give this answer (relative), for choosing questions
 };
 
 // A numeric band covers [from, next band's from); the first band may start at -infinity.
@@ -48,6 +49,7 @@ struct Band {
     std::optional<Decimal> from;
     Text label;
     std::vector<int> points;
+    int frequency = 1;  // relative share of answers in this band
 };
 
 struct Question {
