@@ -34,7 +34,7 @@ Timings go to stderr: reading the CSV, scoring, writing, and the total.
 import argparse
 import decimal
 import json
-import re
+import os
 import sys
 import time
 
@@ -66,6 +66,12 @@ DECIMAL_RE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 EMAIL_LOCAL = r"[!#$%&'*+\-./0-9=?A-Z^_`a-z{|}~]"
 EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 BLANKS = " \t"
+# Ripen folds case for ASCII letters only.
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold(text):
+    return text.translate(ASCII_LOWER)
 
 
 # ---- model -------------------------------------------------------------------------------------
@@ -93,6 +99,14 @@ def units_of(values, cells):
         rows = np.flatnonzero(near_half)
         units[rows] = [exact_units(cell) for cell in cells.iloc[rows]]
     return units
+
+
+def popcount(x):
+    """Bits set in each uint64 (numpy 1.24 has no bitwise_count)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return ((x * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.int64)
 
 
 def exact_units(text):
@@ -183,8 +197,8 @@ class Leads:
         """Series.map with a dict; cells that miss are tried again trimmed of blanks.
         Returns (values as float with NaN for no match, the cells that are blank or empty)."""
         found = s.map(mapping)
-        miss = found.isna().to_numpy() & (s != "").to_numpy()
         empty = (s == "").to_numpy()
+        miss = found.isna().to_numpy() & ~empty
         if miss.any():
             trimmed = s[miss].str.strip(BLANKS)
             found[miss] = trimmed.map(mapping)
@@ -282,21 +296,18 @@ class Leads:
         exploded = pd.DataFrame({"row": rows, "opt": idx})
         bits = np.left_shift(np.uint64(1), exploded["opt"].to_numpy().astype(np.uint64))
         exploded["bit"] = bits
-        exploded["one"] = 1
         grouped = exploded.groupby("row", sort=False)
-        counts = grouped["one"].sum()
-        distinct = grouped["opt"].nunique()
-        dup = np.zeros(self.n, dtype=bool)
-        dup[counts.index.to_numpy()[(counts != distinct).to_numpy()]] = True
-        self.error(dup & ~unknown, q["id"], "an option is chosen twice")
+        counts = grouped["opt"].size()
         n_sel = np.zeros(self.n, dtype=np.int64)
         n_sel[counts.index.to_numpy()] = counts.to_numpy()
+        mask = np.zeros(self.n, dtype=np.uint64)
+        mask[counts.index.to_numpy()] = grouped["bit"].sum().to_numpy()
+        # The sum of k distinct bits has k bits set; an option chosen twice carries over.
+        self.error((popcount(mask) != n_sel) & ~unknown, q["id"], "an option is chosen twice")
         if q.get("min_select"):
             self.error(present & (n_sel < q["min_select"]), q["id"], f"needs at least {q['min_select']} choices")
         if q.get("max_select"):
             self.error(present & (n_sel > q["max_select"]), q["id"], f"allows at most {q['max_select']} choices")
-        mask = np.zeros(self.n, dtype=np.uint64)
-        mask[counts.index.to_numpy()] = grouped["bit"].sum().to_numpy()
         a["mask"] = mask
         a["given"] = present
         # Points per criterion: option points looked up per chosen option, summed per row.
@@ -311,9 +322,9 @@ class Leads:
     def read_email(self, q, s, a):
         limit = min(q.get("max_length", 254), 254)
         # Valid ASCII addresses in one pass; the domain is the capture group.
-        pattern = (rf"[ \t]*(?=[^ \t]{{1,{limit}}}[ \t]*$){EMAIL_LOCAL}+@"
+        pattern = (rf"[ \t]*(?=[^ \t]{{1,{limit}}}[ \t]*\Z){EMAIL_LOCAL}+@"
                    rf"((?:{EMAIL_LABEL}\.)+{EMAIL_LABEL})[ \t]*")
-        domain = s.str.extract(f"^{pattern}$", expand=False)
+        domain = s.str.extract(f"^{pattern}\\Z", expand=False)
         present = (s != "").to_numpy()
         retry = present & domain.isna().to_numpy()
         if retry.any():  # blank cells, non-ASCII addresses and invalid ones: check exactly
@@ -356,28 +367,31 @@ class Leads:
         """present, the trimmed lower-case value and, for numeric keys, the value in units."""
         if key in self.context:
             return self.context[key]
-        s = self.column(key) if key != "source" else None  # the source column is never context
+        # The source column and question columns are never context.
+        s = self.column(key) if key != "source" and key not in self.model.qindex else None
         if s is None:
             slot = {"present": np.zeros(self.n, dtype=bool), "value": pd.Series([""] * self.n, dtype=object),
                     "units": np.zeros(self.n, dtype=np.int64), "numeric": np.zeros(self.n, dtype=bool)}
         else:
+            # Context columns hold few distinct values: trim, fold and parse those, then
+            # spread the results back to the rows by their codes.
             codes, uniques = pd.factorize(s)
-            folded = np.array([u.strip(BLANKS).lower() for u in uniques] + [""], dtype=object)
-            value = pd.Series(folded[codes], index=s.index)
-            present = (value != "").to_numpy()
+            codes = np.where(codes < 0, len(uniques), codes)
+            distinct = pd.Series([fold(u.strip(BLANKS)) for u in uniques] + [""], dtype=object)
+            value = pd.Series(distinct.to_numpy()[codes], index=s.index)
+            d_present = (distinct != "").to_numpy()
+            present = d_present[codes]
             slot = {"present": present, "value": value,
                     "units": np.zeros(self.n, dtype=np.int64), "numeric": np.zeros(self.n, dtype=bool)}
             if key in self.model.numeric_context:
-                numbers = pd.to_numeric(value.where(present, None), errors="coerce").astype(float).to_numpy()
-                ok = present & (np.abs(numbers) <= UNITS_LIMIT)
-                odd = present & ~value.str.isdigit().to_numpy()
-                if odd.any():
-                    grammar = np.zeros(self.n, dtype=bool)
-                    grammar[odd] = value[odd].str.fullmatch(DECIMAL_RE).to_numpy(dtype=bool)
-                    ok &= ~odd | grammar
-                self.error(present & ~ok, key, f"not a number (context \"{key}\")")
-                slot["units"] = units_of(np.where(ok, numbers, 0.0), value)
-                slot["numeric"] = ok
+                numbers = pd.to_numeric(distinct.where(d_present, None), errors="coerce").astype(float).to_numpy()
+                with np.errstate(invalid="ignore"):
+                    d_ok = d_present & (np.abs(numbers) <= UNITS_LIMIT)
+                d_ok &= distinct.str.fullmatch(DECIMAL_RE).to_numpy(dtype=bool)
+                d_units = units_of(np.where(d_ok, numbers, 0.0), distinct)
+                self.error(present & ~d_ok[codes], key, f"not a number (context \"{key}\")")
+                slot["units"] = d_units[codes]
+                slot["numeric"] = d_ok[codes]
         self.context[key] = slot
         return slot
 
@@ -476,7 +490,6 @@ class Scorer:
         return self.visible[qi]
 
     def eval(self, c):
-        n = self.n
         if "all" in c:
             return np.logical_and.reduce([self.eval(x) for x in c["all"]])
         if "any" in c:
@@ -520,15 +533,15 @@ class Scorer:
             elif kind == "country":
                 hit = a["text"].isin({v.upper() for v in values}).to_numpy()
             elif kind == "email":
-                wanted = {v.lower() for v in values}
-                hit = per_distinct(a["domain"], lambda d: d.lower() in wanted)
+                wanted = {fold(v) for v in values}
+                hit = per_distinct(a["domain"], lambda d: fold(d) in wanted)
             else:  # text
-                wanted = {v.lower() for v in values}
-                hit = per_distinct(a["text"], lambda t: t.lower() in wanted)
+                wanted = {fold(v) for v in values}
+                hit = per_distinct(a["text"], lambda t: fold(t) in wanted)
             return shown & (hit if op == "in" else ~hit)
         if op in ("domain_in", "domain_not_in"):
-            wanted = {v.lower() for v in values}
-            hit = per_distinct(a["domain"], lambda d: in_domains(d.lower(), wanted))
+            wanted = {fold(v) for v in values}
+            hit = per_distinct(a["domain"], lambda d: in_domains(fold(d), wanted))
             return shown & (hit if op == "domain_in" else ~hit)
         return shown & COMPARE[op](a["units"], to_units(operand))  # number
 
@@ -541,10 +554,10 @@ class Scorer:
             return present if operand else ~present
         values = operand if isinstance(operand, list) else [operand]
         if op in ("in", "not_in"):
-            hit = slot["value"].isin({v.lower() for v in values}).to_numpy()
+            hit = slot["value"].isin({fold(v) for v in values}).to_numpy()
             return present & (hit if op == "in" else ~hit)
         if op in ("domain_in", "domain_not_in"):
-            wanted = {v.lower() for v in values}
+            wanted = {fold(v) for v in values}
             hit = per_distinct(slot["value"], lambda v: in_domains(url_host(v), wanted))
             return present & (hit if op == "domain_in" else ~hit)
         return slot["numeric"] & COMPARE[op](slot["units"], to_units(operand))
@@ -647,7 +660,7 @@ def main():
     result = Scorer(model, leads).run()
     if leads.bad.any():
         for row, column, message in leads.errors[:20]:
-            print(f"row {row + 1}, column {column}: {message}", file=sys.stderr)
+            print(f"data row {row + 1}, column {column}: {message}", file=sys.stderr)
         print(f"{int(leads.bad.sum())} rows rejected (left out, as ripen does)", file=sys.stderr)
         result = result[~leads.bad]
     t2 = time.perf_counter()
@@ -656,7 +669,6 @@ def main():
         result.to_csv(args.out, index=False)
     t3 = time.perf_counter()
 
-    import os
     mb = os.path.getsize(args.leads) / 1e6
     rows = len(df)
     rate = lambda secs: f"{mb / secs:.1f} MB/s, {rows / secs:,.0f} leads/s" if secs > 0 else "-"
