@@ -80,7 +80,7 @@ struct BatchScorer::Impl {
     // CSV
     CsvReader reader;
     bool header_read = false;
-    enum class ColumnRole : std::uint8_t { ignored, question, context, source };
+    enum class ColumnRole : std::uint8_t { ignored, single, question, context, source };
     struct Column {
         ColumnRole role = ColumnRole::ignored;
         int index = -1;
@@ -129,7 +129,8 @@ struct BatchScorer::Impl {
                 fatal = true;
             }
             if (int q = model.question_index(name); q >= 0) {
-                layout[i] = Column{ColumnRole::question, q};
+                bool single = model.spec().questions[static_cast<std::size_t>(q)].type == QuestionType::single;
+                layout[i] = Column{single ? ColumnRole::single : ColumnRole::question, q};
                 question_columns.push_back(q);
             } else if (name == "source") {
                 layout[i] = Column{ColumnRole::source, -1};
@@ -165,6 +166,28 @@ struct BatchScorer::Impl {
             const Column& col = layout[i];
             switch (col.role) {
                 case ColumnRole::ignored: break;
+                case ColumnRole::single: {
+                    // The common cell: an option value as written. Anything else (blanks around
+                    // it, an unknown value) goes the general way, which also words the error.
+                    Answer& a = answers.values[static_cast<std::size_t>(col.index)];
+                    std::string_view cell = rec.fields[i];
+                    int o = cell.empty() ? -1 : model.compiled().option_index[static_cast<std::size_t>(col.index)].find(cell);
+                    if (o >= 0) {
+                        a.state = Answer::State::given;
+                        a.option = o;
+                        break;
+                    }
+                    if (cell.empty()) {
+                        a.state = Answer::State::open;
+                        a.option = -1;
+                        break;
+                    }
+                    if (!set_answer_text(model, col.index, cell, a, issue)) {
+                        error(errors, rec.line_of(i), rec.column_of(i), issue.code, issue.message);
+                        ok = false;
+                    }
+                    break;
+                }
                 case ColumnRole::question:
                     if (!set_answer_text(model, col.index, rec.fields[i], answers.values[static_cast<std::size_t>(col.index)], issue)) {
                         error(errors, rec.line_of(i), rec.column_of(i), issue.code, issue.message);
@@ -412,6 +435,16 @@ std::size_t BatchScorer::record_end(std::string_view bytes, Format format, bool 
         }
         std::size_t nl = bytes.find('\n');
         return nl == std::string_view::npos ? nl : nl + 1;
+    }
+    // Without quotes every line end ends a record: find it with memchr / a backward scan.
+    if (!std::memchr(data, '"', size)) {
+        if (!last) {
+            const void* nl = std::memchr(data, '\n', size);
+            return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : std::string_view::npos;
+        }
+        for (std::size_t i = size; i > 0; --i)
+            if (data[i - 1] == '\n') return i;
+        return std::string_view::npos;
     }
     // Walk the stretches outside quotes; a line end there ends a record.
     std::size_t found = std::string_view::npos;
