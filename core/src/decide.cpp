@@ -97,20 +97,26 @@ void alternatives_for(const Model& model, int qi, const Answer& current, std::ve
 }
 
 // Answers that stand for what conditions can tell apart on an e-mail, country or text question:
-// one value from each list the conditions test, and one value in none of them.
+// one value from each list the conditions test, and one value in none of them. Without data on
+// how often each comes up, an allow-list (not_in: "countries we serve") is taken to hold the
+// usual answers and a deny-list (in, domain_in: "competitors") the rare ones, nine to one.
 void probes_for(const Model& model, int qi, std::vector<Alternative>& out) {
     const Question& q = model.spec().questions[static_cast<std::size_t>(qi)];
     const detail::Compiled& comp = model.compiled();
-    std::vector<std::string> values;
+    constexpr long long usual = 9, rare = 1;
+    std::vector<std::pair<std::string, long long>> values;
+    bool allow_list = false;
     for (const auto& node : comp.nodes) {
         if (node.subject != qi || node.set < 0) continue;
-        bool on_answer = node.op == detail::CondOp::answer_in || node.op == detail::CondOp::answer_not_in ||
-                         node.op == detail::CondOp::answer_domain_in || node.op == detail::CondOp::answer_domain_not_in;
-        if (!on_answer || comp.string_sets[static_cast<std::size_t>(node.set)].items().empty()) continue;
-        values.push_back(comp.string_sets[static_cast<std::size_t>(node.set)].items().front());
+        bool deny = node.op == detail::CondOp::answer_in || node.op == detail::CondOp::answer_domain_in;
+        bool allow = node.op == detail::CondOp::answer_not_in || node.op == detail::CondOp::answer_domain_not_in;
+        if ((!deny && !allow) || comp.string_sets[static_cast<std::size_t>(node.set)].items().empty()) continue;
+        allow_list = allow_list || allow;
+        values.emplace_back(comp.string_sets[static_cast<std::size_t>(node.set)].items().front(), allow ? usual : rare);
     }
     if (values.empty()) return;
     // An outsider: a domain or text no list holds, or a country code no list holds.
+    long long outsider_weight = allow_list ? rare : usual;
     if (q.type == QuestionType::country) {
         for (const auto& code : detail::country_codes()) {
             std::string lower = detail::lowercase(code);
@@ -118,15 +124,15 @@ void probes_for(const Model& model, int qi, std::vector<Alternative>& out) {
             for (const auto& node : comp.nodes)
                 if (node.subject == qi && node.set >= 0 && comp.string_sets[static_cast<std::size_t>(node.set)].contains_folded(lower)) listed = true;
             if (!listed) {
-                values.push_back(lower);
+                values.emplace_back(lower, outsider_weight);
                 break;
             }
         }
     } else {
-        values.push_back(q.type == QuestionType::email ? "unlisted.example" : "unlisted");
+        values.emplace_back(q.type == QuestionType::email ? "unlisted.example" : "unlisted", outsider_weight);
     }
-    for (const auto& v : values) {
-        Alternative alt{qi, Answer{}};
+    for (const auto& [v, weight] : values) {
+        Alternative alt{qi, Answer{}, weight};
         alt.answer.state = Answer::State::given;
         if (q.type == QuestionType::email) {
             alt.answer.text = "lead@" + v;

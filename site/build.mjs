@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Assembles the static site from build outputs: the pages in site/, the npm package's browser
+// files under lib/, the default model under models/, and the docs rendered from docs/*.md.
+//   node site/build.mjs OUT_DIR PACKAGE_DIR
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const [out, packageDir] = process.argv.slice(2).map((p) => resolve(p));
+if (!out || !packageDir) {
+  console.error('usage: node site/build.mjs OUT_DIR PACKAGE_DIR');
+  process.exit(2);
+}
+const { marked } = await import(join(root, 'tools/node_modules/marked/lib/marked.esm.js'));
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'lib'), { recursive: true });
+mkdirSync(join(out, 'models'), { recursive: true });
+mkdirSync(join(out, 'docs'), { recursive: true });
+
+for (const file of readdirSync(here)) {
+  if (['build.mjs', 'serve.mjs'].includes(file)) continue;
+  cpSync(join(here, file), join(out, file), { recursive: true });
+}
+for (const file of ['ripen.mjs', 'form.mjs', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm', 'ripen-tools.mjs', 'ripen-tools.wasm'])
+  cpSync(join(packageDir, file), join(out, 'lib', file));
+cpSync(join(root, 'models/default.json'), join(out, 'models/default.json'));
+
+// Docs: each Markdown file becomes a page; links between them keep working.
+const docs = [
+  ['model.md', 'The model file', 'Every field of the lead-definition file, with an example each.'],
+  ['decision.md', 'The decision', 'What a decision contains, in JSON.'],
+  ['integration.md', 'Embedding the form', 'The element, its events, the endpoint, and re-checking submissions on the server.'],
+  ['errors.md', 'Error codes', 'Every error and warning, with its message.'],
+  ['workflow.md', 'From CRM export to the form', 'Export leads, tune in the playground, export the model, deploy it.'],
+];
+const page = (title, body) => `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${title} · Ripen docs</title>
+  <link rel="icon" href="../favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="../site.css">
+</head>
+<body>
+  <header class="site-header">
+    <a class="brand" href="../">Ripen</a>
+    <nav aria-label="Site"><a href="../demo.html">Live demo</a><a href="../playground/">Playground</a><a href="./" aria-current="page">Docs</a></nav>
+  </header>
+  <main class="docs">
+${body}
+  </main>
+</body>
+</html>
+`;
+const listed = [];
+for (const [file, title, summary] of docs) {
+  let markdown;
+  try {
+    markdown = readFileSync(join(root, 'docs', file), 'utf8');
+  } catch {
+    continue;  // not written yet
+  }
+  const html = marked.parse(markdown.replace(/\]\(([\w-]+)\.md(#[\w-]*)?\)/g, ']($1.html$2)'));
+  writeFileSync(join(out, 'docs', basename(file, '.md') + '.html'), page(title, html));
+  listed.push(`<li><a href="${basename(file, '.md')}.html">${title}</a>: ${summary}</li>`);
+}
+writeFileSync(join(out, 'docs/index.html'), page('Documentation', `<h1>Documentation</h1>\n<ul class="docs-index">\n${listed.join('\n')}\n</ul>`));
+console.log(`site assembled in ${out}`);

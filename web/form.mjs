@@ -1,0 +1,611 @@
+// <ripen-form>: the progressive qualification form a website visitor sees. It asks only what is
+// still unknown, a few questions per step, chosen by the core to settle the decision soonest,
+// and shows the outcome at once. Every visitor-facing text comes from the model; everything is
+// rendered as text, never HTML; no inline script or style is used (strict CSP friendly).
+//
+//   <ripen-form model="/models/default.json" endpoint="/api/leads"></ripen-form>
+//   import { mountRipenForm } from '@ripen/core/form'; mountRipenForm(element, { model: '/m.json' });
+
+import { Ripen, RipenError } from './ripen.mjs';
+
+const STORAGE_PREFIX = 'ripen:answers:';
+const OUTBOX_KEY = 'ripen:outbox';
+
+let coreLoading = null;
+function loadCore(options) {
+  if (!coreLoading) coreLoading = Ripen.load(options);
+  return coreLoading;
+}
+
+// ---- small DOM helpers (text only: model strings never become markup) ----------------------
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === 'text') node.textContent = value;
+    else if (name === 'class') node.className = value;
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function textIn(text, language, fallback) {
+  if (text === undefined || text === null) return '';
+  if (typeof text === 'string') return text;
+  if (text[language] !== undefined) return text[language];
+  const primary = language.split('-')[0];
+  if (text[primary] !== undefined) return text[primary];
+  return text[fallback] ?? Object.values(text)[0] ?? '';
+}
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (match, key) => (values[key] !== undefined ? String(values[key]) : match));
+}
+
+function storageGet(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+function storageSet(key, value) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Private mode or a full quota: the form still works, it just cannot remember.
+  }
+}
+
+function newKey() {
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+// ---- the submission outbox: kept in localStorage until the endpoint accepts it -------------
+
+const outbox = {
+  timer: null,
+  delay: 1000,
+  sending: new Set(),
+  load() {
+    return storageGet(OUTBOX_KEY) || [];
+  },
+  save(items) {
+    storageSet(OUTBOX_KEY, items.length ? items : null);
+  },
+  add(item) {
+    const items = this.load();
+    if (!items.some((i) => i.key === item.key)) items.push(item);
+    this.save(items);
+    this.flush();
+  },
+  async flush() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    let failed = false;
+    for (const item of this.load()) {
+      if (this.sending.has(item.key)) continue;
+      this.sending.add(item.key);
+      try {
+        const response = await fetch(item.endpoint, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': item.key },
+          body: JSON.stringify(item.submission),
+          keepalive: true,
+        });
+        if (response.ok) {
+          this.save(this.load().filter((i) => i.key !== item.key));
+          document.dispatchEvent(new CustomEvent('ripen:delivered', { detail: { key: item.key } }));
+        } else if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+          // The endpoint refuses this submission for good; keep it out of the retry loop but
+          // report it, so nothing disappears silently.
+          this.save(this.load().filter((i) => i.key !== item.key));
+          document.dispatchEvent(new CustomEvent('ripen:rejected', { detail: { key: item.key, status: response.status } }));
+        } else {
+          failed = true;
+        }
+      } catch {
+        failed = true;  // offline or unreachable: retried below
+      } finally {
+        this.sending.delete(item.key);
+      }
+    }
+    if (failed && this.load().length) {
+      this.timer = setTimeout(() => this.flush(), this.delay);
+      this.delay = Math.min(this.delay * 2, 60000);
+    } else {
+      this.delay = 1000;
+    }
+  },
+};
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('online', () => {
+    outbox.delay = 1000;
+    outbox.flush();
+  });
+  // Whatever a previous page load could not deliver goes out now.
+  queueMicrotask(() => outbox.flush());
+}
+
+// ---- the form --------------------------------------------------------------------------------
+
+class FormController {
+  constructor(host, options) {
+    this.host = host;
+    this.options = options;
+    this.answers = {};
+    this.known = new Set();     // answered before the form started: never asked
+    this.context = {};
+    this.steps = [];            // question ids per step
+    this.snapshots = [];        // the answers when the step after each one was chosen
+    this.position = -1;
+    this.decision = null;
+    this.outcomeShown = false;
+    this.liveFrame = 0;
+  }
+
+  async start() {
+    const { host, options } = this;
+    if (options.styles !== false && !document.querySelector('link[data-ripen-styles]')) {
+      // The stylesheet beside this module, linked (not inlined) so a strict CSP allows it.
+      document.head.append(el('link', { rel: 'stylesheet', href: new URL('./ripen-form.css', import.meta.url).href, 'data-ripen-styles': true }));
+    }
+    host.classList.add('ripen-form');
+    host.setAttribute('aria-busy', 'true');
+    this.root = el('div', { class: 'ripen-body' });
+    this.status = el('div', { class: 'ripen-status', role: 'status', 'aria-live': 'polite' });
+    host.replaceChildren(this.root, this.status);
+    this.root.append(el('div', { class: 'ripen-loading', 'aria-hidden': 'true' }));
+    try {
+      const ripen = await loadCore({ wasmDir: options.wasmDir });
+      const source = typeof options.model === 'string' && !options.model.trim().startsWith('{')
+        ? await (await fetch(options.model)).text()
+        : options.model;
+      this.model = ripen.model(source);
+    } catch (error) {
+      host.removeAttribute('aria-busy');
+      this.root.replaceChildren(el('p', { class: 'ripen-failure', role: 'alert', text: `This form could not load: ${error.message}` }));
+      host.dispatchEvent(new CustomEvent('ripen:error', { bubbles: true, composed: true, detail: { error } }));
+      return;
+    }
+    this.doc = this.model.document;
+    this.language = options.language || document.documentElement.lang || this.doc.languages[0];
+    this.storageKey = `${STORAGE_PREFIX}${this.doc.id}`;
+    this.collectKnown();
+    host.removeAttribute('aria-busy');
+    this.next(false);
+  }
+
+  text(key, values = {}) {
+    return fill(textIn(this.doc.texts[key], this.language, this.doc.languages[0]), values);
+  }
+
+  label(value) {
+    return textIn(value, this.language, this.doc.languages[0]);
+  }
+
+  question(id) {
+    return this.doc.questions.find((q) => q.id === id);
+  }
+
+  // Answers known before asking: remembered from earlier visits, hidden fields the page sets,
+  // URL parameters (utm_* and question ids) and what the integrator passed in.
+  collectKnown() {
+    const remembered = this.options.remember ? storageGet(this.storageKey) : null;
+    if (remembered && remembered.answers) Object.assign(this.answers, remembered.answers);
+    const assign = (name, value) => {
+      if (this.question(name)) {
+        const q = this.question(name);
+        this.answers[name] = q.type === 'multiple' ? String(value).split(';') : q.type === 'number' && value !== '' ? Number(value) : value;
+        this.known.add(name);
+      } else {
+        this.context[name] = value;
+      }
+    };
+    for (const [name, value] of Object.entries(this.options.hidden || {})) assign(name, value);
+    const params = new URLSearchParams(globalThis.location ? location.search : '');
+    for (const [name, value] of params) {
+      if (name.startsWith('utm_') || name === 'source') this.context[name] = value;
+      else if (this.question(name)) assign(name, value);
+    }
+    if (document.referrer) this.context.referrer ??= document.referrer;
+    Object.assign(this.context, this.options.context || {});
+    for (const [name, value] of Object.entries(this.options.answers || {})) assign(name, value);
+    // Answers that are not valid for this model are dropped here rather than failing later.
+    for (const name of Object.keys(this.answers)) {
+      try {
+        this.model.decide({ [name]: this.answers[name] });
+      } catch {
+        delete this.answers[name];
+        this.known.delete(name);
+      }
+    }
+    for (const name of Object.keys(this.answers)) this.known.add(name);
+  }
+
+  remember() {
+    if (this.options.remember) storageSet(this.storageKey, { answers: this.answers, saved: new Date().toISOString() });
+  }
+
+  forget() {
+    storageSet(this.storageKey, null);
+    this.answers = {};
+    this.known.clear();
+    this.steps = [];
+    this.snapshots = [];
+    this.position = -1;
+    this.outcomeShown = false;
+    this.collectKnown();
+    this.announce('');
+    this.next(false);
+  }
+
+  decide(complete = false) {
+    return this.model.decide(this.answers, { ...this.context, complete, now: new Date().toISOString() }, { language: this.language });
+  }
+
+  // Moves on from the current step: forward to the step that followed it before, when the
+  // answers are as they were then; otherwise to the questions the core chooses now, or to the
+  // outcome once the route is settled.
+  next(focus = true) {
+    this.decision = this.decide();
+    const snapshot = JSON.stringify(this.answers);
+    if (this.position + 1 < this.steps.length) {
+      if (this.snapshots[this.position] === snapshot && this.decision.route === 'undecided') {
+        this.position += 1;
+        return this.renderStep(focus);
+      }
+      this.steps.length = this.position + 1;  // the answers changed the path: drop what followed
+      this.snapshots.length = this.position + 1;
+    }
+    if (this.position >= 0) this.snapshots[this.position] = snapshot;
+    if (this.decision.route !== 'undecided') return this.finish();
+    const ids = this.decision.next_questions.filter((id) => !(id in this.answers));
+    if (ids.length === 0) {
+      // Nothing left that could settle it: the visitor has answered what they could.
+      this.decision = this.decide(true);
+      return this.finish();
+    }
+    this.steps.push(ids);
+    this.position = this.steps.length - 1;
+    this.renderStep(focus);
+  }
+
+  back() {
+    if (this.outcomeShown) {
+      this.outcomeShown = false;
+      return this.renderStep(true);
+    }
+    if (this.position > 0) {
+      this.position -= 1;
+      this.renderStep(true);
+    }
+  }
+
+  renderStep(focus) {
+    this.outcomeShown = false;
+    const ids = this.steps[this.position];
+    const form = el('form', { class: 'ripen-step', novalidate: true, 'aria-label': `${this.position + 1}` });
+    for (const id of ids) form.append(this.renderQuestion(this.question(id)));
+    const actions = el('div', { class: 'ripen-actions' });
+    if (this.position > 0) {
+      const back = el('button', { type: 'button', class: 'ripen-back', text: this.text('back') });
+      back.addEventListener('click', () => this.back());
+      actions.append(back);
+    }
+    actions.append(el('button', { type: 'submit', class: 'ripen-next', text: this.text('next') }));
+    form.append(actions);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (this.readStep(form, ids)) this.next(true);
+    });
+    form.addEventListener('input', () => this.live(form, ids));
+    form.addEventListener('change', () => this.live(form, ids));
+    this.root.replaceChildren(form, this.renderFooter());
+    if (focus) form.querySelector('input, select, textarea')?.focus();
+    this.emit('ripen:step', { step: this.position + 1, questions: ids, decision: this.decision, answers: { ...this.answers } });
+  }
+
+  renderFooter() {
+    const footer = el('div', { class: 'ripen-footer' });
+    if (this.options.remember) {
+      const forget = el('button', { type: 'button', class: 'ripen-forget', text: this.text('forget') });
+      forget.addEventListener('click', () => this.forget());
+      footer.append(forget);
+    }
+    return footer;
+  }
+
+  renderQuestion(q) {
+    const id = `ripen-${this.uid ??= Math.random().toString(36).slice(2, 8)}-${q.id}`;
+    const help = q.help ? el('p', { class: 'ripen-help', id: `${id}-help`, text: this.label(q.help) }) : null;
+    const error = el('p', { class: 'ripen-error', id: `${id}-error`, hidden: true });
+    const describedBy = [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(' ');
+    const optional = q.required ? null : el('span', { class: 'ripen-optional', text: ` (${this.text('optional')})` });
+    const current = this.answers[q.id];
+    const wrapper = el('div', { class: `ripen-question ripen-${q.type}`, 'data-question': q.id });
+    if (q.type === 'single' || q.type === 'multiple') {
+      const fieldset = el('fieldset', { 'aria-describedby': describedBy });
+      fieldset.append(el('legend', {}, this.label(q.label), optional));
+      if (help) fieldset.append(help);
+      const list = el('div', { class: 'ripen-choices' });
+      q.options.forEach((option, i) => {
+        const input = el('input', {
+          type: q.type === 'single' ? 'radio' : 'checkbox', name: q.id, value: option.value, id: `${id}-${i}`,
+          required: q.required && q.type === 'single',
+        });
+        input.checked = q.type === 'single' ? current === option.value : Array.isArray(current) && current.includes(option.value);
+        list.append(el('label', { class: 'ripen-choice', for: `${id}-${i}` }, input, el('span', { text: this.label(option.label) })));
+      });
+      fieldset.append(list, error);
+      wrapper.append(fieldset);
+      return wrapper;
+    }
+    const label = el('label', { for: id }, this.label(q.label), optional);
+    let input;
+    if (q.type === 'country') {
+      input = el('select', { id, name: q.id, autocomplete: 'country', required: q.required });
+      input.append(el('option', { value: '', text: '—' }));
+      for (const [code, name] of this.countries()) {
+        const option = el('option', { value: code, text: name });
+        option.selected = current === code;
+        input.append(option);
+      }
+    } else if (q.type === 'text' && (q.max_length ?? 1000) > 200) {
+      input = el('textarea', { id, name: q.id, rows: 3, maxlength: q.max_length ?? 1000 });
+      input.value = current ?? '';
+    } else {
+      const type = q.type === 'number' ? 'number' : q.type === 'email' ? 'email' : 'text';
+      input = el('input', {
+        id, name: q.id, type, required: q.required,
+        inputmode: q.type === 'number' ? 'decimal' : null,
+        autocomplete: q.type === 'email' ? 'email' : 'off',
+        min: q.min, max: q.max, step: q.type === 'number' ? 'any' : null,
+        maxlength: q.type === 'text' ? q.max_length ?? 1000 : null,
+        placeholder: q.placeholder ? this.label(q.placeholder) : null,
+      });
+      input.value = current ?? '';
+    }
+    input.setAttribute('aria-describedby', describedBy);
+    wrapper.append(label);
+    if (help) wrapper.append(help);
+    wrapper.append(input, error);
+    return wrapper;
+  }
+
+  countries() {
+    const names = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames([this.language], { type: 'region' }) : null;
+    const codes = this.options.countryCodes || COUNTRY_CODES;
+    return codes.map((code) => [code, names ? names.of(code) : code]).sort((a, b) => a[1].localeCompare(b[1], this.language));
+  }
+
+  // Reads the step's fields into answers; shows inline errors and returns false when invalid.
+  readStep(form, ids, quiet = false) {
+    let firstInvalid = null;
+    const values = {};
+    for (const id of ids) {
+      const q = this.question(id);
+      const wrapper = form.querySelector(`[data-question="${id}"]`);
+      const { value, problem } = this.readQuestion(q, wrapper);
+      const error = wrapper.querySelector('.ripen-error');
+      const field = wrapper.querySelector('fieldset') || wrapper.querySelector('input, select, textarea');
+      if (problem && !quiet) {
+        error.textContent = problem;
+        error.hidden = false;
+        field.setAttribute('aria-invalid', 'true');
+        firstInvalid ??= wrapper.querySelector('input, select, textarea');
+      } else if (!quiet) {
+        error.textContent = '';
+        error.hidden = true;
+        field.removeAttribute('aria-invalid');
+      }
+      values[id] = value;
+    }
+    if (quiet) return values;
+    if (firstInvalid) {
+      firstInvalid.focus();
+      return false;
+    }
+    // The core has the last word: an answer it refuses is shown at its question.
+    const candidate = { ...this.answers, ...values };
+    try {
+      this.model.decide(candidate, this.context);
+    } catch (error) {
+      if (!(error instanceof RipenError)) throw error;
+      const id = error.path.replace(/^\$\.answers\./, '');
+      const wrapper = form.querySelector(`[data-question="${id}"]`);
+      if (!wrapper) throw error;
+      const message = wrapper.querySelector('.ripen-error');
+      message.textContent = error.message.replace(/^\$\.answers\.[\w]+: /, '');
+      message.hidden = false;
+      wrapper.querySelector('input, select, textarea')?.focus();
+      return false;
+    }
+    Object.assign(this.answers, values);
+    this.remember();
+    return true;
+  }
+
+  readQuestion(q, wrapper) {
+    const required = (v) => (q.required ? { value: v, problem: this.text('error_required') } : { value: null });
+    switch (q.type) {
+      case 'single': {
+        const checked = wrapper.querySelector('input:checked');
+        return checked ? { value: checked.value } : required(null);
+      }
+      case 'multiple': {
+        const values = [...wrapper.querySelectorAll('input:checked')].map((i) => i.value);
+        const min = q.min_select || 0;
+        const max = q.max_select || q.options.length;
+        if (values.length === 0) return q.required || min > 0 ? { value: values, problem: this.text('error_required') } : { value: null };
+        if (values.length < min || values.length > max) return { value: values, problem: this.text('error_choices', { min, max }) };
+        return { value: values };
+      }
+      case 'number': {
+        const input = wrapper.querySelector('input');
+        const raw = input.value.trim();
+        if (raw === '') return input.validity.badInput ? { value: null, problem: this.text('error_number') } : required(null);
+        const n = Number(raw);
+        if (!Number.isFinite(n)) return { value: raw, problem: this.text('error_number') };
+        if ((q.min !== undefined && n < q.min) || (q.max !== undefined && n > q.max))
+          return { value: n, problem: this.text('error_range', { min: q.min ?? '', max: q.max ?? '' }) };
+        return { value: n };
+      }
+      case 'email': {
+        const raw = wrapper.querySelector('input').value.trim();
+        if (raw === '') return required(null);
+        return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw) ? { value: raw } : { value: raw, problem: this.text('error_email') };
+      }
+      case 'country': {
+        const raw = wrapper.querySelector('select').value;
+        return raw ? { value: raw } : q.required ? { value: null, problem: this.text('error_country') } : { value: null };
+      }
+      default: {
+        const raw = wrapper.querySelector('input, textarea').value.trim();
+        return raw ? { value: raw } : required(null);
+      }
+    }
+  }
+
+  // As the visitor types, the live decision (for panels like the demo's) follows.
+  live(form, ids) {
+    cancelAnimationFrame(this.liveFrame);
+    this.liveFrame = requestAnimationFrame(() => {
+      const values = this.readStep(form, ids, true);
+      const answers = { ...this.answers };
+      for (const [id, value] of Object.entries(values)) {
+        if (value === null || (Array.isArray(value) && value.length === 0)) delete answers[id];
+        else answers[id] = value;
+      }
+      try {
+        const decision = this.model.decide(answers, { ...this.context, now: new Date().toISOString() }, { language: this.language });
+        this.emit('ripen:change', { decision, answers });
+      } catch {
+        // A half-typed value: nothing to show yet.
+      }
+    });
+  }
+
+  finish() {
+    this.outcomeShown = true;
+    const d = this.decision;
+    const box = el('section', { class: `ripen-outcome ripen-${d.route}`, tabindex: '-1' });
+    let title = '';
+    let body = '';
+    if (d.route === 'handoff') {
+      title = this.text('handoff_title');
+      body = this.text('handoff_body', { hours: d.handoff.sla_hours });
+      box.append(el('h2', { text: title }), el('p', { text: body }));
+      if (d.handoff.booking_url) box.append(el('a', { class: 'ripen-booking', href: d.handoff.booking_url, text: this.text('handoff_booking') }));
+    } else if (d.route === 'nurture') {
+      title = this.text('nurture_title');
+      body = this.text('nurture_body');
+      const list = el('ul', { class: 'ripen-content' });
+      for (const c of d.nurture?.content ?? []) list.append(el('li', {}, el('a', { href: c.url, text: c.title })));
+      box.append(el('h2', { text: title }), el('p', { text: body }), list);
+    } else {
+      title = this.text('disqualify_title');
+      body = this.text('disqualify_body');
+      box.append(el('h2', { text: title }), el('p', { text: body }));
+      for (const id of d.knockouts) {
+        const rule = this.doc.rules.find((r) => r.id === id);
+        const p = el('p', { class: 'ripen-alternative', text: this.label(rule.message) });
+        if (rule.url) p.append(' ', el('a', { href: rule.url, text: rule.url }));
+        box.append(p);
+      }
+    }
+    const actions = el('div', { class: 'ripen-actions' });
+    if (this.steps.length) {
+      const back = el('button', { type: 'button', class: 'ripen-back', text: this.text('back') });
+      back.addEventListener('click', () => this.back());
+      actions.append(back);
+    }
+    box.append(actions);
+    this.root.replaceChildren(box, this.renderFooter());
+    box.focus();
+    this.announce(`${title} ${body}`);
+    const submission = {
+      key: newKey(),
+      model: { id: this.doc.id, version: this.doc.version ?? '' },
+      answers: { ...this.answers },
+      context: { ...this.context },
+      decision: d,
+      submitted_at: new Date().toISOString(),
+    };
+    this.emit('ripen:decision', { decision: d, answers: submission.answers, context: submission.context, submission });
+    if (this.options.endpoint) outbox.add({ key: submission.key, endpoint: this.options.endpoint, submission });
+  }
+
+  announce(text) {
+    this.status.textContent = text;
+  }
+
+  emit(type, detail) {
+    this.host.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+  }
+}
+
+// ISO 3166-1 alpha-2 codes, as the core accepts them; names come from Intl.DisplayNames.
+const COUNTRY_CODES = ('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV ' +
+  'BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO ' +
+  'FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP ' +
+  'KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU ' +
+  'MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB ' +
+  'SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY ' +
+  'UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW').split(' ');
+
+/**
+ * Mounts the form on any element. Options: model (URL, JSON text or object), endpoint (URL to
+ * POST submissions to), remember (default true), language, answers and context already known,
+ * hidden (name -> value, as hidden fields), wasmDir. Returns the controller.
+ */
+export function mountRipenForm(host, options = {}) {
+  const controller = new FormController(host, { remember: true, ...options });
+  controller.ready = controller.start();
+  return controller;
+}
+
+export class RipenFormElement extends HTMLElement {
+  connectedCallback() {
+    if (this.controller) return;
+    const hidden = {};
+    for (const input of this.querySelectorAll('input[type="hidden"][name]')) hidden[input.name] = input.value;
+    let context = {};
+    try {
+      context = JSON.parse(this.getAttribute('context') || '{}');
+    } catch {
+      // An unreadable context attribute is ignored; the form still works.
+    }
+    this.controller = mountRipenForm(this, {
+      model: this.getAttribute('model'),
+      endpoint: this.getAttribute('endpoint') || undefined,
+      remember: this.getAttribute('remember') !== 'off',
+      styles: this.getAttribute('styles') !== 'none',
+      language: this.getAttribute('lang') || undefined,
+      wasmDir: this.getAttribute('wasm-dir') || undefined,
+      hidden,
+      context,
+    });
+  }
+
+  /** Clears remembered answers and starts again. */
+  forget() {
+    this.controller?.forget();
+  }
+
+  get decision() {
+    return this.controller?.decision ?? null;
+  }
+}
+
+if (typeof customElements !== 'undefined' && !customElements.get('ripen-form')) {
+  customElements.define('ripen-form', RipenFormElement);
+}
+
+export { outbox as ripenOutbox };
