@@ -22,7 +22,7 @@ const TYPES = {
  * A server for the site in `root`. `endpoint(request, body)` may answer POST /api/leads itself
  * (tests use it to fail on purpose); by default submissions are kept in `leads`.
  */
-export function createSiteServer({ root, endpoint, csp = CSP } = {}) {
+export function createSiteServer({ root, extraRoot, endpoint, csp = CSP } = {}) {
   const leads = new Map();  // Idempotency-Key -> submission
   const attempts = [];      // every POST, accepted or not
   const server = createHttpServer(async (request, response) => {
@@ -51,8 +51,11 @@ export function createSiteServer({ root, endpoint, csp = CSP } = {}) {
       }
       let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
       if (path.endsWith('/')) path += 'index.html';
-      const file = join(root, path);
-      if (!file.startsWith(resolve(root))) return send(response, 403, 'text/plain', 'forbidden');
+      // Test pages (extraRoot) first, then the site.
+      let file = join(root, path);
+      if (extraRoot && (await stat(join(extraRoot, path)).catch(() => null))) file = join(extraRoot, path);
+      if (!file.startsWith(resolve(root)) && !(extraRoot && file.startsWith(resolve(extraRoot))))
+        return send(response, 403, 'text/plain', 'forbidden');
       let info = await stat(file).catch(() => null);
       let target = file;
       if (info && info.isDirectory()) {

@@ -199,6 +199,8 @@ class FormController {
   collectKnown() {
     const remembered = this.options.remember ? storageGet(this.storageKey) : null;
     if (remembered && remembered.answers) Object.assign(this.answers, remembered.answers);
+    // What was sent last time: the same answers again are not a new submission.
+    this.submitted = remembered?.submitted ?? null;
     const assign = (name, value) => {
       if (this.question(name)) {
         const q = this.question(name);
@@ -230,11 +232,13 @@ class FormController {
   }
 
   remember() {
-    if (this.options.remember) storageSet(this.storageKey, { answers: this.answers, saved: new Date().toISOString() });
+    if (this.options.remember)
+      storageSet(this.storageKey, { answers: this.answers, submitted: this.submitted ?? null, saved: new Date().toISOString() });
   }
 
   forget() {
     storageSet(this.storageKey, null);
+    this.submitted = null;
     this.answers = {};
     this.known.clear();
     this.steps = [];
@@ -253,9 +257,16 @@ class FormController {
   // Moves on from the current step: forward to the step that followed it before, when the
   // answers are as they were then; otherwise to the questions the core chooses now, or to the
   // outcome once the route is settled.
+  // The answers a step's successor was chosen from: those known before the form and those of
+  // the steps up to this one (not answers entered further on and kept when going back).
+  snapshotAt(position) {
+    const ids = new Set([...this.known, ...this.steps.slice(0, position + 1).flat()]);
+    return JSON.stringify(Object.keys(this.answers).filter((id) => ids.has(id)).sort().map((id) => [id, this.answers[id]]));
+  }
+
   next(focus = true) {
     this.decision = this.decide();
-    const snapshot = JSON.stringify(this.answers);
+    const snapshot = this.snapshotAt(this.position);
     if (this.position + 1 < this.steps.length) {
       if (this.snapshots[this.position] === snapshot && this.decision.route === 'undecided') {
         this.position += 1;
@@ -283,9 +294,25 @@ class FormController {
       return this.renderStep(true);
     }
     if (this.position > 0) {
+      // Keep what was entered on this step (the valid parts), as a visitor expects on return.
+      const form = this.root.querySelector('form.ripen-step');
+      if (form) this.keep(this.readStep(form, this.steps[this.position], true));
       this.position -= 1;
       this.renderStep(true);
     }
+  }
+
+  keep(values) {
+    for (const [id, value] of Object.entries(values)) {
+      if (value === null || (Array.isArray(value) && value.length === 0)) continue;
+      try {
+        this.model.decide({ ...this.answers, [id]: value }, this.context);
+        this.answers[id] = value;
+      } catch {
+        // Not a valid answer yet: it will be asked again.
+      }
+    }
+    this.remember();
   }
 
   renderStep(focus) {
@@ -530,6 +557,12 @@ class FormController {
     this.root.replaceChildren(box, this.renderFooter());
     box.focus();
     this.announce(`${title} ${body}`);
+    const answers = JSON.stringify(this.answers);
+    if (this.submitted && this.submitted.answers === answers) {
+      // A returning visitor whose answers were already submitted: show the outcome, send nothing.
+      this.emit('ripen:decision', { decision: d, answers: { ...this.answers }, context: { ...this.context }, submission: null, resumed: this.submitted.key });
+      return;
+    }
     const submission = {
       key: newKey(),
       model: { id: this.doc.id, version: this.doc.version ?? '' },
@@ -538,6 +571,8 @@ class FormController {
       decision: d,
       submitted_at: new Date().toISOString(),
     };
+    this.submitted = { key: submission.key, answers };
+    this.remember();
     this.emit('ripen:decision', { decision: d, answers: submission.answers, context: submission.context, submission });
     if (this.options.endpoint) outbox.add({ key: submission.key, endpoint: this.options.endpoint, submission });
   }
