@@ -24,8 +24,9 @@ ensure_packages() {
 
 # What every native build needs.
 NATIVE_PACKAGES=(cmake ninja-build g++ make doctest-dev nlohmann-json3-dev)
-# The WebAssembly build and its Node tests.
+# The WebAssembly build and its Node tests; the browser tests' Chromium.
 WASM_PACKAGES=(emscripten node-acorn)
+BROWSER_PACKAGES=(chromium fonts-dejavu-core)
 
 # Node.js and npm from Debian, unless a node is already on the PATH.
 ensure_node() {

@@ -64,8 +64,9 @@ export function createSiteServer({ root, extraRoot, endpoint, csp = CSP } = {}) 
       }
       if (!info) return send(response, 404, 'text/html; charset=utf-8', '<!doctype html><title>Not found</title><p>Not found</p>');
       const type = TYPES[extname(target)] || 'application/octet-stream';
-      response.writeHead(200, { 'Content-Type': type, 'Content-Security-Policy': csp, 'Cache-Control': 'no-cache',
-        'X-Content-Type-Options': 'nosniff' });
+      const headers = { 'Content-Type': type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+      if (csp) headers['Content-Security-Policy'] = csp;
+      response.writeHead(200, headers);
       response.end(await readFile(target));
     } catch (error) {
       send(response, 500, 'text/plain', String(error));

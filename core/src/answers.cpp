@@ -214,11 +214,14 @@ bool set_answer_text(const Model& model, int question, std::string_view text, An
 
 bool set_answer_json(const Model& model, int q, const json::Value& value, Answer& out, Issue& error) {
     reset(out);
+    const Question& question = model.spec().questions[static_cast<std::size_t>(q)];
     if (value.is_null()) {
+        // Declining a required question would let a submission skip its knock-outs.
+        if (question.required)
+            return fail(error, "answer.required", quoted(question.id) + " is required and cannot be declined (null); leave it out while it is not answered");
         out.state = Answer::State::declined;
         return true;
     }
-    const Question& question = model.spec().questions[static_cast<std::size_t>(q)];
     auto type_error = [&](const char* expected) {
         return fail(error, "answer.type", "expected " + std::string(expected) + " for " + quoted(question.id) + ", got " +
                                               std::string(json::describe(value.kind)));
@@ -251,7 +254,10 @@ bool set_answer_json(const Model& model, int q, const json::Value& value, Answer
                 out.selected = 0;
                 return false;
             }
-            out.state = Answer::State::given;
+            // No choice at all is the question declined.
+            if (out.selected == 0 && question.required)
+                return fail(error, "answer.required", quoted(question.id) + " is required and needs at least one choice");
+            out.state = out.selected == 0 ? Answer::State::declined : Answer::State::given;
             return true;
         case QuestionType::number:
             if (value.is_number()) {

@@ -133,7 +133,9 @@ struct BatchScorer::Impl {
                 layout[i] = Column{single ? ColumnRole::single : ColumnRole::question, q};
                 question_columns.push_back(q);
             } else if (name == "source") {
-                layout[i] = Column{ColumnRole::source, -1};
+                // The segment id; conditions on context "source" see the value too.
+                auto key = std::find(keys.begin(), keys.end(), "source");
+                layout[i] = Column{ColumnRole::source, key == keys.end() ? -1 : static_cast<int>(key - keys.begin())};
             } else {
                 auto it = std::find(keys.begin(), keys.end(), name);
                 if (it != keys.end()) layout[i] = Column{ColumnRole::context, static_cast<int>(it - keys.begin())};
@@ -207,6 +209,7 @@ struct BatchScorer::Impl {
                 case ColumnRole::source: {
                     std::string_view value = detail::trim(rec.fields[i]);
                     if (value.empty()) break;
+                    if (col.index >= 0) detail::fill_context_slot(model.compiled(), col.index, value, context[static_cast<std::size_t>(col.index)]);
                     input.source_segment = model.segment_index(value);
                     if (input.source_segment < 0) {
                         error(errors, rec.line_of(i), rec.column_of(i), "context.unknown_segment",
@@ -324,6 +327,10 @@ struct BatchScorer::Impl {
             held.push_back(v.is_bool() ? (v.boolean ? "true" : "false") : v.text);
             std::string_view text = held.back();
             if (key == "source") {
+                auto source_key = std::find(keys.begin(), keys.end(), "source");
+                if (source_key != keys.end())
+                    detail::fill_context_slot(model.compiled(), static_cast<int>(source_key - keys.begin()), text,
+                                              context[static_cast<std::size_t>(source_key - keys.begin())]);
                 input.source_segment = model.segment_index(text);
                 if (input.source_segment < 0) {
                     error(errors, ndjson_line, v.column, "context.unknown_segment",

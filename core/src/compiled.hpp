@@ -55,7 +55,6 @@ struct Compiled {
     // Per question and criterion (index q * criteria + c), unweighted points:
     // the range over all possible answers, and the same range widened to include 0 (skipped).
     std::vector<int> answer_min, answer_max;
-    std::vector<int> multi_negative;          // multiple choice: sum of negative option points
 
     // Unweighted points of every option and band, criteria innermost: question q's option or
     // band i gives points_table[points_row[q] + i * criteria + c] to criterion c.

@@ -393,18 +393,17 @@ Decision decide(const Model& model, const Answers& answers, const Context& conte
     d.rules.resize(spec.rules.size());
     for (std::size_t r = 0; r < spec.rules.size(); ++r) d.rules[r] = truth(eval.rule[r]);
 
-    if (d.route == Route::handoff) {
-        if (const std::string* now = context.find("now")) {
-            if (auto t = parse_time(*now)) {
+    if (const std::string* now = context.find("now")) {
+        if (auto t = parse_time(*now)) {
+            if (d.route == Route::handoff)
                 d.sla_deadline = *t + static_cast<std::int64_t>(spec.segments[static_cast<std::size_t>(d.segment)].sla_hours) * 3600;
-            } else {
-                Issue w;
-                w.code = "context.time";
-                w.message = "\"now\" is not an RFC 3339 time or Unix seconds: \"" + *now + "\"; no SLA deadline is given";
-                w.path = "$.now";
-                w.severity = Severity::warning;
-                d.warnings.push_back(std::move(w));
-            }
+        } else {
+            Issue w;
+            w.code = "context.time";
+            w.message = "\"now\" is not an RFC 3339 time or Unix seconds: \"" + *now + "\"; no SLA deadline is given";
+            w.path = "$.now";
+            w.severity = Severity::warning;
+            d.warnings.push_back(std::move(w));
         }
     }
     if (d.route == Route::nurture) {

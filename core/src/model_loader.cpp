@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "answer_range.hpp"
 #include "compiled.hpp"
 #include "model_data.hpp"
 #include "small_sort.hpp"
@@ -960,7 +961,9 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
                 }
                 return add_node(node);
             }
-            if (question.type == QuestionType::number) return mismatch("choice, country, email and text");
+            if (question.type == QuestionType::number) return mismatch("choice, country and text");
+            // An e-mail's conditions look at its domain: "in" a list of addresses would be a trap.
+            if (question.type == QuestionType::email) return mismatch("choice, country and text (use domain_in for e-mail)");
             if (question.type == QuestionType::country) {
                 for (const auto& value : values) {
                     if (!detail::is_country_code(value)) {
@@ -1116,7 +1119,6 @@ void Loader::compute_ranges() {
     std::size_t Q = spec.questions.size();
     comp.answer_min.assign(Q * C, 0);
     comp.answer_max.assign(Q * C, 0);
-    comp.multi_negative.assign(Q * C, 0);
     comp.option_index.resize(Q);
     comp.country_other.assign(Q, -1);
     comp.points_row.assign(Q, 0);
@@ -1133,51 +1135,12 @@ void Loader::compute_ranges() {
         comp.option_index[q] = detail::StringIndex(values);
         for (std::size_t c = 0; c < C; ++c) {
             int lo = 0, hi = 0;
-            bool first = true;
-            auto take = [&](int p) {
-                lo = first ? p : std::min(lo, p);
-                hi = first ? p : std::max(hi, p);
-                first = false;
+            auto points = [&](std::size_t i) {
+                return question.type == QuestionType::number ? question.bands[i].points[c] : question.options[i].points[c];
             };
-            switch (question.type) {
-                case QuestionType::single:
-                    for (const auto& o : question.options) take(o.points[c]);
-                    break;
-                case QuestionType::country:
-                    for (const auto& o : question.options) take(o.points[c]);
-                    // A country without an option (and no "*") scores nothing.
-                    if (comp.country_other[q] < 0) take(0);
-                    break;
-                case QuestionType::number:
-                    for (const auto& b : question.bands) take(b.points[c]);
-                    // Values below the first band's "from" fall outside every band.
-                    if (question.bands.empty() || question.bands.front().from) take(0);
-                    break;
-                case QuestionType::multiple: {
-                    int negative = 0, positive = 0, smallest = 0;
-                    bool any = false;
-                    for (const auto& o : question.options) {
-                        int p = o.points[c];
-                        if (p < 0) negative += p;
-                        else positive += p;
-                        smallest = any ? std::min(smallest, p) : p;
-                        any = true;
-                    }
-                    comp.multi_negative[q * C + c] = negative;
-                    // With all points >= 0 and at least one required selection, the least is the
-                    // smallest single option; otherwise choosing every negative option.
-                    lo = negative < 0 ? negative : (question.min_select > 0 && any ? smallest : 0);
-                    hi = positive;
-                    first = false;
-                    break;
-                }
-                case QuestionType::email:
-                case QuestionType::text:
-                    take(0);
-                    break;
-            }
-            comp.answer_min[q * C + c] = first ? 0 : lo;
-            comp.answer_max[q * C + c] = first ? 0 : hi;
+            detail::answer_range(question, comp.country_other[q] >= 0, points, lo, hi);
+            comp.answer_min[q * C + c] = lo;
+            comp.answer_max[q * C + c] = hi;
         }
     }
     int total = 0;

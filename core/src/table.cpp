@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "answer_range.hpp"
 #include "evaluator.hpp"
 
 namespace ripen {
@@ -156,31 +157,11 @@ void TableScorer::build() {
         rows.up.assign(256 * L, 0);
         const int options = static_cast<int>(question.options.size() + question.bands.size());
         const std::vector<int>& points = scoring_.option_points[q];
-        // Range over all answers, widened to include 0 for questions that may be skipped.
+        // Range over all answers (widened to include 0 below for questions that may be skipped).
         std::vector<int> lo(C, 0), hi(C, 0);
         for (std::size_t c = 0; c < C; ++c) {
-            bool first = true;
-            auto take = [&](int p) {
-                lo[c] = first ? p : std::min(lo[c], p);
-                hi[c] = first ? p : std::max(hi[c], p);
-                first = false;
-            };
-            if (rows.multiple) {
-                int negative = 0, positive = 0, smallest = 0;
-                for (int o = 0; o < options; ++o) {
-                    int p = points[static_cast<std::size_t>(o) * C + c];
-                    (p < 0 ? negative : positive) += p;
-                    smallest = o == 0 ? p : std::min(smallest, p);
-                }
-                lo[c] = negative < 0 ? negative : (question.min_select > 0 && options > 0 ? smallest : 0);
-                hi[c] = positive;
-            } else {
-                for (int o = 0; o < options; ++o) take(points[static_cast<std::size_t>(o) * C + c]);
-                bool can_miss = question.type == QuestionType::email || question.type == QuestionType::text ||
-                                (question.type == QuestionType::country && model_->compiled().country_other[q] < 0) ||
-                                (question.type == QuestionType::number && (question.bands.empty() || question.bands.front().from));
-                if (can_miss || first) take(0);
-            }
+            auto scored = [&](std::size_t i) { return points[i * C + c]; };
+            detail::answer_range(question, model_->compiled().country_other[q] >= 0, scored, lo[c], hi[c]);
         }
         for (int o = 0; o < options && o < LeadTable::kMaybeShown; ++o) {
             for (std::size_t c = 0; c < C; ++c) {

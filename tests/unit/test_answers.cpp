@@ -76,6 +76,21 @@ TEST_CASE("answers: JSON errors name the question and its place") {
     CHECK(several.issues.size() == 2);  // every bad answer, not just the first
 }
 
+TEST_CASE("answers: required questions cannot be declined; no choice declines a multiple choice") {
+    auto model = test::tiny();
+    auto e = answer_error(model, R"({"goal": null})");
+    CHECK(e.code == "answer.required");
+    CHECK(e.message == "\"goal\" is required and cannot be declined (null); leave it out while it is not answered");
+    CHECK(e.path == "$.goal");
+    CHECK(test::answers(model, R"({"student": null})").values[3].state == Answer::State::declined);
+    CHECK(test::answers(model, R"({"tools": []})").values[2].state == Answer::State::declined);
+    std::string text = test::tiny_model_json();
+    std::string from = "{\"id\": \"tools\", \"type\": \"multiple\", \"label\": \"Tools\",";
+    text.replace(text.find(from), from.size(), from + " \"required\": true,");
+    auto strict = test::load(text);
+    CHECK(answer_error(strict, R"({"tools": []})").message == "\"tools\" is required and needs at least one choice");
+}
+
 TEST_CASE("answers: CSV cells") {
     auto model = test::tiny();
     Answer a;

@@ -129,6 +129,21 @@ TEST_CASE("batch: bad rows are reported with line and column, counted, and skipp
     CHECK(std::count(s.out.begin(), s.out.end(), '\n') == 3);  // header and the two good rows
 }
 
+TEST_CASE("batch: conditions on context \"source\" see the source column") {
+    std::string text = test::tiny_model_json();
+    std::string from = "\"when\": {\"criterion\": \"fit\", \"gte\": 1}";
+    text.replace(text.find(from), from.size(), "\"when\": {\"not\": {\"context\": \"source\", \"in\": [\"event\"]}}");
+    auto model = test::load(text);
+    // The gate now fails for leads whose source is the event segment.
+    auto s = score(model, "goal,size,student,email,country,source\nbuy,150,no,x@acme.com,DE,event\nbuy,150,no,x@acme.com,DE,web\n", Format::csv, true);
+    auto lines = split(s.out, '\n');
+    CHECK(lines[1].find(",nurture,") != std::string::npos);
+    CHECK(lines[2].find(",handoff,") != std::string::npos);
+    auto d = test::decide(model, R"({"goal": "buy", "size": 150, "student": "no", "email": "x@acme.com", "country": "DE"})",
+                          R"({"complete": true, "source": "event"})");
+    CHECK(d.route == ripen::Route::nurture);
+}
+
 TEST_CASE("batch: a header that cannot be used stops scoring") {
     auto model = test::tiny();
     auto dup = score(model, "goal,size,goal\nbuy,1,buy\n");

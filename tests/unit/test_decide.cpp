@@ -208,11 +208,29 @@ TEST_CASE("decide: SLA deadline from the context's time") {
     CHECK(d.route == Route::handoff);
     REQUIRE(d.sla_deadline.has_value());
     CHECK(ripen::format_time(*d.sla_deadline) == "2026-11-23T13:00:00Z");  // web: 4 hours
-    auto bad = test::decide(model, R"({"goal": "buy", "size": 150, "student": "no", "email": "x@acme.com", "country": "DE"})",
-                            R"({"complete": true, "now": "tomorrow"})");
+    auto bad = test::decide(model, R"({"goal": "look", "size": 10, "student": "no", "email": "x@acme.com", "country": "FR"})",
+                            R"({"complete": true, "now": "tomorrow"})");  // a nurture: the time is checked all the same
     CHECK_FALSE(bad.sla_deadline.has_value());
     REQUIRE(bad.warnings.size() == 1);
     CHECK(bad.warnings[0].code == "context.time");
+}
+
+TEST_CASE("decide: intervals count only answers a question accepts") {
+    // A number question whose minimum is at or above the first band's start never scores 0;
+    // a multiple choice with max_select picks at most that many options.
+    std::string text = test::tiny_model_json();
+    auto replace = [&](const std::string& from, const std::string& to) { text.replace(text.find(from), from.size(), to); };
+    replace("{\"id\": \"tools\", \"type\": \"multiple\", \"label\": \"Tools\", \"options\": [",
+            "{\"id\": \"tools\", \"type\": \"multiple\", \"label\": \"Tools\", \"max_select\": 1, \"options\": [");
+    replace("{\"value\": \"b\", \"label\": \"B\", \"points\": {\"fit\": -1}}", "{\"value\": \"b\", \"label\": \"B\", \"points\": {\"need\": 1}}");
+    auto model = test::load(text);
+    // look (need 1) + tools open (one of a, b: +1 at most, not +2) -> need [1, 2].
+    auto d = test::decide(model, R"({"goal": "look", "student": "no", "email": "x@acme.com", "country": "FR"})");
+    CHECK(d.criteria[0].lo == 1);
+    CHECK(d.criteria[0].hi == 2);
+    // size is required and starts at 1: fit [1, 3], never 0.
+    CHECK(d.criteria[1].lo == 1);
+    CHECK(d.criteria[1].hi == 3);
 }
 
 TEST_CASE("decide: context numbers that are not numbers are warned about") {

@@ -144,6 +144,8 @@ TEST_CASE("model: conditions") {
           "operator \"gte\" applies to number questions; \"goal\" is a single question");
     check(edit(path, "\"when\": {\"answer\": \"goal\", \"domain_in\": [\"a.com\"]}"), "condition.type_mismatch",
           "$.rules[1].when.domain_in", "operator \"domain_in\" applies to email questions; \"goal\" is a single question");
+    check(edit(path, "\"when\": {\"answer\": \"email\", \"in\": [\"jane@acme.com\"]}"), "condition.type_mismatch", "$.rules[1].when.in",
+          "operator \"in\" applies to choice, country and text (use domain_in for e-mail) questions; \"email\" is a email question");
     check(edit(path, "\"when\": {\"answer\": \"email\", \"domain_in\": [\"not a domain\"]}"), "value.domain",
           "$.rules[1].when.domain_in", "\"not a domain\" is not a domain name such as \"example.com\"");
     check(edit(path, "\"when\": {\"answer\": \"country\", \"in\": [\"XX\"]}"), "value.country", "$.rules[1].when.in",
