@@ -42,7 +42,17 @@ int clamp(int v, int max) { return v < 0 ? 0 : (v > max ? max : v); }
 
 }  // namespace
 
-LeadTable::LeadTable(const Model& model) : model_(&model) {
+struct LeadTable::Scratch {
+    explicit Scratch(const Model& model) : evaluator(model), slots(model.compiled().context_keys.size()) {}
+    detail::Evaluator evaluator;
+    std::vector<detail::ContextSlot> slots;
+};
+
+LeadTable::~LeadTable() = default;
+LeadTable::LeadTable(LeadTable&&) noexcept = default;
+LeadTable& LeadTable::operator=(LeadTable&&) noexcept = default;
+
+LeadTable::LeadTable(const Model& model) : model_(&model), scratch_(std::make_unique<Scratch>(model)) {
     const ModelSpec& spec = model.spec();
     codes_.resize(spec.questions.size());
     selected_.resize(spec.questions.size());
@@ -59,15 +69,17 @@ void LeadTable::append(const Answers& answers, const Context& context, bool comp
     const Model& model = *model_;
     const ModelSpec& spec = model.spec();
     const detail::Compiled& comp = model.compiled();
-    std::vector<detail::ContextSlot> slots(comp.context_keys.size());
-    for (std::size_t k = 0; k < comp.context_keys.size(); ++k)
+    std::vector<detail::ContextSlot>& slots = scratch_->slots;
+    for (std::size_t k = 0; k < comp.context_keys.size(); ++k) {
+        slots[k].present = false;
         if (const std::string* v = context.find(comp.context_keys[k])) detail::fill_context_slot(comp, static_cast<int>(k), *v, slots[k]);
+    }
     detail::LeadInput input;
     input.answers = answers.values.data();
     input.context = slots.data();
     input.complete = complete || context.complete;
     if (const std::string* source = context.find("source")) input.source_segment = model.segment_index(*source);
-    detail::Evaluator eval(model);
+    detail::Evaluator& eval = scratch_->evaluator;
     eval.run(input);
 
     for (std::size_t q = 0; q < spec.questions.size(); ++q) {
@@ -246,6 +258,7 @@ void TableScorer::score(const LeadTable& table, TableResult& result, bool want_i
     std::size_t n = table.size();
     result.total.resize(n);
     result.route.resize(n);
+    result.flags.resize(n);
     result.lo.resize(want_interval ? n : 0);
     result.hi.resize(want_interval ? n : 0);
     score_range(table, 0, n, result, want_interval);
@@ -402,6 +415,8 @@ void TableScorer::score_lanes(const LeadTable& table, std::size_t begin, std::si
         }
         result.total[i] = total;
         result.route[i] = route;
+        result.flags[i] = static_cast<std::uint8_t>((knocked_out ? TableResult::kKnockedOut : 0) |
+                                                    (gate_failed ? TableResult::kGateFailed : 0));
         if (want_interval) {
             result.lo[i] = lo;
             result.hi[i] = hi;

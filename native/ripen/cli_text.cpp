@@ -19,6 +19,10 @@ constexpr const char* kUsage =
     "  decide     decide requests from NDJSON lines, one decision (JSON) per line\n"
     "  sample     write synthetic historical leads for a model as CSV\n"
     "  summary    score leads and summarise the routes per segment\n"
+    "  report     how the model performs on historical leads with outcomes\n"
+    "  tune       suggest a hand-off threshold for a precision target or a capacity\n"
+    "  fit        fit the points from outcomes and write the updated model\n"
+    "  map        infer a mapping from a CRM export's columns to the model\n"
     "\n"
     "Options:\n"
     "  --help     show help (also after a command: ripen score --help)\n"
@@ -105,6 +109,64 @@ constexpr const char* kSummaryHelp =
     "  --model MODEL  the lead-definition model (required)\n"
     "  --complete     treat unanswered questions as declined: every lead gets a route\n";
 
+constexpr const char* kDataOptions =
+    "  --model MODEL         the lead-definition model (required)\n"
+    "  --data CSV            historical leads with their outcome, e.g. a CRM export (required)\n"
+    "  --map MAP             a mapping file from columns to questions, source and outcome;\n"
+    "                        without it the mapping is inferred (see ripen map)\n"
+    "  --format text|json    readable text (default) or JSON\n";
+
+constexpr const char* kReportHelp =
+    "Usage: ripen report --model MODEL --data CSV [--map MAP] [--format text|json]\n"
+    "\n"
+    "Scores historical leads and reports how the lead definition performs against their\n"
+    "outcomes: hand-off volume and share, precision (the share of hand-offs that converted:\n"
+    "the expected acceptance rate), recall, leakage (converted leads left in nurture), lift and\n"
+    "AUC, overall and per segment; the same at every threshold; gain and ROC curves (JSON);\n"
+    "and the conversion rate per total (calibration). Rows that cannot be imported are\n"
+    "reported with their line; values that map to nothing are counted and listed.\n"
+    "\n"
+    "Options:\n";
+
+constexpr const char* kTuneHelp =
+    "Usage: ripen tune --model MODEL --data CSV [--map MAP] (--target-precision P | --capacity N)\n"
+    "                  [--days D --period-days D] [--out NEWMODEL] [--format text|json]\n"
+    "\n"
+    "Suggests a hand-off threshold from historical leads: the lowest threshold whose hand-offs\n"
+    "convert at P or more (0.35 or 35%), or the lowest whose hand-offs fit a sales capacity of N\n"
+    "per period (--days: how many days the data covers, --period-days: the period of N, default\n"
+    "30; without --days N counts for the whole file). Prints the metrics at that threshold;\n"
+    "--out writes the model with it.\n"
+    "\n"
+    "Options:\n";
+
+constexpr const char* kFitHelp =
+    "Usage: ripen fit --model MODEL --data CSV [--map MAP] --out NEWMODEL\n"
+    "                 [--seed S] [--holdout H] [--l2 L] [--format text|json]\n"
+    "\n"
+    "Fits the points of every option, band and signal from the outcomes by regularised\n"
+    "logistic regression, rounds them to integer points on the model's criteria, and writes\n"
+    "the updated model with a readable diff of the points. A seeded share of the leads\n"
+    "(--holdout, default 0.2) is held out; the AUC is reported on both parts, for the model\n"
+    "before, the fitted points, and the unconstrained regression.\n"
+    "\n"
+    "Options:\n";
+
+constexpr const char* kFitExtra =
+    "  --out NEWMODEL        where to write the fitted model (required)\n"
+    "  --seed S              the train / holdout split (default 1)\n"
+    "  --holdout H           share of leads held out, 0 to 0.9 (default 0.2)\n"
+    "  --l2 L                ridge penalty of the regression (default 1)\n"
+    "  --split-out FILE      write where each imported lead went (train, holdout, left_out),\n"
+    "                        one line per lead, to check the fit with another tool\n";
+
+constexpr const char* kMapHelp =
+    "Usage: ripen map --model MODEL --data CSV\n"
+    "\n"
+    "Infers a mapping from the CSV's header and first rows to the model (question columns by id\n"
+    "or label, values to options by value or label, the source, the outcome and context\n"
+    "columns) and prints it as JSON, to save, edit and pass to --map.\n";
+
 }  // namespace
 
 std::string_view help(std::string_view command) {
@@ -114,7 +176,21 @@ std::string_view help(std::string_view command) {
     if (command == "decide") return kDecideHelp;
     if (command == "sample") return kSampleHelp;
     if (command == "summary") return kSummaryHelp;
+    if (command == "map") return kMapHelp;
     return kUsage;
+}
+
+std::string data_help(std::string_view command) {
+    if (command == "report") return std::string(kReportHelp) + kDataOptions;
+    if (command == "tune")
+        return std::string(kTuneHelp) + kDataOptions +
+               "  --target-precision P  the precision the hand-offs must reach\n"
+               "  --capacity N          hand-offs sales can take per period\n"
+               "  --days D              days the data covers (to scale the capacity)\n"
+               "  --period-days D       the capacity's period in days (default 30)\n"
+               "  --out NEWMODEL        write the model with the suggested threshold\n";
+    if (command == "fit") return std::string(kFitHelp) + kDataOptions + kFitExtra;
+    return {};
 }
 
 std::string usage_error(std::string_view command, std::string_view message) {

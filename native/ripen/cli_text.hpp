@@ -16,6 +16,9 @@ namespace ripen::cli {
 // unknown command.
 std::string_view help(std::string_view command);
 
+// The help of report, tune and fit (built from shared option lists).
+std::string data_help(std::string_view command);
+
 // "ripen COMMAND: MESSAGE\nTry 'ripen COMMAND --help'.\n"
 std::string usage_error(std::string_view command, std::string_view message);
 

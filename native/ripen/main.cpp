@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -579,6 +580,478 @@ int cmd_summary(int argc, char** argv) {
     return code;
 }
 
+
+// ---- report, tune, fit, map: historical leads with outcomes ---------------------------------
+
+std::string pct(double share) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f %%", 100.0 * share);
+    return buffer;
+}
+
+std::string fixed(double value, int digits) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+    return buffer;
+}
+
+// Reads up to `limit` records (header first) from the start of a file, for mapping inference.
+bool read_head(const std::string& path, std::vector<std::string>& header, std::vector<std::vector<std::string>>& rows, std::size_t limit,
+               std::string& error) {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+        error = "cannot read \"" + path + "\": " + std::strerror(errno);
+        return false;
+    }
+    ripen::CsvReader reader;
+    std::vector<char> buffer(1 << 20);
+    std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
+    bool eof = n < buffer.size();
+    std::fclose(f);
+    reader.feed(std::string_view(buffer.data(), n));
+    if (eof) reader.finish();
+    ripen::CsvRecord rec;
+    ripen::CsvError csv_error;
+    while (rows.size() < limit) {
+        auto status = reader.next(rec, csv_error);
+        if (status == ripen::CsvReader::Status::error) continue;
+        if (status != ripen::CsvReader::Status::record) break;
+        std::vector<std::string> fields(rec.fields.begin(), rec.fields.end());
+        if (header.empty()) header = std::move(fields);
+        else if (fields.size() == header.size()) rows.push_back(std::move(fields));  // bad rows are reported by the import
+    }
+    if (header.empty()) {
+        error = "\"" + path + "\" has no header row";
+        return false;
+    }
+    return true;
+}
+
+struct History {
+    std::optional<ripen::LeadTable> table;
+    ripen::ImportStats stats;
+    ripen::Mapping mapping;
+    bool inferred = false;
+};
+
+// Loads --data through --map (or an inferred mapping) into a LeadTable. Prints problems and
+// returns the exit status (kExitOk when the data is usable).
+int load_history(const std::string& command, const Args& args, const ripen::Model& model, History& history) {
+    auto data = args.values.find("data");
+    if (data == args.values.end()) return usage_error(command, "missing --data CSV");
+    std::string error;
+    if (auto map = args.values.find("map"); map != args.values.end()) {
+        std::string text;
+        if (!read_file(map->second, text, error)) {
+            std::fprintf(stderr, "ripen %s: %s\n", command.c_str(), error.c_str());
+            return kExitUsage;
+        }
+        auto parsed = ripen::parse_mapping(model, text);
+        if (!parsed.ok()) {
+            std::fprintf(stderr, "ripen %s: the mapping \"%s\" is invalid:\n", command.c_str(), map->second.c_str());
+            print_issues(map->second, parsed.issues);
+            return kExitInvalid;
+        }
+        history.mapping = std::move(*parsed.value);
+    } else {
+        std::vector<std::string> header;
+        std::vector<std::vector<std::string>> rows;
+        if (!read_head(data->second, header, rows, 2000, error)) {
+            std::fprintf(stderr, "ripen %s: %s\n", command.c_str(), error.c_str());
+            return kExitUsage;
+        }
+        history.mapping = ripen::infer_mapping(model, header, rows);
+        history.inferred = true;
+    }
+    FILE* in = std::fopen(data->second.c_str(), "rb");
+    if (!in) {
+        std::fprintf(stderr, "ripen %s: cannot read \"%s\": %s\n", command.c_str(), data->second.c_str(), std::strerror(errno));
+        return kExitUsage;
+    }
+    history.table.emplace(model);
+    ripen::Importer importer(model, history.mapping, *history.table);
+    std::vector<char> buffer(1 << 20);
+    Progress progress("imported");
+    std::uint64_t bytes = 0;
+    bool ok = true;
+    std::size_t n;
+    while (ok && (n = std::fread(buffer.data(), 1, buffer.size(), in)) > 0) {
+        bytes += n;
+        ok = importer.feed(std::string_view(buffer.data(), n));
+        progress.update(importer.stats().rows, bytes);
+    }
+    std::fclose(in);
+    if (ok) ok = importer.finish();
+    progress.done();
+    history.stats = importer.stats();
+    for (const auto& e : history.stats.errors) std::fputs(ripen::cli::row_error(data->second, e).c_str(), stderr);
+    if (history.stats.bad_rows > history.stats.errors.size())
+        std::fprintf(stderr, "ripen %s: %llu more bad rows not shown\n", command.c_str(),
+                     static_cast<unsigned long long>(history.stats.bad_rows - history.stats.errors.size()));
+    if (!ok) {
+        std::fprintf(stderr, "ripen %s: cannot import \"%s\"\n", command.c_str(), data->second.c_str());
+        return kExitUsage;
+    }
+    if (history.stats.imported == 0 || history.stats.imported == history.stats.outcome_unknown) {
+        std::fprintf(stderr, "ripen %s: no lead in \"%s\" has an outcome; map the outcome column (ripen map shows the mapping)\n",
+                     command.c_str(), data->second.c_str());
+        return kExitInvalid;
+    }
+    return kExitOk;
+}
+
+// What the import found, as text lines (for stderr) and JSON.
+std::string import_summary(const std::string& path, const History& h) {
+    const auto& s = h.stats;
+    std::string out = "Data " + path + ": " + std::to_string(s.rows) + " rows, " + std::to_string(s.imported) + " imported, " +
+                      std::to_string(s.bad_rows) + " bad; " + std::to_string(s.converted) + " converted";
+    if (s.outcome_unknown) out += ", " + std::to_string(s.outcome_unknown) + " without an outcome (left out of the metrics)";
+    out += "\nMapping: " + std::string(h.inferred ? "inferred from the data (save and edit it with: ripen map --model ... --data ...)" : "as given") + "\n";
+    for (const auto& [column, values] : s.unmapped) {
+        std::uint64_t total = 0;
+        for (const auto& [v, count] : values) total += count;
+        out += "Unmapped in " + column + ": " + std::to_string(total) + " values, left unanswered:";
+        int shown = 0;
+        for (const auto& [v, count] : values) {
+            if (++shown > 8) {
+                out += " ...";
+                break;
+            }
+            out += " \"" + v + "\" x" + std::to_string(count);
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+ripen::json::Value import_json(const History& h) {
+    using ripen::json::Value;
+    Value v = Value::make_object();
+    v.set("rows", Value::make_int(static_cast<std::int64_t>(h.stats.rows)));
+    v.set("imported", Value::make_int(static_cast<std::int64_t>(h.stats.imported)));
+    v.set("bad_rows", Value::make_int(static_cast<std::int64_t>(h.stats.bad_rows)));
+    v.set("converted", Value::make_int(static_cast<std::int64_t>(h.stats.converted)));
+    v.set("outcome_unknown", Value::make_int(static_cast<std::int64_t>(h.stats.outcome_unknown)));
+    v.set("mapping_inferred", Value::make_bool(h.inferred));
+    Value unmapped = Value::make_object();
+    for (const auto& [column, values] : h.stats.unmapped) {
+        Value list = Value::make_object();
+        for (const auto& [value, count] : values) list.set(value, Value::make_int(static_cast<std::int64_t>(count)));
+        unmapped.set(column, std::move(list));
+    }
+    v.set("unmapped", std::move(unmapped));
+    return v;
+}
+
+ripen::json::Value counts_json(const ripen::RouteCounts& c) {
+    using ripen::json::Value;
+    auto number = [](double x) { return Value::make_number_lexeme(fixed(x, 4)); };
+    Value v = Value::make_object();
+    v.set("leads", Value::make_int(static_cast<std::int64_t>(c.leads)));
+    v.set("converted", Value::make_int(static_cast<std::int64_t>(c.converted)));
+    v.set("handoff", Value::make_int(static_cast<std::int64_t>(c.handoff)));
+    v.set("handoff_converted", Value::make_int(static_cast<std::int64_t>(c.handoff_converted)));
+    v.set("nurture", Value::make_int(static_cast<std::int64_t>(c.nurture)));
+    v.set("nurture_converted", Value::make_int(static_cast<std::int64_t>(c.nurture_converted)));
+    v.set("disqualify", Value::make_int(static_cast<std::int64_t>(c.disqualify)));
+    v.set("undecided", Value::make_int(static_cast<std::int64_t>(c.undecided)));
+    v.set("handoff_share", number(c.handoff_share()));
+    v.set("precision", number(c.precision()));
+    v.set("recall", number(c.recall()));
+    v.set("leakage", number(c.leakage()));
+    v.set("lift", number(c.lift()));
+    return v;
+}
+
+std::string counts_row(const std::string& name, const ripen::RouteCounts& c) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-12s %8llu  %8llu %-8s %9s %8s %8s %6s\n", name.c_str(), static_cast<unsigned long long>(c.leads),
+                  static_cast<unsigned long long>(c.handoff), ("(" + pct(c.handoff_share()) + ")").c_str(), pct(c.precision()).c_str(),
+                  pct(c.recall()).c_str(), pct(c.leakage()).c_str(), fixed(c.lift(), 2).c_str());
+    return line;
+}
+
+const char* const kCountsHeader = "             leads     hand-offs          precision   recall  leakage   lift\n";
+
+int cmd_report(int argc, char** argv) {
+    Args args;
+    std::string error;
+    if (!parse_args(argc, argv, 2, {"model", "data", "map", "format"}, {}, args, error)) return usage_error("report", error);
+    if (args.help) {
+        std::fputs(ripen::cli::data_help("report").c_str(), stdout);
+        return kExitOk;
+    }
+    std::string format = args.values.count("format") ? args.values["format"] : "text";
+    if (format != "text" && format != "json") return usage_error("report", "--format must be text or json, got \"" + format + "\"");
+    if (!args.positional.empty()) return usage_error("report", "unexpected argument \"" + args.positional[0] + "\"");
+    int code = kExitOk;
+    auto model = load_model_arg("report", args, code);
+    if (!model) return code;
+    History history;
+    if ((code = load_history("report", args, *model, history)) != kExitOk) return code;
+    ripen::Scoring scoring = ripen::Scoring::from(*model);
+    ripen::TableScorer scorer(*model, scoring);
+    ripen::TableResult result;
+    scorer.score(*history.table, result);
+    ripen::Metrics m = ripen::compute_metrics(*history.table, result, scoring);
+    const auto& spec = model->spec();
+    if (format == "json") {
+        using ripen::json::Value;
+        Value out = Value::make_object();
+        out.set("model", Value::make_string(spec.id));
+        out.set("import", import_json(history));
+        out.set("overall", counts_json(m.overall));
+        Value segments = Value::make_object();
+        for (std::size_t s = 0; s < spec.segments.size(); ++s) segments.set(spec.segments[s].id, counts_json(m.segments[s]));
+        out.set("segments", std::move(segments));
+        out.set("auc", Value::make_number_lexeme(fixed(m.auc, 4)));
+        Value sweep = Value::make_array();
+        for (const auto& p : m.sweep) {
+            Value item = counts_json(p.counts);
+            item.set("threshold", Value::make_int(p.threshold));
+            sweep.items.push_back(std::move(item));
+        }
+        out.set("thresholds", std::move(sweep));
+        for (const char* name : {"gain", "roc"}) {
+            Value curve = Value::make_array();
+            for (const auto& p : std::string(name) == "gain" ? m.gain : m.roc) {
+                Value point = Value::make_array();
+                point.items.push_back(Value::make_number_lexeme(fixed(p.x, 4)));
+                point.items.push_back(Value::make_number_lexeme(fixed(p.y, 4)));
+                curve.items.push_back(std::move(point));
+            }
+            out.set(name, std::move(curve));
+        }
+        Value calibration = Value::make_array();
+        for (const auto& b : m.calibration) {
+            Value item = Value::make_object();
+            item.set("total", Value::make_int(b.total));
+            item.set("leads", Value::make_int(static_cast<std::int64_t>(b.leads)));
+            item.set("converted", Value::make_int(static_cast<std::int64_t>(b.converted)));
+            calibration.items.push_back(std::move(item));
+        }
+        out.set("calibration", std::move(calibration));
+        std::printf("%s\n", ripen::json::to_string(out, 2).c_str());
+        return kExitOk;
+    }
+    std::printf("Model %s %s\n%s\n", spec.id.c_str(), spec.version.c_str(), import_summary(args.values["data"], history).c_str());
+    std::printf("At the model's thresholds (AUC %.3f, base rate %s)\n%s", m.auc, pct(m.overall.base_rate()).c_str(), kCountsHeader);
+    std::fputs(counts_row("all", m.overall).c_str(), stdout);
+    for (std::size_t s = 0; s < spec.segments.size(); ++s)
+        if (m.segments[s].leads) std::fputs(counts_row(spec.segments[s].id, m.segments[s]).c_str(), stdout);
+    std::printf("\nOne threshold for every segment\nthreshold   leads     hand-offs          precision   recall  leakage   lift\n");
+    for (const auto& p : m.sweep) std::fputs(counts_row(std::to_string(p.threshold), p.counts).c_str(), stdout);
+    std::printf("\nConversion rate per total (calibration)\n total     leads  converted    rate\n");
+    for (const auto& b : m.calibration)
+        std::printf("%6d %9llu %10llu %7s\n", b.total, static_cast<unsigned long long>(b.leads), static_cast<unsigned long long>(b.converted),
+                    pct(b.leads ? static_cast<double>(b.converted) / static_cast<double>(b.leads) : 0).c_str());
+    return kExitOk;
+}
+
+// The model document with its hand-off threshold set.
+std::string with_threshold(const ripen::Model& model, int threshold) {
+    ripen::json::Value doc = model.source();
+    if (auto* t = doc.find("thresholds")) t->set("handoff", ripen::json::Value::make_int(threshold));
+    return ripen::json::to_string(doc, 2) + "\n";
+}
+
+bool write_file(const std::string& path, const std::string& text, std::string& error) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) {
+        error = "cannot write \"" + path + "\": " + std::strerror(errno);
+        return false;
+    }
+    bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok) error = "cannot write \"" + path + "\"";
+    return ok;
+}
+
+bool parse_number_arg(const std::string& text, double& out) {
+    char* end = nullptr;
+    out = std::strtod(text.c_str(), &end);
+    return !text.empty() && end && (*end == 0 || (*end == '%' && end[1] == 0)) && std::isfinite(out);
+}
+
+int cmd_tune(int argc, char** argv) {
+    Args args;
+    std::string error;
+    if (!parse_args(argc, argv, 2, {"model", "data", "map", "format", "target-precision", "capacity", "days", "period-days", "out"}, {}, args, error))
+        return usage_error("tune", error);
+    if (args.help) {
+        std::fputs(ripen::cli::data_help("tune").c_str(), stdout);
+        return kExitOk;
+    }
+    std::string format = args.values.count("format") ? args.values["format"] : "text";
+    if (format != "text" && format != "json") return usage_error("tune", "--format must be text or json, got \"" + format + "\"");
+    bool by_precision = args.values.count("target-precision") > 0, by_capacity = args.values.count("capacity") > 0;
+    if (by_precision == by_capacity) return usage_error("tune", "give one of --target-precision P and --capacity N");
+    double target = 0, capacity = 0, days = 0, period = 30;
+    if (by_precision) {
+        const std::string& text = args.values["target-precision"];
+        if (!parse_number_arg(text, target)) return usage_error("tune", "--target-precision must be a share such as 0.35 or 35%");
+        if (text.back() == '%' || target > 1) target /= 100;
+        if (target <= 0 || target > 1) return usage_error("tune", "--target-precision must be between 0 and 100%");
+    } else {
+        if (!parse_number_arg(args.values["capacity"], capacity) || capacity < 0) return usage_error("tune", "--capacity must be a number of hand-offs >= 0");
+        if (args.values.count("days") && (!parse_number_arg(args.values["days"], days) || days <= 0))
+            return usage_error("tune", "--days must be a number of days > 0");
+        if (args.values.count("period-days") && (!parse_number_arg(args.values["period-days"], period) || period <= 0))
+            return usage_error("tune", "--period-days must be a number of days > 0");
+        if (days > 0) capacity *= days / period;
+    }
+    int code = kExitOk;
+    auto model = load_model_arg("tune", args, code);
+    if (!model) return code;
+    History history;
+    if ((code = load_history("tune", args, *model, history)) != kExitOk) return code;
+    ripen::Scoring scoring = ripen::Scoring::from(*model);
+    ripen::TableScorer scorer(*model, scoring);
+    ripen::TableResult result;
+    scorer.score(*history.table, result);
+    ripen::Metrics m = ripen::compute_metrics(*history.table, result, scoring);
+    ripen::Suggestion suggestion = by_precision ? ripen::suggest_for_precision(m, target) : ripen::suggest_for_capacity(m, capacity);
+    if (suggestion.found && args.values.count("out")) {
+        if (!write_file(args.values["out"], with_threshold(*model, suggestion.at.threshold), error)) {
+            std::fprintf(stderr, "ripen tune: %s\n", error.c_str());
+            return kExitUsage;
+        }
+    }
+    if (format == "json") {
+        using ripen::json::Value;
+        Value out = Value::make_object();
+        out.set("import", import_json(history));
+        out.set("found", Value::make_bool(suggestion.found));
+        out.set("reason", Value::make_string(suggestion.reason));
+        out.set("current_threshold", Value::make_int(model->spec().handoff_at));
+        out.set("current", counts_json(m.overall));
+        if (suggestion.found) {
+            out.set("threshold", Value::make_int(suggestion.at.threshold));
+            out.set("at", counts_json(suggestion.at.counts));
+        }
+        std::printf("%s\n", ripen::json::to_string(out, 2).c_str());
+        return suggestion.found ? kExitOk : kExitInvalid;
+    }
+    std::fputs(import_summary(args.values["data"], history).c_str(), stderr);
+    if (!suggestion.found) {
+        std::printf("No suggestion: %s.\n", suggestion.reason.c_str());
+        return kExitInvalid;
+    }
+    std::printf("Suggested hand-off threshold: %d (%s; the model has %d)\n%s", suggestion.at.threshold, suggestion.reason.c_str(),
+                model->spec().handoff_at, kCountsHeader);
+    std::fputs(counts_row("suggested", suggestion.at.counts).c_str(), stdout);
+    std::fputs(counts_row("current", m.overall).c_str(), stdout);
+    if (by_capacity) std::printf("Capacity: %.0f hand-offs for this data\n", capacity);
+    if (args.values.count("out")) std::printf("Wrote %s\n", args.values["out"].c_str());
+    return kExitOk;
+}
+
+int cmd_fit(int argc, char** argv) {
+    Args args;
+    std::string error;
+    if (!parse_args(argc, argv, 2, {"model", "data", "map", "format", "out", "seed", "holdout", "l2", "split-out"}, {}, args, error)) return usage_error("fit", error);
+    if (args.help) {
+        std::fputs(ripen::cli::data_help("fit").c_str(), stdout);
+        return kExitOk;
+    }
+    std::string format = args.values.count("format") ? args.values["format"] : "text";
+    if (format != "text" && format != "json") return usage_error("fit", "--format must be text or json, got \"" + format + "\"");
+    if (!args.values.count("out")) return usage_error("fit", "missing --out NEWMODEL");
+    ripen::FitOptions options;
+    if (args.values.count("seed")) {
+        double seed = 0;
+        if (!parse_number_arg(args.values["seed"], seed) || seed < 0 || seed != std::floor(seed)) return usage_error("fit", "--seed must be a whole number");
+        options.seed = static_cast<std::uint64_t>(seed);
+    }
+    if (args.values.count("holdout") && (!parse_number_arg(args.values["holdout"], options.holdout) || options.holdout < 0 || options.holdout > 0.9))
+        return usage_error("fit", "--holdout must be a share from 0 to 0.9");
+    if (args.values.count("l2") && (!parse_number_arg(args.values["l2"], options.l2) || options.l2 <= 0))
+        return usage_error("fit", "--l2 must be a number > 0");
+    int code = kExitOk;
+    auto model = load_model_arg("fit", args, code);
+    if (!model) return code;
+    History history;
+    if ((code = load_history("fit", args, *model, history)) != kExitOk) return code;
+    auto fitted = ripen::fit_points(*model, *history.table, options);
+    if (!fitted.ok()) {
+        for (const auto& i : fitted.issues) std::fprintf(stderr, "ripen fit: %s [%s]\n", i.message.c_str(), i.code.c_str());
+        return kExitInvalid;
+    }
+    const ripen::FitResult& f = *fitted.value;
+    // The written model must load: check before writing it.
+    std::string text = ripen::json::to_string(f.document, 2) + "\n";
+    auto reloaded = ripen::load_model(text);
+    if (!reloaded.ok()) {
+        std::fprintf(stderr, "ripen fit: the fitted model does not validate:\n");
+        print_issues(args.values["out"], reloaded.issues);
+        return kExitInvalid;
+    }
+    if (!write_file(args.values["out"], text, error)) {
+        std::fprintf(stderr, "ripen fit: %s\n", error.c_str());
+        return kExitUsage;
+    }
+    if (auto split_out = args.values.find("split-out"); split_out != args.values.end()) {
+        static constexpr const char* kSplitNames[] = {"left_out", "train", "holdout"};
+        std::string lines = "split\n";
+        for (auto s : f.split) lines += std::string(kSplitNames[static_cast<int>(s)]) + "\n";
+        if (!write_file(split_out->second, lines, error)) {
+            std::fprintf(stderr, "ripen fit: %s\n", error.c_str());
+            return kExitUsage;
+        }
+    }
+    if (format == "json") {
+        using ripen::json::Value;
+        auto number = [](double x) { return Value::make_number_lexeme(fixed(x, 4)); };
+        Value out = Value::make_object();
+        out.set("import", import_json(history));
+        out.set("train", Value::make_int(static_cast<std::int64_t>(f.train)));
+        out.set("holdout", Value::make_int(static_cast<std::int64_t>(f.holdout)));
+        out.set("auc_before_train", number(f.auc_before_train));
+        out.set("auc_before_holdout", number(f.auc_before_holdout));
+        out.set("auc_train", number(f.auc_train));
+        out.set("auc_holdout", number(f.auc_holdout));
+        out.set("regression_auc_train", number(f.lr_auc_train));
+        out.set("regression_auc_holdout", number(f.lr_auc_holdout));
+        out.set("scale", number(f.scale));
+        out.set("iterations", Value::make_int(f.iterations));
+        out.set("diff", Value::make_string(f.diff));
+        out.set("out", Value::make_string(args.values["out"]));
+        std::printf("%s\n", ripen::json::to_string(out, 2).c_str());
+        return kExitOk;
+    }
+    std::fputs(import_summary(args.values["data"], history).c_str(), stderr);
+    std::printf("Fitted on %llu leads, %llu held out (seed %llu), %d iterations\n", static_cast<unsigned long long>(f.train),
+                static_cast<unsigned long long>(f.holdout), static_cast<unsigned long long>(options.seed), f.iterations);
+    std::printf("AUC                      train   holdout\n");
+    std::printf("  model before           %.4f  %.4f\n", f.auc_before_train, f.auc_before_holdout);
+    std::printf("  fitted integer points  %.4f  %.4f\n", f.auc_train, f.auc_holdout);
+    std::printf("  regression (no limits) %.4f  %.4f\n", f.lr_auc_train, f.lr_auc_holdout);
+    std::printf("Points changed:\n%sWrote %s\n", f.diff.c_str(), args.values["out"].c_str());
+    return kExitOk;
+}
+
+int cmd_map(int argc, char** argv) {
+    Args args;
+    std::string error;
+    if (!parse_args(argc, argv, 2, {"model", "data"}, {}, args, error)) return usage_error("map", error);
+    if (args.help) {
+        std::fputs(ripen::cli::help("map").data(), stdout);
+        return kExitOk;
+    }
+    if (!args.values.count("data")) return usage_error("map", "missing --data CSV");
+    int code = kExitOk;
+    auto model = load_model_arg("map", args, code);
+    if (!model) return code;
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    if (!read_head(args.values["data"], header, rows, 2000, error)) {
+        std::fprintf(stderr, "ripen map: %s\n", error.c_str());
+        return kExitUsage;
+    }
+    std::printf("%s\n", ripen::json::to_string(ripen::mapping_to_json(ripen::infer_mapping(*model, header, rows)), 2).c_str());
+    return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -601,6 +1074,10 @@ int main(int argc, char** argv) {
     if (command == "decide") return cmd_decide(argc, argv);
     if (command == "sample") return cmd_sample(argc, argv);
     if (command == "summary") return cmd_summary(argc, argv);
+    if (command == "report") return cmd_report(argc, argv);
+    if (command == "tune") return cmd_tune(argc, argv);
+    if (command == "fit") return cmd_fit(argc, argv);
+    if (command == "map") return cmd_map(argc, argv);
     std::fprintf(stderr, "ripen: unknown command \"%s\"\n%s", command.c_str(), ripen::cli::help("").data());
     return kExitUsage;
 }

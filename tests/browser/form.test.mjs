@@ -167,10 +167,13 @@ test('a submission made offline survives a reload and is delivered once when onl
   // submission.
   await page.waitForSelector('.ripen-outcome');
   await page.waitForTimeout(500);
+  // The old page may already have sent the item when it came back online, with the reload
+  // cutting off the response; the reloaded page then sends it again. Every attempt carries the
+  // same idempotency key, so the endpoint stores the lead once.
   assert.equal(server.leads.size, 1);
   assert.ok(server.leads.has(queued[0].key));
-  assert.equal(server.attempts.length, 1);
-  assert.equal(server.attempts[0].key, queued[0].key);
+  assert.ok(server.attempts.length >= 1 && server.attempts.length <= 2, `${server.attempts.length} attempts`);
+  assert.ok(server.attempts.every((a) => a.key === queued[0].key));
   await page.context().close();
 });
 

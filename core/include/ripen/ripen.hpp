@@ -10,6 +10,8 @@
 //   ripen/csv.hpp       CsvReader, write_csv_field          RFC 4180 reading in chunks
 //   ripen/batch.hpp     BatchScorer, ScoreStats             CSV / NDJSON streaming scoring
 //   ripen/table.hpp     LeadTable, Scoring, TableScorer     columnar leads, re-scored fast
+//   ripen/import.hpp    Mapping, Importer                   CRM exports: mapping, normalising
+//   ripen/tuning.hpp    Metrics, suggest_*, fit_points      performance, thresholds, fitted points
 //   ripen/sample.hpp    LeadGenerator, SampleLead           seeded synthetic historical leads
 //   ripen/version.hpp   version()                           the library version
 #pragma once
@@ -18,9 +20,11 @@
 #include "ripen/csv.hpp"
 #include "ripen/decimal.hpp"
 #include "ripen/decision.hpp"
+#include "ripen/import.hpp"
 #include "ripen/issue.hpp"
 #include "ripen/json.hpp"
 #include "ripen/model.hpp"
 #include "ripen/sample.hpp"
 #include "ripen/table.hpp"
+#include "ripen/tuning.hpp"
 #include "ripen/version.hpp"

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace ripen {
 class LeadTable {
 public:
     explicit LeadTable(const Model& model);
+    ~LeadTable();
+    LeadTable(LeadTable&&) noexcept;
+    LeadTable& operator=(LeadTable&&) noexcept;
 
     // Adds a lead. `complete` treats open questions as declined.
     void append(const Answers& answers, const Context& context, bool complete);
@@ -53,6 +57,8 @@ private:
     std::vector<std::uint64_t> atoms_;     // two bits per answer-side atom of point rules
     std::vector<std::int8_t> outcome_;
     std::vector<int> point_atoms_;         // condition nodes whose values atoms_ holds
+    struct Scratch;                        // the evaluator reused by append()
+    std::unique_ptr<Scratch> scratch_;
 };
 
 // Points, weights and thresholds the scorer uses: the model's, or edited copies of them.
@@ -78,6 +84,10 @@ struct TableResult {
     std::vector<std::int32_t> lo;
     std::vector<std::int32_t> hi;
     std::vector<Route> route;
+    // Per lead, what routes it whatever the threshold: knock-out fired / gate failed (settled).
+    std::vector<std::uint8_t> flags;
+    static constexpr std::uint8_t kKnockedOut = 1;
+    static constexpr std::uint8_t kGateFailed = 2;
 };
 
 class TableScorer {

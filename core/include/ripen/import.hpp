@@ -1,0 +1,95 @@
+// Importing real CRM exports: a mapping sends columns to questions, the lead source, the outcome
+// and context; values are normalised (case, blanks, placeholders such as "N/A" or "Select",
+// thousands separators) and mapped to the model's options and bands. Every row that cannot be
+// imported is reported with its line and counted, and every value that maps to nothing is
+// counted and listed, so nothing is dropped silently.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ripen/batch.hpp"
+#include "ripen/issue.hpp"
+#include "ripen/json.hpp"
+#include "ripen/model.hpp"
+#include "ripen/table.hpp"
+
+namespace ripen {
+
+struct ColumnMapping {
+    enum class Role : std::uint8_t { question, source, outcome, context, ignore };
+    std::string column;  // as in the header
+    Role role = Role::ignore;
+    std::string target;  // question id, or context key
+    // Normalised raw value -> option value (questions) or segment id (source). Values not listed
+    // are matched to options by their normalised form.
+    // An empty option value marks a raw value as deliberately unmapped.
+    std::vector<std::pair<std::string, std::string>> values;
+    std::vector<std::string> positive;  // outcome: normalised values that mean "converted"
+};
+
+struct Mapping {
+    std::vector<ColumnMapping> columns;
+    const ColumnMapping* find(std::string_view column) const;
+};
+
+// Reads a mapping file:
+//   {"format": 1, "columns": {"job": {"question": "job", "values": {"admin.": "admin"}},
+//    "y": {"outcome": ["yes"]}, "duration": {"ignore": true}, "channel": {"source": true},
+//    "utm_source": {"context": "utm_source"}}}
+Result<Mapping> parse_mapping(const Model& model, std::string_view json_text);
+json::Value mapping_to_json(const Mapping& mapping);
+
+// Guesses a mapping from the header and some rows: columns named like a question (id or label),
+// "source"/"lead source"/"channel", an outcome column ("converted", "outcome", "won", "y", ...
+// with yes/no, true/false, 1/0, won/lost values) and context keys the model's conditions use.
+// Values are matched to options by normalised value or label.
+Mapping infer_mapping(const Model& model, const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows);
+
+// The canonical form of a raw value: trimmed, lower case, runs of blanks and punctuation folded to
+// one '_' ("Blue-Collar " -> "blue_collar", "admin." -> "admin"); placeholders (empty, "N/A",
+// "NA", "null", "none", "-", "?", "Select", "Please select", "unknown") all become "unknown".
+std::string normalise_value(std::string_view raw);
+
+struct ImportStats {
+    std::uint64_t rows = 0;      // data rows read
+    std::uint64_t imported = 0;
+    std::uint64_t bad_rows = 0;  // rows that could not be imported
+    std::vector<RowError> errors;  // the first `max_errors` of them (all are counted)
+    // Per column: values that mapped to nothing (the answer is then left unanswered), with how
+    // often they came up.
+    std::map<std::string, std::map<std::string, std::uint64_t>> unmapped;
+    std::uint64_t converted = 0;
+    std::uint64_t outcome_unknown = 0;
+};
+
+struct ImportOptions {
+    bool complete = true;            // an empty answer was not given (historical data is final)
+    std::size_t max_errors = 1000;   // how many row errors to keep with their text
+};
+
+// Streams CSV bytes into a LeadTable through a mapping.
+class Importer {
+public:
+    Importer(const Model& model, Mapping mapping, LeadTable& table, ImportOptions options = {});
+    ~Importer();
+    Importer(const Importer&) = delete;
+    Importer& operator=(const Importer&) = delete;
+
+    // Returns false after a fatal problem (no header, a mapped column missing from it).
+    bool feed(std::string_view chunk);
+    bool finish();
+    const ImportStats& stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ripen

@@ -1,0 +1,99 @@
+// The tuning engine: how a lead definition performs on historical leads with known outcomes
+// (hand-off volume, precision, recall, leakage, lift, AUC, gain and ROC curves, calibration),
+// which threshold meets a precision target or a sales capacity, and points fitted from the
+// outcomes by regularised logistic regression, rounded to the model's integer scale.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ripen/json.hpp"
+#include "ripen/model.hpp"
+#include "ripen/table.hpp"
+
+namespace ripen {
+
+struct RouteCounts {
+    std::uint64_t leads = 0, converted = 0;          // leads with a known outcome
+    std::uint64_t handoff = 0, handoff_converted = 0;
+    std::uint64_t nurture = 0, nurture_converted = 0;
+    std::uint64_t disqualify = 0, disqualify_converted = 0;
+    std::uint64_t undecided = 0, undecided_converted = 0;
+
+    double handoff_share() const;  // hand-offs / leads
+    double precision() const;      // converted among hand-offs: the expected acceptance rate
+    double recall() const;         // hand-offs among the converted
+    double leakage() const;        // converted leads left in nurture, among the converted
+    double base_rate() const;      // converted / leads
+    double lift() const;           // precision / base rate
+};
+
+// One global threshold applied to every segment.
+struct ThresholdPoint {
+    int threshold = 0;
+    RouteCounts counts;
+};
+
+struct CurvePoint {
+    double x = 0, y = 0;
+};
+
+struct ScoreBand {
+    int total = 0;  // the lead's total
+    std::uint64_t leads = 0, converted = 0;
+};
+
+struct Metrics {
+    RouteCounts overall;                // with the model's (per-segment) thresholds
+    std::vector<RouteCounts> segments;  // model order
+    double auc = 0;                     // of the score that routes (knock-outs and failed gates lowest)
+    std::vector<ThresholdPoint> sweep;  // thresholds 0..max
+    std::vector<CurvePoint> gain;       // share of leads handed off -> share of conversions caught
+    std::vector<CurvePoint> roc;        // false positive rate -> true positive rate
+    std::vector<ScoreBand> calibration; // conversion rate per total
+    std::uint64_t outcome_unknown = 0;  // leads left out: no outcome
+};
+
+// Metrics of scored leads; only leads with a known outcome count.
+Metrics compute_metrics(const LeadTable& table, const TableResult& result, const Scoring& scoring);
+
+struct Suggestion {
+    bool found = false;
+    ThresholdPoint at;
+    std::string reason;  // why, or why none
+};
+
+// The lowest threshold whose precision reaches `target` (0..1).
+Suggestion suggest_for_precision(const Metrics& metrics, double target);
+// The lowest threshold whose hand-offs stay within `capacity` (hand-offs in the data's period).
+Suggestion suggest_for_capacity(const Metrics& metrics, double capacity);
+
+struct FitOptions {
+    std::uint64_t seed = 1;   // for the train / holdout split
+    double holdout = 0.2;     // share of leads held out
+    double l2 = 1.0;          // ridge penalty of the logistic regression
+};
+
+struct FitResult {
+    Scoring scoring;                 // the fitted integer points, on the model's scale
+    json::Value document;            // the model file with the fitted points and answer frequencies
+    std::string diff;                // readable: what changed, per question
+    std::uint64_t train = 0, holdout = 0;
+    // Per lead of the table: where the split put it, so the fit can be checked with other tools.
+    enum class Split : std::uint8_t { left_out, train, holdout };
+    std::vector<Split> split;
+    double auc_before_train = 0, auc_before_holdout = 0;  // the model as it was
+    double auc_train = 0, auc_holdout = 0;                // fitted integer points
+    double lr_auc_train = 0, lr_auc_holdout = 0;          // the unconstrained regression
+    double scale = 0;                                     // points per unit of log-odds chosen
+    int iterations = 0;      // of the regression
+    int search_passes = 0;   // of the integer local search
+};
+
+// Fits points per option (and band, and signal) from the outcomes of `table`'s leads. Leads
+// knocked out are left out (a rule routes them whatever their points). Fails when there are too
+// few leads with an outcome, or no conversions (or no non-conversions).
+Result<FitResult> fit_points(const Model& model, const LeadTable& table, const FitOptions& options);
+
+}  // namespace ripen

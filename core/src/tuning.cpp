@@ -1,0 +1,535 @@
+// Metrics, threshold suggestions and fitted points (see ripen/tuning.hpp). Metrics come from a
+// histogram of the routing score, so sweeping the threshold never re-scores a lead.
+#include "ripen/tuning.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "evaluator.hpp"
+
+namespace ripen {
+
+namespace {
+
+double ratio(std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
+
+// The score that routes a settled lead: its total, below every total when a gate failed, and
+// lowest when a knock-out fired.
+int routing_score(const TableResult& r, std::size_t i) {
+    if (r.flags[i] & TableResult::kKnockedOut) return -2;
+    if (r.flags[i] & TableResult::kGateFailed) return -1;
+    return r.total[i];
+}
+
+void count(RouteCounts& c, Route route, bool converted) {
+    ++c.leads;
+    c.converted += converted;
+    switch (route) {
+        case Route::handoff: ++c.handoff; c.handoff_converted += converted; break;
+        case Route::nurture: ++c.nurture; c.nurture_converted += converted; break;
+        case Route::disqualify: ++c.disqualify; c.disqualify_converted += converted; break;
+        case Route::undecided: ++c.undecided; c.undecided_converted += converted; break;
+    }
+}
+
+// Area under the ROC curve of integer scores (ties count half), from per-score counts.
+double auc_from_histogram(const std::vector<std::uint64_t>& positive, const std::vector<std::uint64_t>& negative) {
+    double pos_total = 0, neg_total = 0, area = 0, neg_below = 0;
+    for (std::size_t k = 0; k < positive.size(); ++k) {
+        pos_total += static_cast<double>(positive[k]);
+        neg_total += static_cast<double>(negative[k]);
+    }
+    if (pos_total == 0 || neg_total == 0) return 0.5;
+    for (std::size_t k = 0; k < positive.size(); ++k) {
+        area += static_cast<double>(positive[k]) * (neg_below + 0.5 * static_cast<double>(negative[k]));
+        neg_below += static_cast<double>(negative[k]);
+    }
+    return area / (pos_total * neg_total);
+}
+
+// AUC of real-valued scores over a subset of leads (ties count half).
+double auc_of(const std::vector<double>& score, const std::vector<std::int8_t>& outcome, const std::vector<std::size_t>& rows) {
+    std::vector<std::pair<double, int>> pairs;
+    pairs.reserve(rows.size());
+    for (std::size_t i : rows) pairs.emplace_back(score[i], outcome[i]);
+    std::sort(pairs.begin(), pairs.end());
+    double pos = 0, neg = 0, area = 0, neg_below = 0;
+    for (const auto& p : pairs) (p.second ? pos : neg) += 1;
+    if (pos == 0 || neg == 0) return 0.5;
+    for (std::size_t a = 0; a < pairs.size();) {
+        std::size_t b = a;
+        double p_here = 0, n_here = 0;
+        while (b < pairs.size() && pairs[b].first == pairs[a].first) {
+            (pairs[b].second ? p_here : n_here) += 1;
+            ++b;
+        }
+        area += p_here * (neg_below + 0.5 * n_here);
+        neg_below += n_here;
+        a = b;
+    }
+    return area / (pos * neg);
+}
+
+}  // namespace
+
+double RouteCounts::handoff_share() const { return ratio(handoff, leads); }
+double RouteCounts::precision() const { return ratio(handoff_converted, handoff); }
+double RouteCounts::recall() const { return ratio(handoff_converted, converted); }
+double RouteCounts::leakage() const { return ratio(nurture_converted, converted); }
+double RouteCounts::base_rate() const { return ratio(converted, leads); }
+double RouteCounts::lift() const { return base_rate() > 0 ? precision() / base_rate() : 0.0; }
+
+Metrics compute_metrics(const LeadTable& table, const TableResult& result, const Scoring& scoring) {
+    Metrics m;
+    const Model& model = table.model();
+    const int max_total = scoring.max_total();
+    m.segments.resize(model.spec().segments.size());
+    // Routing scores -2 (knocked out), -1 (gate failed), 0..max, shifted by 2.
+    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
+    std::vector<ScoreBand> bands(static_cast<std::size_t>(max_total) + 1);
+    for (int t = 0; t <= max_total; ++t) bands[static_cast<std::size_t>(t)].total = t;
+    const auto& outcomes = table.outcomes();
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        if (outcomes[i] < 0) {
+            ++m.outcome_unknown;
+            continue;
+        }
+        bool converted = outcomes[i] == 1;
+        count(m.overall, result.route[i], converted);
+        count(m.segments[table.segment(i)], result.route[i], converted);
+        int score = routing_score(result, i);
+        (converted ? positive : negative)[static_cast<std::size_t>(std::clamp(score, -2, max_total) + 2)] += 1;
+        if (score >= 0) {
+            ScoreBand& b = bands[static_cast<std::size_t>(std::min(score, max_total))];
+            ++b.leads;
+            b.converted += converted;
+        }
+    }
+    m.auc = auc_from_histogram(positive, negative);
+    for (const auto& b : bands)
+        if (b.leads) m.calibration.push_back(b);
+
+    // One threshold for all segments: hand-off at or above it (knock-outs and failed gates never).
+    std::uint64_t total_leads = m.overall.leads, total_converted = m.overall.converted;
+    std::uint64_t knocked = positive[0] + negative[0], knocked_converted = positive[0];
+    for (int t = 0; t <= max_total; ++t) {
+        ThresholdPoint p;
+        p.threshold = t;
+        RouteCounts& c = p.counts;
+        c.leads = total_leads;
+        c.converted = total_converted;
+        c.disqualify = knocked;
+        c.disqualify_converted = knocked_converted;
+        for (std::size_t k = static_cast<std::size_t>(t) + 2; k < positive.size(); ++k) {
+            c.handoff += positive[k] + negative[k];
+            c.handoff_converted += positive[k];
+        }
+        c.nurture = total_leads - knocked - c.handoff;
+        c.nurture_converted = total_converted - knocked_converted - c.handoff_converted;
+        m.sweep.push_back(p);
+    }
+    // Gain and ROC, from the highest score down.
+    double pos_total = static_cast<double>(total_converted), neg_total = static_cast<double>(total_leads - total_converted);
+    double tp = 0, fp = 0;
+    m.gain.push_back({0, 0});
+    m.roc.push_back({0, 0});
+    for (std::size_t k = positive.size(); k-- > 0;) {
+        tp += static_cast<double>(positive[k]);
+        fp += static_cast<double>(negative[k]);
+        if (positive[k] + negative[k] == 0) continue;
+        m.gain.push_back({total_leads ? (tp + fp) / static_cast<double>(total_leads) : 0, pos_total > 0 ? tp / pos_total : 0});
+        m.roc.push_back({neg_total > 0 ? fp / neg_total : 0, pos_total > 0 ? tp / pos_total : 0});
+    }
+    return m;
+}
+
+Suggestion suggest_for_precision(const Metrics& metrics, double target) {
+    Suggestion s;
+    for (const auto& p : metrics.sweep) {
+        if (p.counts.handoff > 0 && p.counts.precision() >= target) {
+            s.found = true;
+            s.at = p;
+            s.reason = "the lowest threshold whose hand-offs convert at " + std::to_string(static_cast<int>(std::lround(target * 100))) + " % or more";
+            return s;
+        }
+    }
+    s.reason = "no threshold reaches that precision on these leads";
+    return s;
+}
+
+Suggestion suggest_for_capacity(const Metrics& metrics, double capacity) {
+    Suggestion s;
+    for (const auto& p : metrics.sweep) {
+        if (static_cast<double>(p.counts.handoff) <= capacity) {
+            s.found = true;
+            s.at = p;
+            s.reason = "the lowest threshold whose hand-offs fit the capacity";
+            return s;
+        }
+    }
+    s.reason = "even the highest threshold hands off more leads than that capacity";
+    return s;
+}
+
+// ---- fitting -----------------------------------------------------------------------------------
+
+namespace {
+
+struct Feature {
+    int question = -1;  // or
+    int signal = -1;
+    int index = 0;      // option or band
+};
+
+// Solves A x = b for a symmetric positive definite A (Cholesky); A is n x n row-major.
+bool solve_spd(std::vector<double> a, std::vector<double>& b, std::size_t n) {
+    for (std::size_t j = 0; j < n; ++j) {
+        double d = a[j * n + j];
+        for (std::size_t k = 0; k < j; ++k) d -= a[j * n + k] * a[j * n + k];
+        if (d <= 1e-12) return false;
+        d = std::sqrt(d);
+        a[j * n + j] = d;
+        for (std::size_t i = j + 1; i < n; ++i) {
+            double v = a[i * n + j];
+            for (std::size_t k = 0; k < j; ++k) v -= a[i * n + k] * a[j * n + k];
+            a[i * n + j] = v / d;
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        double v = b[i];
+        for (std::size_t k = 0; k < i; ++k) v -= a[i * n + k] * b[k];
+        b[i] = v / a[i * n + i];
+    }
+    for (std::size_t i = n; i-- > 0;) {
+        double v = b[i];
+        for (std::size_t k = i + 1; k < n; ++k) v -= a[k * n + i] * b[k];
+        b[i] = v / a[i * n + i];
+    }
+    return true;
+}
+
+std::uint64_t mix(std::uint64_t x) {
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+std::string points_text(const Model& model, const std::vector<int>& points, std::size_t base) {
+    std::string out;
+    for (std::size_t c = 0; c < model.spec().criteria.size(); ++c) {
+        int p = points[base + c];
+        if (p == 0) continue;
+        if (!out.empty()) out += ", ";
+        out += model.spec().criteria[c].id + " " + std::to_string(p);
+    }
+    return out.empty() ? "0" : out;
+}
+
+// The same for the routing score of scored leads (integers: counted, not sorted).
+double integer_auc(const TableResult& r, const std::vector<std::int8_t>& outcome, const std::vector<std::size_t>& rows) {
+    if (rows.empty()) return 0.5;
+    int lo = routing_score(r, rows[0]), hi = lo;
+    for (std::size_t i : rows) {
+        lo = std::min(lo, routing_score(r, i));
+        hi = std::max(hi, routing_score(r, i));
+    }
+    std::vector<std::uint64_t> positive(static_cast<std::size_t>(hi - lo) + 1, 0), negative(positive.size(), 0);
+    for (std::size_t i : rows) (outcome[i] ? positive : negative)[static_cast<std::size_t>(routing_score(r, i) - lo)] += 1;
+    return auc_from_histogram(positive, negative);
+}
+
+}  // namespace
+
+Result<FitResult> fit_points(const Model& model, const LeadTable& table, const FitOptions& options) {
+    Result<FitResult> result;
+    auto fail = [&](std::string code, std::string message) {
+        Issue i;
+        i.code = std::move(code);
+        i.message = std::move(message);
+        result.issues.push_back(std::move(i));
+        return result;
+    };
+    const ModelSpec& spec = model.spec();
+    const std::size_t C = spec.criteria.size();
+    const Scoring before = Scoring::from(model);
+    TableScorer scorer(model, before);
+    TableResult scored;
+    scorer.score(table, scored, false);
+
+    // Features: every option and band of the questions that score, and every signal.
+    std::vector<Feature> features;
+    std::vector<std::vector<int>> feature_of(spec.questions.size());
+    for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+        const Question& question = spec.questions[q];
+        std::size_t n = question.type == QuestionType::number ? question.bands.size() : question.options.size();
+        if (question.type == QuestionType::email || question.type == QuestionType::text) n = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            feature_of[q].push_back(static_cast<int>(features.size()));
+            features.push_back({static_cast<int>(q), -1, static_cast<int>(i)});
+        }
+    }
+    std::vector<int> signal_feature(spec.signals.size());
+    for (std::size_t s = 0; s < spec.signals.size(); ++s) {
+        signal_feature[s] = static_cast<int>(features.size());
+        features.push_back({-1, static_cast<int>(s), 0});
+    }
+    const std::size_t P = features.size() + 1;  // + intercept (last)
+
+    // Rows: leads with an outcome that no knock-out routes.
+    std::vector<std::size_t> train, holdout;
+    std::vector<std::vector<int>> rows(table.size());
+    const auto& outcomes = table.outcomes();
+    std::vector<std::uint64_t> option_count(features.size(), 0);
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        if (outcomes[i] < 0 || (scored.flags[i] & TableResult::kKnockedOut)) continue;
+        auto& row = rows[i];
+        for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+            if (feature_of[q].empty()) continue;
+            std::uint8_t code = table.codes(static_cast<int>(q))[i];
+            if (code >= LeadTable::kMaybeShown) continue;
+            if (spec.questions[q].type == QuestionType::multiple) {
+                for (std::uint64_t bits = table.selections(static_cast<int>(q))[i]; bits; bits &= bits - 1)
+                    row.push_back(feature_of[q][static_cast<std::size_t>(__builtin_ctzll(bits))]);
+            } else if (code < feature_of[q].size()) {
+                row.push_back(feature_of[q][code]);
+            }
+        }
+        for (std::size_t s = 0; s < spec.signals.size(); ++s)
+            if (((table.signal_bits(i) >> (2 * s)) & 3) == 2) row.push_back(signal_feature[s]);
+        bool held = static_cast<double>(mix(options.seed * 1000003ull + i) % 1000000) < options.holdout * 1000000.0;
+        (held ? holdout : train).push_back(i);
+        if (!held)
+            for (int f : row) ++option_count[static_cast<std::size_t>(f)];
+    }
+    std::uint64_t train_positive = 0;
+    for (std::size_t i : train) train_positive += outcomes[i] == 1;
+    if (train.size() < 20) return fail("fit.too_few", "only " + std::to_string(train.size()) + " leads with an outcome to learn from; at least 20 are needed");
+    if (train_positive == 0 || train_positive == train.size())
+        return fail("fit.one_outcome", "the leads to learn from all have the same outcome; points cannot be fitted");
+
+    // Regularised logistic regression by Newton's method (the intercept is not penalised).
+    std::vector<double> w(P, 0.0);
+    w[P - 1] = std::log(static_cast<double>(train_positive) / static_cast<double>(train.size() - train_positive));
+    int iterations = 0;
+    for (; iterations < 50; ++iterations) {
+        std::vector<double> gradient(P, 0.0), hessian(P * P, 0.0);
+        for (std::size_t j = 0; j + 1 < P; ++j) {
+            gradient[j] -= options.l2 * w[j];
+            hessian[j * P + j] += options.l2;
+        }
+        for (std::size_t i : train) {
+            double eta = w[P - 1];
+            for (int f : rows[i]) eta += w[static_cast<std::size_t>(f)];
+            double p = 1.0 / (1.0 + std::exp(-eta));
+            double residual = (outcomes[i] == 1 ? 1.0 : 0.0) - p;
+            double weight = std::max(p * (1 - p), 1e-9);
+            gradient[P - 1] += residual;
+            hessian[(P - 1) * P + (P - 1)] += weight;
+            for (int f : rows[i]) {
+                gradient[static_cast<std::size_t>(f)] += residual;
+                hessian[static_cast<std::size_t>(f) * P + (P - 1)] += weight;
+                hessian[(P - 1) * P + static_cast<std::size_t>(f)] += weight;
+                for (int g : rows[i]) hessian[static_cast<std::size_t>(f) * P + static_cast<std::size_t>(g)] += weight;
+            }
+        }
+        std::vector<double> step = gradient;
+        if (!solve_spd(hessian, step, P)) return fail("fit.singular", "the regression did not converge (features without variation); raise --l2");
+        double change = 0;
+        for (std::size_t j = 0; j < P; ++j) {
+            w[j] += step[j];
+            change = std::max(change, std::fabs(step[j]));
+        }
+        if (change < 1e-7) break;
+    }
+
+    FitResult fit;
+    fit.iterations = iterations + 1;
+    fit.train = train.size();
+    fit.holdout = holdout.size();
+    fit.split.assign(table.size(), FitResult::Split::left_out);
+    for (std::size_t i : train) fit.split[i] = FitResult::Split::train;
+    for (std::size_t i : holdout) fit.split[i] = FitResult::Split::holdout;
+    std::vector<double> eta(table.size(), 0.0);
+    std::vector<std::int8_t> outcome01(table.size(), 0);
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        outcome01[i] = outcomes[i] == 1 ? 1 : 0;
+        double e = w[P - 1];
+        for (int f : rows[i]) e += w[static_cast<std::size_t>(f)];
+        eta[i] = e;
+    }
+    fit.lr_auc_train = auc_of(eta, outcome01, train);
+    fit.lr_auc_holdout = auc_of(eta, outcome01, holdout);
+    auto routing_auc = [&](const TableResult& r, const std::vector<std::size_t>& subset) {
+        std::vector<double> score(table.size());
+        for (std::size_t i = 0; i < table.size(); ++i) score[i] = routing_score(r, i);
+        return auc_of(score, outcome01, subset);
+    };
+    fit.auc_before_train = routing_auc(scored, train);
+    fit.auc_before_holdout = routing_auc(scored, holdout);
+
+    // Each question keeps to one criterion: the one it moved most before (the first otherwise).
+    auto main_criterion = [&](const std::vector<int>& points, std::size_t rows_count) {
+        std::size_t best = 0;
+        int best_range = -1;
+        for (std::size_t c = 0; c < C; ++c) {
+            int lo = 0, hi = 0;
+            for (std::size_t r = 0; r < rows_count; ++r) {
+                lo = std::min(lo, points[r * C + c]);
+                hi = std::max(hi, points[r * C + c]);
+            }
+            if (hi - lo > best_range) {
+                best_range = hi - lo;
+                best = c;
+            }
+        }
+        return best;
+    };
+    std::vector<std::size_t> question_criterion(spec.questions.size(), 0), signal_criterion(spec.signals.size(), 0);
+    double widest = 0;
+    for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+        if (feature_of[q].empty()) continue;
+        question_criterion[q] = main_criterion(before.option_points[q], feature_of[q].size());
+        double lo = 1e300, hi = -1e300;
+        for (int f : feature_of[q]) {
+            lo = std::min(lo, w[static_cast<std::size_t>(f)]);
+            hi = std::max(hi, w[static_cast<std::size_t>(f)]);
+        }
+        widest = std::max(widest, hi - lo);
+    }
+    for (std::size_t s = 0; s < spec.signals.size(); ++s) {
+        signal_criterion[s] = main_criterion(before.signal_points[s], 1);
+        widest = std::max(widest, std::fabs(w[static_cast<std::size_t>(signal_feature[s])]));
+    }
+    if (widest <= 0) return fail("fit.flat", "no answer changes the odds of converting on these leads");
+
+    // Points = round(scale * (coefficient - the question's lowest coefficient)); the scale is
+    // the one whose integer points (clamped as the model clamps) rank the training leads best.
+    auto scoring_for = [&](double scale) {
+        Scoring s = before;
+        for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+            if (feature_of[q].empty()) continue;
+            double lowest = 1e300;
+            for (int f : feature_of[q]) lowest = std::min(lowest, w[static_cast<std::size_t>(f)]);
+            auto& points = s.option_points[q];
+            std::fill(points.begin(), points.end(), 0);
+            for (std::size_t k = 0; k < feature_of[q].size(); ++k)
+                points[k * C + question_criterion[q]] = static_cast<int>(std::lround(scale * (w[static_cast<std::size_t>(feature_of[q][k])] - lowest)));
+        }
+        for (std::size_t sg = 0; sg < spec.signals.size(); ++sg) {
+            std::fill(s.signal_points[sg].begin(), s.signal_points[sg].end(), 0);
+            s.signal_points[sg][signal_criterion[sg]] = static_cast<int>(std::lround(scale * w[static_cast<std::size_t>(signal_feature[sg])]));
+        }
+        return s;
+    };
+    int largest_max = 1;
+    for (const auto& c : spec.criteria) largest_max = std::max(largest_max, c.max);
+    double best_auc = -1;
+    TableResult trial;
+    for (int m = 1; m <= 2 * largest_max; ++m) {
+        double scale = m / widest;
+        scorer.set_scoring(scoring_for(scale));
+        scorer.score(table, trial, false);
+        double auc = integer_auc(trial, outcome01, train);
+        if (auc > best_auc + 1e-12) {
+            best_auc = auc;
+            fit.scale = scale;
+        }
+    }
+    // Rounding and the criterion maxima cost ranking quality; a local search over single points
+    // (one up or down, within the criterion's range) wins most of it back on the training leads.
+    Scoring current = scoring_for(fit.scale);
+    scorer.set_scoring(current);
+    scorer.score(table, trial, false);
+    double current_auc = integer_auc(trial, outcome01, train);
+    auto try_step = [&](int& points, int delta, int lo, int hi) {
+        if (points + delta < lo || points + delta > hi) return false;
+        points += delta;
+        scorer.set_scoring(current);
+        scorer.score(table, trial, false);
+        double auc = integer_auc(trial, outcome01, train);
+        if (auc > current_auc + 1e-9) {
+            current_auc = auc;
+            return true;
+        }
+        points -= delta;
+        return false;
+    };
+    for (int pass = 0; pass < 8; ++pass) {
+        bool improved = false;
+        for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+            const std::size_t c = question_criterion[q];
+            for (std::size_t k = 0; k < feature_of[q].size(); ++k) {
+                int& points = current.option_points[q][k * C + c];
+                if (!try_step(points, +1, 0, spec.criteria[c].max) && !try_step(points, -1, 0, spec.criteria[c].max)) continue;
+                improved = true;
+            }
+        }
+        for (std::size_t sg = 0; sg < spec.signals.size(); ++sg) {
+            const std::size_t c = signal_criterion[sg];
+            int& points = current.signal_points[sg][c];
+            if (try_step(points, +1, -spec.criteria[c].max, spec.criteria[c].max) || try_step(points, -1, -spec.criteria[c].max, spec.criteria[c].max))
+                improved = true;
+        }
+        fit.search_passes = pass + 1;
+        if (!improved) break;
+    }
+    fit.scoring = std::move(current);
+    scorer.set_scoring(fit.scoring);
+    scorer.score(table, trial, false);
+    fit.auc_train = routing_auc(trial, train);
+    fit.auc_holdout = routing_auc(trial, holdout);
+
+    // The model file with the new points (and the answer frequencies seen in training).
+    json::Value doc = model.source();
+    json::Value* questions = doc.find("questions");
+    std::string diff;
+    for (std::size_t q = 0; q < spec.questions.size() && questions; ++q) {
+        if (feature_of[q].empty()) continue;
+        const Question& question = spec.questions[q];
+        json::Value* list = questions->items[q].find(question.type == QuestionType::number ? "bands" : "options");
+        if (!list) continue;
+        std::string changes;
+        for (std::size_t k = 0; k < list->items.size() && k < feature_of[q].size(); ++k) {
+            json::Value points = json::Value::make_object();
+            for (std::size_t c = 0; c < C; ++c) {
+                int p = fit.scoring.option_points[q][k * C + c];
+                if (p != 0) points.set(spec.criteria[c].id, json::Value::make_int(p));
+            }
+            json::Value& item = list->items[k];
+            if (points.members.empty()) {
+                item.members.erase(std::remove_if(item.members.begin(), item.members.end(), [](const auto& m) { return m.first == "points"; }), item.members.end());
+            } else {
+                item.set("points", std::move(points));
+            }
+            item.set("frequency", json::Value::make_int(static_cast<std::int64_t>(option_count[static_cast<std::size_t>(feature_of[q][k])] + 1)));
+            std::string was = points_text(model, before.option_points[q], k * C), now = points_text(model, fit.scoring.option_points[q], k * C);
+            if (was != now) {
+                std::string name = question.type == QuestionType::number
+                                       ? (question.bands[k].from ? "from " + to_string(*question.bands[k].from) : std::string("lowest band"))
+                                       : question.options[k].value;
+                changes += "    " + name + ": " + was + " -> " + now + "\n";
+            }
+        }
+        if (!changes.empty()) diff += "  " + question.id + "\n" + changes;
+    }
+    json::Value* signals = doc.find("signals");
+    for (std::size_t s = 0; s < spec.signals.size() && signals; ++s) {
+        json::Value points = json::Value::make_object();
+        for (std::size_t c = 0; c < C; ++c)
+            if (fit.scoring.signal_points[s][c] != 0) points.set(spec.criteria[c].id, json::Value::make_int(fit.scoring.signal_points[s][c]));
+        json::Value& item = signals->items[s];
+        if (points.members.empty())
+            item.members.erase(std::remove_if(item.members.begin(), item.members.end(), [](const auto& m) { return m.first == "points"; }), item.members.end());
+        else
+            item.set("points", std::move(points));
+        std::string was = points_text(model, before.signal_points[s], 0), now = points_text(model, fit.scoring.signal_points[s], 0);
+        if (was != now) diff += "  signal " + spec.signals[s].id + ": " + was + " -> " + now + "\n";
+    }
+    fit.document = std::move(doc);
+    fit.diff = diff.empty() ? "  (no points changed)\n" : diff;
+    result.value = std::move(fit);
+    return result;
+}
+
+}  // namespace ripen

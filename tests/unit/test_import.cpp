@@ -1,0 +1,277 @@
+// Importing CRM exports: mapping files and their errors, inferred mappings, value
+// normalisation, and the importer on awkward CSV (BOM, CRLF, quotes, empty lines, bad rows).
+#include "support.hpp"
+
+namespace {
+
+using ripen::ColumnMapping;
+using ripen::LeadTable;
+
+ripen::Mapping mapping(const ripen::Model& model, const std::string& json) {
+    auto parsed = ripen::parse_mapping(model, json);
+    if (!parsed.ok())
+        for (const auto& issue : parsed.issues) MESSAGE(ripen::format_issue(issue));
+    REQUIRE(parsed.ok());
+    return *parsed.value;
+}
+
+struct Imported {
+    LeadTable table;
+    ripen::ImportStats stats;
+    bool ok = false;
+};
+
+// Feeds `csv` in chunks of `chunk` bytes, so records split across chunks are exercised too.
+Imported import(const ripen::Model& model, const ripen::Mapping& map, const std::string& csv, std::size_t chunk = 7) {
+    Imported out{LeadTable(model), {}, false};
+    ripen::Importer importer(model, map, out.table);
+    bool ok = true;
+    for (std::size_t at = 0; at < csv.size() && ok; at += chunk) ok = importer.feed(std::string_view(csv).substr(at, chunk));
+    if (ok) ok = importer.finish();
+    out.ok = ok;
+    out.stats = importer.stats();
+    return out;
+}
+
+const char* kCrmMapping = R"({"format": 1, "columns": {
+  "Lead Goal": {"question": "goal", "values": {"purchase": "buy", "just browsing": "look"}},
+  "Company Size": {"question": "size"},
+  "Tools": {"question": "tools"},
+  "Is Student": {"question": "student"},
+  "Email": {"question": "email"},
+  "Channel": {"source": true, "values": {"trade show": "event"}},
+  "Medium": {"context": "utm_medium"},
+  "Won": {"outcome": ["won", "yes"]},
+  "Notes": {"ignore": true}}})";
+
+int option_code(const ripen::Model& model, const char* question, const char* value) {
+    const auto& q = model.spec().questions[static_cast<std::size_t>(model.question_index(question))];
+    for (std::size_t o = 0; o < q.options.size(); ++o)
+        if (q.options[o].value == value) return static_cast<int>(o);
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("values are normalised: case, blanks, punctuation and placeholders") {
+    CHECK(ripen::normalise_value("Blue-Collar ") == "blue_collar");
+    CHECK(ripen::normalise_value("admin.") == "admin");
+    CHECK(ripen::normalise_value("  Self   Employed") == "self_employed");
+    CHECK(ripen::normalise_value("SELECT") == "unknown");
+    CHECK(ripen::normalise_value("Please select...") == "unknown");
+    CHECK(ripen::normalise_value("N/A") == "unknown");
+    CHECK(ripen::normalise_value("n.a.") == "unknown");
+    CHECK(ripen::normalise_value("-") == "unknown");
+    CHECK(ripen::normalise_value("?") == "unknown");
+    CHECK(ripen::normalise_value("") == "unknown");
+    CHECK(ripen::normalise_value("null") == "unknown");
+    CHECK(ripen::normalise_value("Nonexistent") == "nonexistent");  // only whole placeholders
+}
+
+TEST_CASE("a mapping file: every error located, with its message") {
+    auto model = test::tiny();
+    struct Case {
+        const char* json;
+        const char* code;
+        const char* path;
+        const char* message;
+    };
+    const Case cases[] = {
+        {R"({"format": 1, "columns": {"G": {"question": "nope"}}})", "ref.unknown_question", "$.columns.G.question", "unknown question \"nope\""},
+        {R"({"format": 1, "columns": {"G": {"question": "goal", "values": {"x": "maybe"}}}})", "ref.unknown_option", "$.columns.G.values",
+         "\"maybe\" is not an option of \"goal\""},
+        {R"({"format": 1, "columns": {"G": {"question": "goal"}, "S": {"source": true, "values": {"fair": "expo"}}}})", "ref.unknown_option",
+         "$.columns.S.values", "\"expo\" is not a segment"},
+        {R"({"format": 1, "columns": {"G": {"question": "goal"}, "O": {}}})", "mapping.role", "$.columns.O",
+         "a column needs exactly one of: question, source, outcome, context, ignore"},
+        {R"({"format": 1, "columns": {"O": {"outcome": ["yes"]}}})", "mapping.empty", "$.columns", "no column is mapped to a question"},
+        {R"({"format": 1, "columns": {"G": {"question": "goal"}, "O": {"outcome": []}}})", "schema.type", "$.columns.O.outcome",
+         "\"outcome\" takes the values that mean converted, e.g. [\"yes\", \"won\"]"},
+        {R"({"format": 2, "columns": {"G": {"question": "goal"}}})", "model.format", "$.format", "unsupported mapping format; this version of Ripen reads format 1"},
+        {R"({"format": 1, "columns": {"G": {"question": "goal"}}, "extra": 1})", "schema.unknown_member", "$.extra",
+         "unknown member \"extra\" (expected one of: format, columns, description)"},
+        {R"([1, 2])", "schema.type", "$", "a mapping must be an object with \"columns\", got an array"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.json);
+        auto parsed = ripen::parse_mapping(model, c.json);
+        REQUIRE_FALSE(parsed.ok());
+        bool found = false;
+        for (const auto& issue : parsed.issues)
+            if (issue.code == c.code && issue.path == c.path) {
+                found = true;
+                CHECK(issue.message == c.message);
+                CHECK(issue.line > 0);
+            }
+        if (!found)
+            for (const auto& issue : parsed.issues) MESSAGE(ripen::format_issue(issue));
+        CHECK(found);
+    }
+    auto broken = ripen::parse_mapping(model, "{\"format\": 1,\n  \"columns\": {\"G\" 1}}");
+    REQUIRE_FALSE(broken.ok());
+    CHECK(broken.issues[0].code == "json.syntax");
+    CHECK(broken.issues[0].line == 2);
+    CHECK(broken.issues[0].column == 19);  // at the 1 where a colon belongs
+}
+
+TEST_CASE("a mapping written out reads back the same") {
+    auto model = test::tiny();
+    auto original = mapping(model, kCrmMapping);
+    auto again = mapping(model, ripen::json::to_string(ripen::mapping_to_json(original), 2));
+    REQUIRE(again.columns.size() == original.columns.size());
+    for (std::size_t i = 0; i < original.columns.size(); ++i) {
+        CAPTURE(original.columns[i].column);
+        CHECK(again.columns[i].column == original.columns[i].column);
+        CHECK(again.columns[i].role == original.columns[i].role);
+        CHECK(again.columns[i].target == original.columns[i].target);
+        CHECK(again.columns[i].values == original.columns[i].values);
+        CHECK(again.columns[i].positive == original.columns[i].positive);
+    }
+}
+
+TEST_CASE("an awkward CRM export imports: BOM, CRLF, quotes, embedded newlines, empty lines, placeholders") {
+    auto model = test::tiny();
+    auto map = mapping(model, kCrmMapping);
+    const std::string csv =
+        "\xEF\xBB\xBF"
+        "Lead Goal,Company Size,Tools,Is Student,Email,Channel,Medium,Won,Notes\r\n"
+        "Purchase ,\"1,234\",A;B,No,ann@acme.example,Web,,Won,\"said \"\"hi\"\", twice\"\r\n"
+        "\r\n"
+        "just browsing,12,,N/A,bob@gmail.com,Trade Show,event,lost,\"line one\r\nline two\"\r\n"
+        "Select,Please select,a,no,,web,,,\r\n"
+        "BUY,  7 ,c;a,yes,x@y.example,partner,,no,\r\n";
+    auto imported = import(model, map, csv);
+    REQUIRE(imported.ok);
+    const auto& stats = imported.stats;
+    CHECK(stats.rows == 4);
+    CHECK(stats.imported == 4);
+    CHECK(stats.bad_rows == 0);
+    CHECK(stats.converted == 1);
+    CHECK(stats.outcome_unknown == 1);
+    const auto& t = imported.table;
+    REQUIRE(t.size() == 4);
+    const int goal = model.question_index("goal"), size = model.question_index("size"), tools = model.question_index("tools"),
+              student = model.question_index("student");
+    // Row 1: mapped value, thousands separator into the large band, both tools.
+    CHECK(t.codes(goal)[0] == option_code(model, "goal", "buy"));
+    CHECK(t.codes(size)[0] == 1);
+    CHECK(t.selections(tools)[0] == 3);
+    CHECK(t.codes(student)[0] == option_code(model, "student", "no"));
+    CHECK(t.outcomes()[0] == 1);
+    // Row 2: "N/A" is unanswered, the mapped source and the context reach the segment.
+    CHECK(t.codes(goal)[1] == option_code(model, "goal", "look"));
+    CHECK(t.codes(size)[1] == 0);
+    CHECK(t.codes(student)[1] == LeadTable::kNone);
+    CHECK(t.segment(1) == model.segment_index("event"));
+    CHECK(t.outcomes()[1] == 0);
+    // Row 3: placeholders leave answers open (declined, as the data is final).
+    CHECK(t.codes(goal)[2] == LeadTable::kNone);
+    CHECK(t.codes(size)[2] == LeadTable::kNone);
+    CHECK(t.outcomes()[2] == -1);
+    // Row 4: upper case matches the option; "c" and "partner" map to nothing and are listed.
+    CHECK(t.codes(goal)[3] == option_code(model, "goal", "buy"));
+    CHECK(t.codes(size)[3] == 0);
+    CHECK(t.selections(tools)[3] == 1);
+    REQUIRE(stats.unmapped.count("Tools"));
+    CHECK(stats.unmapped.at("Tools").at("c") == 1);
+    REQUIRE(stats.unmapped.count("Channel"));
+    CHECK(stats.unmapped.at("Channel").at("partner") == 1);
+}
+
+TEST_CASE("the same export in one piece and in small chunks imports the same") {
+    auto model = test::default_model();
+    ripen::LeadGenerator generator(model, 7);
+    std::string csv = generator.csv_header();
+    ripen::SampleLead lead;
+    for (int i = 0; i < 300; ++i) {
+        generator.next(lead);
+        generator.append_csv(lead, csv);
+    }
+    std::vector<std::string> header;
+    {
+        ripen::CsvReader reader;
+        reader.feed(csv.substr(0, csv.find('\n') + 1));
+        reader.finish();
+        ripen::CsvRecord record;
+        ripen::CsvError error;
+        REQUIRE(reader.next(record, error) == ripen::CsvReader::Status::record);
+        header.assign(record.fields.begin(), record.fields.end());
+    }
+    auto inferred = ripen::infer_mapping(model, header, {});
+    auto whole = import(model, inferred, csv, csv.size());
+    auto pieces = import(model, inferred, csv, 3);
+    REQUIRE(whole.ok);
+    REQUIRE(pieces.ok);
+    CHECK(whole.stats.imported == 300);
+    CHECK(whole.stats.unmapped.empty());
+    CHECK(whole.stats.bad_rows == 0);
+    CHECK(pieces.stats.imported == 300);
+    for (const char* id : {"goal", "timeframe", "role", "budget", "employees", "industry"})
+        CHECK(whole.table.codes(model.question_index(id)) == pieces.table.codes(model.question_index(id)));
+    CHECK(whole.table.selections(model.question_index("use_cases")) == pieces.table.selections(model.question_index("use_cases")));
+    CHECK(whole.table.outcomes() == pieces.table.outcomes());
+}
+
+TEST_CASE("bad rows are reported with their line and counted; the rest imports") {
+    auto model = test::tiny();
+    auto map = mapping(model, R"({"format": 1, "columns": {"goal": {"question": "goal"}, "won": {"outcome": ["yes"]}}})");
+    const std::string csv =
+        "goal,won\n"
+        "buy,yes\n"
+        "buy,yes,extra\n"
+        "look\n"
+        "\"look,no\n";
+    auto imported = import(model, map, csv);
+    CHECK(imported.stats.rows >= 3);
+    CHECK(imported.stats.imported == 1);
+    CHECK(imported.stats.bad_rows == imported.stats.rows - 1);
+    REQUIRE(imported.stats.errors.size() >= 3);
+    CHECK(ripen::format_row_error(imported.stats.errors[0]) == "3:9: expected 2 fields as in the header, got 3 [csv.field_count]");
+    CHECK(ripen::format_row_error(imported.stats.errors[1]) == "4:1: expected 2 fields as in the header, got 1 [csv.field_count]");
+    CHECK(imported.stats.errors[2].code == "csv.syntax");
+    CHECK(imported.stats.errors[2].line == 5);
+    CHECK(imported.stats.errors[2].message.find("quote") != std::string::npos);
+}
+
+TEST_CASE("a mapped column missing from the header, and an empty file, stop the import with a message") {
+    auto model = test::tiny();
+    auto map = mapping(model, R"({"format": 1, "columns": {"Goal": {"question": "goal"}, "won": {"outcome": ["yes"]}}})");
+    auto missing = import(model, map, "goal,won\nbuy,yes\n");
+    CHECK_FALSE(missing.ok);
+    REQUIRE(missing.stats.errors.size() == 1);
+    CHECK(ripen::format_row_error(missing.stats.errors[0]) == "1:1: the mapping names column \"Goal\", which the header does not have [csv.missing_column]");
+    auto empty = import(model, map, "");
+    CHECK_FALSE(empty.ok);
+    REQUIRE(empty.stats.errors.size() == 1);
+    CHECK(empty.stats.errors[0].code == "csv.empty");
+    CHECK(empty.stats.errors[0].message == "the input has no header row");
+}
+
+TEST_CASE("an inferred mapping finds questions by id or label, the source, the outcome and context") {
+    auto model = test::tiny();
+    std::vector<std::string> header = {"Goal", "SIZE", "Lead Source", "Converted", "utm_medium", "Favourite Colour"};
+    std::vector<std::vector<std::string>> rows = {{"Buy", "12", "Web", "Yes", "event", "blue"},
+                                                  {"purchase", "200", "Trade show", "No", "", "red"},
+                                                  {"N/A", "", "web", "no", "", ""}};
+    auto inferred = ripen::infer_mapping(model, header, rows);
+    auto role = [&](const char* column) {
+        const ColumnMapping* c = inferred.find(column);
+        REQUIRE(c != nullptr);
+        return c->role;
+    };
+    CHECK(role("Goal") == ColumnMapping::Role::question);
+    CHECK(inferred.find("Goal")->target == "goal");
+    CHECK(role("SIZE") == ColumnMapping::Role::question);
+    CHECK(inferred.find("SIZE")->target == "size");
+    CHECK(role("Lead Source") == ColumnMapping::Role::source);
+    CHECK(role("Converted") == ColumnMapping::Role::outcome);
+    CHECK(inferred.find("Converted")->positive == std::vector<std::string>{"yes"});
+    CHECK(role("utm_medium") == ColumnMapping::Role::context);
+    CHECK(role("Favourite Colour") == ColumnMapping::Role::ignore);
+    // Values that match no option are listed for the user to fill in, not guessed.
+    const auto& goal_values = inferred.find("Goal")->values;
+    CHECK(std::find(goal_values.begin(), goal_values.end(), std::make_pair(std::string("purchase"), std::string())) != goal_values.end());
+    // The inferred mapping is a valid mapping file.
+    auto reread = ripen::parse_mapping(model, ripen::json::to_string(ripen::mapping_to_json(inferred), 2));
+    CHECK(reread.ok());
+}
