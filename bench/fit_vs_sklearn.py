@@ -5,9 +5,10 @@ way the model sees them (every option of a choice question, every band of a numb
 one-hot; knocked-out leads left out, as the fit leaves them out), trains scikit-learn's
 LogisticRegression on the same training leads, and compares holdout AUCs:
 
-    python3 bench/fit_vs_sklearn.py MODEL MAPPING DATA.csv SPLIT.csv FIT.json
+    python3 bench/fit_vs_sklearn.py MODEL MAPPING DATA.csv SPLIT.csv FIT.json [--line]
 
-FIT.json is the output of `ripen fit --format json`. Prints one JSON object.
+FIT.json is the output of `ripen fit --format json`. Prints one JSON object, or with --line a
+one-line summary.
 """
 import json
 import sys
@@ -66,7 +67,12 @@ def main():
     results["ripen_integer_auc_holdout"] = fit["auc_holdout"]
     results["ripen_regression_auc_holdout"] = fit["regression_auc_holdout"]
     results["ratio_to_sklearn"] = round(fit["auc_holdout"] / best, 4)
-    print(json.dumps(results, indent=2))
+    if "--line" in sys.argv[6:]:
+        print(f"sklearn {results['sklearn_C1_auc_holdout']:.4f} (unpenalised {results['sklearn_unpenalised_auc_holdout']:.4f}), "
+              f"ripen integer points {results['ripen_integer_auc_holdout']:.4f}, ripen regression "
+              f"{results['ripen_regression_auc_holdout']:.4f}, ratio {results['ratio_to_sklearn']:.4f}")
+    else:
+        print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

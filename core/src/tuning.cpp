@@ -311,6 +311,18 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
     // Regularised logistic regression by Newton's method (the intercept is not penalised).
     std::vector<double> w(P, 0.0);
     w[P - 1] = std::log(static_cast<double>(train_positive) / static_cast<double>(train.size() - train_positive));
+    // The penalised negative log-likelihood the Newton steps minimise.
+    auto objective = [&](const std::vector<double>& v) {
+        double total = 0;
+        for (std::size_t j = 0; j + 1 < P; ++j) total += 0.5 * options.l2 * v[j] * v[j];
+        for (std::size_t i : train) {
+            double eta = v[P - 1];
+            for (int f : rows[i]) eta += v[static_cast<std::size_t>(f)];
+            // log(1 + e^eta) - y * eta, computed without overflow
+            total += (eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta))) - (outcomes[i] == 1 ? eta : 0.0);
+        }
+        return total;
+    };
     int iterations = 0;
     for (; iterations < 50; ++iterations) {
         std::vector<double> gradient(P, 0.0), hessian(P * P, 0.0);
@@ -335,11 +347,17 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
         }
         std::vector<double> step = gradient;
         if (!solve_spd(hessian, step, P)) return fail("fit.singular", "the regression did not converge (features without variation); raise --l2");
-        double change = 0;
-        for (std::size_t j = 0; j < P; ++j) {
-            w[j] += step[j];
-            change = std::max(change, std::fabs(step[j]));
+        // Damped Newton: a full step can overshoot on rare features; halve it until the
+        // penalised likelihood improves.
+        const double current_loss = objective(w);
+        std::vector<double> next(P);
+        double factor = 1.0, change = 0;
+        for (int halvings = 0; halvings < 30; ++halvings, factor *= 0.5) {
+            for (std::size_t j = 0; j < P; ++j) next[j] = w[j] + factor * step[j];
+            if (objective(next) <= current_loss + 1e-12) break;
         }
+        for (std::size_t j = 0; j < P; ++j) change = std::max(change, std::fabs(next[j] - w[j]));
+        w = next;
         if (change < 1e-7) break;
     }
 
