@@ -27,6 +27,29 @@ NATIVE_PACKAGES=(cmake ninja-build g++ make doctest-dev nlohmann-json3-dev)
 # The WebAssembly build and its Node tests; the browser tests' Chromium.
 WASM_PACKAGES=(emscripten node-acorn)
 BROWSER_PACKAGES=(chromium fonts-dejavu-core)
+# The native playground (GLFW + OpenGL 3) and its screenshot under a virtual display.
+PLAYGROUND_PACKAGES=(libglfw3-dev libgl-dev xvfb xauth)
+
+# Dear ImGui's sources (imgui*.cpp and backends/) come from Debian's `imgui` source package,
+# unpacked under build/deps: the binary package has headers and a native library only, and the
+# WebAssembly build needs the sources. Both playground builds compile the same sources.
+IMGUI_DIR="$ROOT/build/deps/imgui"
+ensure_imgui_sources() {
+  [ -f "$IMGUI_DIR/imgui.cpp" ] && [ -f "$IMGUI_DIR/backends/imgui_impl_glfw.cpp" ] && return 0
+  say "fetching Dear ImGui's sources (Debian source package imgui)"
+  if ! grep -rqs "deb-src" /etc/apt/sources.list.d/ /etc/apt/sources.list; then
+    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | as_root tee /etc/apt/sources.list.d/debian-src.sources >/dev/null
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  local work="$ROOT/build/deps/download"
+  rm -rf "$work" && mkdir -p "$work"
+  (cd "$work" && apt-get source --download-only -q imgui)
+  local tarball
+  tarball=$(ls "$work"/imgui_*.orig.tar.* | head -1)
+  rm -rf "$IMGUI_DIR" && mkdir -p "$IMGUI_DIR"
+  tar -xf "$tarball" -C "$IMGUI_DIR" --strip-components=1
+  [ -f "$IMGUI_DIR/imgui.cpp" ] || { echo "imgui.cpp not found in $tarball" >&2; return 1; }
+}
 
 # Node.js and npm from Debian, unless a node is already on the PATH.
 ensure_node() {

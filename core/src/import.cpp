@@ -486,7 +486,22 @@ struct Importer::Impl {
                     return;
                 }
                 std::string n = normalise_value(raw);
-                int o = option_for(b, q, n);
+                int o = -1;
+                if (n != "unknown") {
+                    o = option_for(b, q, n);
+                } else {
+                    // A placeholder ("", "N/A", "None") leaves the question unanswered, even where an
+                    // option's value is itself placeholder-like (budget "none"), unless the
+                    // mapping names it or the cell is that option's value word for word.
+                    for (const auto& [from, option] : b.values)
+                        if (from == n) o = option;
+                    std::string_view literal = detail::trim(raw);
+                    for (std::size_t k = 0; k < q.options.size() && o < 0 && !literal.empty(); ++k)
+                        if (literal.size() == q.options[k].value.size() &&
+                            std::equal(literal.begin(), literal.end(), q.options[k].value.begin(),
+                                       [](char x, char y) { return detail::ascii_lower(x) == detail::ascii_lower(y); }))
+                            o = static_cast<int>(k);
+                }
                 if (q.type == QuestionType::country && o < 0 && n != "unknown") {
                     Issue ignored;
                     if (set_answer_text(model, b.question, raw, a, ignored)) return;

@@ -70,41 +70,10 @@ double auc_of(const std::vector<double>& score, const std::vector<std::int8_t>& 
     return area / (pos * neg);
 }
 
-}  // namespace
-
-double RouteCounts::handoff_share() const { return ratio(handoff, leads); }
-double RouteCounts::precision() const { return ratio(handoff_converted, handoff); }
-double RouteCounts::recall() const { return ratio(handoff_converted, converted); }
-double RouteCounts::leakage() const { return ratio(nurture_converted, converted); }
-double RouteCounts::base_rate() const { return ratio(converted, leads); }
-double RouteCounts::lift() const { return base_rate() > 0 ? precision() / base_rate() : 0.0; }
-
-Metrics compute_metrics(const LeadTable& table, const TableResult& result, const Scoring& scoring) {
-    Metrics m;
-    const Model& model = table.model();
-    const int max_total = scoring.max_total();
-    m.segments.resize(model.spec().segments.size());
-    // Routing scores -2 (knocked out), -1 (gate failed), 0..max, shifted by 2.
-    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
-    std::vector<ScoreBand> bands(static_cast<std::size_t>(max_total) + 1);
-    for (int t = 0; t <= max_total; ++t) bands[static_cast<std::size_t>(t)].total = t;
-    const auto& outcomes = table.outcomes();
-    for (std::size_t i = 0; i < table.size(); ++i) {
-        if (outcomes[i] < 0) {
-            ++m.outcome_unknown;
-            continue;
-        }
-        bool converted = outcomes[i] == 1;
-        count(m.overall, result.route[i], converted);
-        count(m.segments[table.segment(i)], result.route[i], converted);
-        int score = routing_score(result, i);
-        (converted ? positive : negative)[static_cast<std::size_t>(std::clamp(score, -2, max_total) + 2)] += 1;
-        if (score >= 0) {
-            ScoreBand& b = bands[static_cast<std::size_t>(std::min(score, max_total))];
-            ++b.leads;
-            b.converted += converted;
-        }
-    }
+// Everything computed from the counts of converted and other leads per routing score (shifted
+// by 2) and the per-total bands: AUC, calibration, the threshold sweep, gain and ROC.
+void finish_metrics(Metrics& m, const std::vector<std::uint64_t>& positive, const std::vector<std::uint64_t>& negative,
+                    const std::vector<ScoreBand>& bands, int max_total) {
     m.auc = auc_from_histogram(positive, negative);
     for (const auto& b : bands)
         if (b.leads) m.calibration.push_back(b);
@@ -140,7 +109,267 @@ Metrics compute_metrics(const LeadTable& table, const TableResult& result, const
         m.gain.push_back({total_leads ? (tp + fp) / static_cast<double>(total_leads) : 0, pos_total > 0 ? tp / pos_total : 0});
         m.roc.push_back({neg_total > 0 ? fp / neg_total : 0, pos_total > 0 ? tp / pos_total : 0});
     }
+}
+
+}  // namespace
+
+double RouteCounts::handoff_share() const { return ratio(handoff, leads); }
+double RouteCounts::precision() const { return ratio(handoff_converted, handoff); }
+double RouteCounts::recall() const { return ratio(handoff_converted, converted); }
+double RouteCounts::leakage() const { return ratio(nurture_converted, converted); }
+double RouteCounts::base_rate() const { return ratio(converted, leads); }
+double RouteCounts::lift() const { return base_rate() > 0 ? precision() / base_rate() : 0.0; }
+
+Metrics compute_metrics(const LeadTable& table, const TableResult& result, const Scoring& scoring) {
+    Metrics m;
+    const Model& model = table.model();
+    const int max_total = scoring.max_total();
+    m.segments.resize(model.spec().segments.size());
+    // Routing scores -2 (knocked out), -1 (gate failed), 0..max, shifted by 2.
+    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
+    std::vector<ScoreBand> bands(static_cast<std::size_t>(max_total) + 1);
+    for (int t = 0; t <= max_total; ++t) bands[static_cast<std::size_t>(t)].total = t;
+    const auto& outcomes = table.outcomes();
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        if (outcomes[i] < 0) {
+            ++m.outcome_unknown;
+            continue;
+        }
+        bool converted = outcomes[i] == 1;
+        count(m.overall, result.route[i], converted);
+        count(m.segments[table.segment(i)], result.route[i], converted);
+        int score = routing_score(result, i);
+        (converted ? positive : negative)[static_cast<std::size_t>(std::clamp(score, -2, max_total) + 2)] += 1;
+        if (score >= 0) {
+            ScoreBand& b = bands[static_cast<std::size_t>(std::min(score, max_total))];
+            ++b.leads;
+            b.converted += converted;
+        }
+    }
+    finish_metrics(m, positive, negative, bands, max_total);
     return m;
+}
+
+ScoreHistogram ScoreHistogram::of(const LeadTable& table, const TableResult& result, int max_total) {
+    ScoreHistogram h;
+    h.max_total = max_total;
+    h.segments = table.model().spec().segments.size();
+    h.counts.assign(h.segments * static_cast<std::size_t>(max_total + 3) * 2, 0);
+    const auto& outcomes = table.outcomes();
+    const std::size_t stride = static_cast<std::size_t>(max_total + 3);
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        if (outcomes[i] < 0) {
+            ++h.outcome_unknown;
+            continue;
+        }
+        int score = std::clamp(routing_score(result, i), -2, max_total);
+        ++h.counts[(table.segment(i) * stride + static_cast<std::size_t>(score + 2)) * 2 + static_cast<std::size_t>(outcomes[i])];
+    }
+    return h;
+}
+
+Metrics metrics_from_histogram(const ScoreHistogram& h, const Scoring& scoring) {
+    Metrics m;
+    const int max_total = h.max_total;
+    m.segments.resize(h.segments);
+    m.outcome_unknown = h.outcome_unknown;
+    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
+    std::vector<ScoreBand> bands(static_cast<std::size_t>(max_total) + 1);
+    for (int t = 0; t <= max_total; ++t) bands[static_cast<std::size_t>(t)].total = t;
+    for (std::size_t s = 0; s < h.segments; ++s) {
+        const int threshold = scoring.threshold(static_cast<int>(s));
+        for (int score = -2; score <= max_total; ++score) {
+            for (int outcome = 0; outcome < 2; ++outcome) {
+                const std::uint64_t n = h.at(s, score, outcome);
+                if (n == 0) continue;
+                const std::uint64_t converted = outcome ? n : 0;
+                const Route route = score == -2 ? Route::disqualify : score >= 0 && score >= threshold ? Route::handoff : Route::nurture;
+                for (RouteCounts* c : {&m.overall, &m.segments[s]}) {
+                    c->leads += n;
+                    c->converted += converted;
+                    switch (route) {
+                        case Route::handoff: c->handoff += n; c->handoff_converted += converted; break;
+                        case Route::disqualify: c->disqualify += n; c->disqualify_converted += converted; break;
+                        default: c->nurture += n; c->nurture_converted += converted; break;
+                    }
+                }
+                (outcome ? positive : negative)[static_cast<std::size_t>(score + 2)] += n;
+                if (score >= 0) {
+                    bands[static_cast<std::size_t>(score)].leads += n;
+                    bands[static_cast<std::size_t>(score)].converted += converted;
+                }
+            }
+        }
+    }
+    finish_metrics(m, positive, negative, bands, max_total);
+    return m;
+}
+
+namespace {
+
+std::string points_text(const Model& model, const std::vector<int>& points, std::size_t base) {
+    std::string out;
+    for (std::size_t c = 0; c < model.spec().criteria.size(); ++c) {
+        int p = points[base + c];
+        if (p == 0) continue;
+        if (!out.empty()) out += ", ";
+        out += model.spec().criteria[c].id + " " + std::to_string(p);
+    }
+    return out.empty() ? "0" : out;
+}
+
+void set_points(json::Value& item, const Model& model, const std::vector<int>& points, std::size_t base) {
+    json::Value object = json::Value::make_object();
+    for (std::size_t c = 0; c < model.spec().criteria.size(); ++c)
+        if (points[base + c] != 0) object.set(model.spec().criteria[c].id, json::Value::make_int(points[base + c]));
+    if (object.members.empty())
+        item.members.erase(std::remove_if(item.members.begin(), item.members.end(), [](const auto& m) { return m.first == "points"; }), item.members.end());
+    else
+        item.set("points", std::move(object));
+}
+
+void erase_member(json::Value& object, const char* key) {
+    object.members.erase(std::remove_if(object.members.begin(), object.members.end(), [&](const auto& m) { return m.first == key; }), object.members.end());
+}
+
+}  // namespace
+
+json::Value apply_scoring(const Model& model, const Scoring& scoring) {
+    const ModelSpec& spec = model.spec();
+    const std::size_t C = spec.criteria.size();
+    json::Value doc = model.source();
+    if (json::Value* criteria = doc.find("criteria"))
+        for (std::size_t c = 0; c < C && c < criteria->items.size(); ++c) {
+            json::Value& item = criteria->items[c];
+            if (scoring.weights[c] != 1 || item.find("weight")) item.set("weight", json::Value::make_int(scoring.weights[c]));
+        }
+    if (json::Value* questions = doc.find("questions"))
+        for (std::size_t q = 0; q < spec.questions.size() && q < questions->items.size(); ++q) {
+            json::Value* list = questions->items[q].find(spec.questions[q].type == QuestionType::number ? "bands" : "options");
+            if (!list) continue;
+            for (std::size_t k = 0; k < list->items.size() && (k + 1) * C <= scoring.option_points[q].size(); ++k)
+                set_points(list->items[k], model, scoring.option_points[q], k * C);
+        }
+    if (json::Value* signals = doc.find("signals"))
+        for (std::size_t s = 0; s < spec.signals.size() && s < signals->items.size(); ++s) set_points(signals->items[s], model, scoring.signal_points[s], 0);
+    if (json::Value* thresholds = doc.find("thresholds")) thresholds->set("handoff", json::Value::make_int(scoring.handoff_at));
+    if (json::Value* segments = doc.find("segments"))
+        for (std::size_t s = 0; s < spec.segments.size() && s < segments->items.size(); ++s) {
+            if (scoring.segment_handoff_at[s] >= 0) segments->items[s].set("handoff_at", json::Value::make_int(scoring.segment_handoff_at[s]));
+            else erase_member(segments->items[s], "handoff_at");
+        }
+    if (json::Value* rules = doc.find("rules"); rules && rules->is_array()) {
+        std::vector<json::Value> kept;
+        for (std::size_t r = 0; r < rules->items.size(); ++r)
+            if (r >= scoring.rule_enabled.size() || scoring.rule_enabled[r]) kept.push_back(std::move(rules->items[r]));
+        rules->items = std::move(kept);
+    }
+    return doc;
+}
+
+std::string scoring_diff(const Model& model, const Scoring& before, const Scoring& after) {
+    const ModelSpec& spec = model.spec();
+    const std::size_t C = spec.criteria.size();
+    std::string diff;
+    for (std::size_t c = 0; c < C; ++c)
+        if (before.weights[c] != after.weights[c])
+            diff += "  weight of " + spec.criteria[c].id + ": " + std::to_string(before.weights[c]) + " -> " + std::to_string(after.weights[c]) + "\n";
+    if (before.handoff_at != after.handoff_at)
+        diff += "  hand-off threshold: " + std::to_string(before.handoff_at) + " -> " + std::to_string(after.handoff_at) + "\n";
+    auto threshold_text = [](int t) { return t < 0 ? std::string("the model's") : std::to_string(t); };
+    for (std::size_t s = 0; s < spec.segments.size(); ++s)
+        if (before.segment_handoff_at[s] != after.segment_handoff_at[s])
+            diff += "  hand-off threshold of " + spec.segments[s].id + ": " + threshold_text(before.segment_handoff_at[s]) + " -> " +
+                    threshold_text(after.segment_handoff_at[s]) + "\n";
+    for (std::size_t r = 0; r < spec.rules.size(); ++r)
+        if (before.rule_enabled[r] != after.rule_enabled[r])
+            diff += "  rule " + spec.rules[r].id + ": " + (after.rule_enabled[r] ? "back on" : "left out") + "\n";
+    for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+        const Question& question = spec.questions[q];
+        std::string changes;
+        for (std::size_t k = 0; (k + 1) * C <= before.option_points[q].size(); ++k) {
+            std::string was = points_text(model, before.option_points[q], k * C), now = points_text(model, after.option_points[q], k * C);
+            if (was == now) continue;
+            std::string name = question.type == QuestionType::number
+                                   ? (question.bands[k].from ? "from " + to_string(*question.bands[k].from) : std::string("lowest band"))
+                                   : question.options[k].value;
+            changes += "    " + name + ": " + was + " -> " + now + "\n";
+        }
+        if (!changes.empty()) diff += "  " + question.id + "\n" + changes;
+    }
+    for (std::size_t s = 0; s < spec.signals.size(); ++s) {
+        std::string was = points_text(model, before.signal_points[s], 0), now = points_text(model, after.signal_points[s], 0);
+        if (was != now) diff += "  signal " + spec.signals[s].id + ": " + was + " -> " + now + "\n";
+    }
+    return diff;
+}
+
+
+std::string fixed4(double value) {
+    long long units = std::llround(value * 10000.0);
+    std::string sign = units < 0 ? "-" : "";
+    unsigned long long magnitude = static_cast<unsigned long long>(units < 0 ? -units : units);
+    std::string fraction = std::to_string(magnitude % 10000);
+    return sign + std::to_string(magnitude / 10000) + "." + std::string(4 - fraction.size(), '0') + fraction;
+}
+
+json::Value route_counts_to_json(const RouteCounts& c) {
+    using json::Value;
+    auto number = [](double x) { return Value::make_number_lexeme(fixed4(x)); };
+    auto count = [](std::uint64_t n) { return Value::make_int(static_cast<std::int64_t>(n)); };
+    Value v = Value::make_object();
+    v.set("leads", count(c.leads));
+    v.set("converted", count(c.converted));
+    v.set("handoff", count(c.handoff));
+    v.set("handoff_converted", count(c.handoff_converted));
+    v.set("nurture", count(c.nurture));
+    v.set("nurture_converted", count(c.nurture_converted));
+    v.set("disqualify", count(c.disqualify));
+    v.set("undecided", count(c.undecided));
+    v.set("handoff_share", number(c.handoff_share()));
+    v.set("precision", number(c.precision()));
+    v.set("recall", number(c.recall()));
+    v.set("leakage", number(c.leakage()));
+    v.set("lift", number(c.lift()));
+    return v;
+}
+
+json::Value metrics_to_json(const Model& model, const Metrics& m) {
+    using json::Value;
+    const auto& spec = model.spec();
+    Value out = Value::make_object();
+    out.set("overall", route_counts_to_json(m.overall));
+    Value segments = Value::make_object();
+    for (std::size_t s = 0; s < spec.segments.size() && s < m.segments.size(); ++s) segments.set(spec.segments[s].id, route_counts_to_json(m.segments[s]));
+    out.set("segments", std::move(segments));
+    out.set("auc", Value::make_number_lexeme(fixed4(m.auc)));
+    Value sweep = Value::make_array();
+    for (const auto& p : m.sweep) {
+        Value item = route_counts_to_json(p.counts);
+        item.set("threshold", Value::make_int(p.threshold));
+        sweep.items.push_back(std::move(item));
+    }
+    out.set("thresholds", std::move(sweep));
+    for (const char* name : {"gain", "roc"}) {
+        Value curve = Value::make_array();
+        for (const auto& p : std::string(name) == "gain" ? m.gain : m.roc) {
+            Value point = Value::make_array();
+            point.items.push_back(Value::make_number_lexeme(fixed4(p.x)));
+            point.items.push_back(Value::make_number_lexeme(fixed4(p.y)));
+            curve.items.push_back(std::move(point));
+        }
+        out.set(name, std::move(curve));
+    }
+    Value calibration = Value::make_array();
+    for (const auto& b : m.calibration) {
+        Value item = Value::make_object();
+        item.set("total", Value::make_int(b.total));
+        item.set("leads", Value::make_int(static_cast<std::int64_t>(b.leads)));
+        item.set("converted", Value::make_int(static_cast<std::int64_t>(b.converted)));
+        calibration.items.push_back(std::move(item));
+    }
+    out.set("calibration", std::move(calibration));
+    return out;
 }
 
 Suggestion suggest_for_precision(const Metrics& metrics, double target) {
@@ -213,17 +442,6 @@ std::uint64_t mix(std::uint64_t x) {
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
     x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
     return x ^ (x >> 31);
-}
-
-std::string points_text(const Model& model, const std::vector<int>& points, std::size_t base) {
-    std::string out;
-    for (std::size_t c = 0; c < model.spec().criteria.size(); ++c) {
-        int p = points[base + c];
-        if (p == 0) continue;
-        if (!out.empty()) out += ", ";
-        out += model.spec().criteria[c].id + " " + std::to_string(p);
-    }
-    return out.empty() ? "0" : out;
 }
 
 // The same for the routing score of scored leads (integers: counted, not sorted).
@@ -499,51 +717,16 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
     fit.auc_holdout = routing_auc(trial, holdout);
 
     // The model file with the new points (and the answer frequencies seen in training).
-    json::Value doc = model.source();
-    json::Value* questions = doc.find("questions");
-    std::string diff;
-    for (std::size_t q = 0; q < spec.questions.size() && questions; ++q) {
-        if (feature_of[q].empty()) continue;
-        const Question& question = spec.questions[q];
-        json::Value* list = questions->items[q].find(question.type == QuestionType::number ? "bands" : "options");
-        if (!list) continue;
-        std::string changes;
-        for (std::size_t k = 0; k < list->items.size() && k < feature_of[q].size(); ++k) {
-            json::Value points = json::Value::make_object();
-            for (std::size_t c = 0; c < C; ++c) {
-                int p = fit.scoring.option_points[q][k * C + c];
-                if (p != 0) points.set(spec.criteria[c].id, json::Value::make_int(p));
-            }
-            json::Value& item = list->items[k];
-            if (points.members.empty()) {
-                item.members.erase(std::remove_if(item.members.begin(), item.members.end(), [](const auto& m) { return m.first == "points"; }), item.members.end());
-            } else {
-                item.set("points", std::move(points));
-            }
-            item.set("frequency", json::Value::make_int(static_cast<std::int64_t>(option_count[static_cast<std::size_t>(feature_of[q][k])] + 1)));
-            std::string was = points_text(model, before.option_points[q], k * C), now = points_text(model, fit.scoring.option_points[q], k * C);
-            if (was != now) {
-                std::string name = question.type == QuestionType::number
-                                       ? (question.bands[k].from ? "from " + to_string(*question.bands[k].from) : std::string("lowest band"))
-                                       : question.options[k].value;
-                changes += "    " + name + ": " + was + " -> " + now + "\n";
-            }
+    json::Value doc = apply_scoring(model, fit.scoring);
+    if (json::Value* questions = doc.find("questions"))
+        for (std::size_t q = 0; q < spec.questions.size() && q < questions->items.size(); ++q) {
+            if (feature_of[q].empty()) continue;
+            json::Value* list = questions->items[q].find(spec.questions[q].type == QuestionType::number ? "bands" : "options");
+            if (!list) continue;
+            for (std::size_t k = 0; k < list->items.size() && k < feature_of[q].size(); ++k)
+                list->items[k].set("frequency", json::Value::make_int(static_cast<std::int64_t>(option_count[static_cast<std::size_t>(feature_of[q][k])] + 1)));
         }
-        if (!changes.empty()) diff += "  " + question.id + "\n" + changes;
-    }
-    json::Value* signals = doc.find("signals");
-    for (std::size_t s = 0; s < spec.signals.size() && signals; ++s) {
-        json::Value points = json::Value::make_object();
-        for (std::size_t c = 0; c < C; ++c)
-            if (fit.scoring.signal_points[s][c] != 0) points.set(spec.criteria[c].id, json::Value::make_int(fit.scoring.signal_points[s][c]));
-        json::Value& item = signals->items[s];
-        if (points.members.empty())
-            item.members.erase(std::remove_if(item.members.begin(), item.members.end(), [](const auto& m) { return m.first == "points"; }), item.members.end());
-        else
-            item.set("points", std::move(points));
-        std::string was = points_text(model, before.signal_points[s], 0), now = points_text(model, fit.scoring.signal_points[s], 0);
-        if (was != now) diff += "  signal " + spec.signals[s].id + ": " + was + " -> " + now + "\n";
-    }
+    std::string diff = scoring_diff(model, before, fit.scoring);
     fit.document = std::move(doc);
     fit.diff = diff.empty() ? "  (no points changed)\n" : diff;
     result.value = std::move(fit);

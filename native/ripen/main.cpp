@@ -743,25 +743,7 @@ ripen::json::Value import_json(const History& h) {
     return v;
 }
 
-ripen::json::Value counts_json(const ripen::RouteCounts& c) {
-    using ripen::json::Value;
-    auto number = [](double x) { return Value::make_number_lexeme(fixed(x, 4)); };
-    Value v = Value::make_object();
-    v.set("leads", Value::make_int(static_cast<std::int64_t>(c.leads)));
-    v.set("converted", Value::make_int(static_cast<std::int64_t>(c.converted)));
-    v.set("handoff", Value::make_int(static_cast<std::int64_t>(c.handoff)));
-    v.set("handoff_converted", Value::make_int(static_cast<std::int64_t>(c.handoff_converted)));
-    v.set("nurture", Value::make_int(static_cast<std::int64_t>(c.nurture)));
-    v.set("nurture_converted", Value::make_int(static_cast<std::int64_t>(c.nurture_converted)));
-    v.set("disqualify", Value::make_int(static_cast<std::int64_t>(c.disqualify)));
-    v.set("undecided", Value::make_int(static_cast<std::int64_t>(c.undecided)));
-    v.set("handoff_share", number(c.handoff_share()));
-    v.set("precision", number(c.precision()));
-    v.set("recall", number(c.recall()));
-    v.set("leakage", number(c.leakage()));
-    v.set("lift", number(c.lift()));
-    return v;
-}
+ripen::json::Value counts_json(const ripen::RouteCounts& c) { return ripen::route_counts_to_json(c); }
 
 std::string counts_row(const std::string& name, const ripen::RouteCounts& c) {
     char line[256];
@@ -800,37 +782,7 @@ int cmd_report(int argc, char** argv) {
         Value out = Value::make_object();
         out.set("model", Value::make_string(spec.id));
         out.set("import", import_json(history));
-        out.set("overall", counts_json(m.overall));
-        Value segments = Value::make_object();
-        for (std::size_t s = 0; s < spec.segments.size(); ++s) segments.set(spec.segments[s].id, counts_json(m.segments[s]));
-        out.set("segments", std::move(segments));
-        out.set("auc", Value::make_number_lexeme(fixed(m.auc, 4)));
-        Value sweep = Value::make_array();
-        for (const auto& p : m.sweep) {
-            Value item = counts_json(p.counts);
-            item.set("threshold", Value::make_int(p.threshold));
-            sweep.items.push_back(std::move(item));
-        }
-        out.set("thresholds", std::move(sweep));
-        for (const char* name : {"gain", "roc"}) {
-            Value curve = Value::make_array();
-            for (const auto& p : std::string(name) == "gain" ? m.gain : m.roc) {
-                Value point = Value::make_array();
-                point.items.push_back(Value::make_number_lexeme(fixed(p.x, 4)));
-                point.items.push_back(Value::make_number_lexeme(fixed(p.y, 4)));
-                curve.items.push_back(std::move(point));
-            }
-            out.set(name, std::move(curve));
-        }
-        Value calibration = Value::make_array();
-        for (const auto& b : m.calibration) {
-            Value item = Value::make_object();
-            item.set("total", Value::make_int(b.total));
-            item.set("leads", Value::make_int(static_cast<std::int64_t>(b.leads)));
-            item.set("converted", Value::make_int(static_cast<std::int64_t>(b.converted)));
-            calibration.items.push_back(std::move(item));
-        }
-        out.set("calibration", std::move(calibration));
+        for (auto& member : ripen::metrics_to_json(*model, m).members) out.set(member.first, std::move(member.second));
         std::printf("%s\n", ripen::json::to_string(out, 2).c_str());
         return kExitOk;
     }

@@ -275,3 +275,15 @@ TEST_CASE("an inferred mapping finds questions by id or label, the source, the o
     auto reread = ripen::parse_mapping(model, ripen::json::to_string(ripen::mapping_to_json(inferred), 2));
     CHECK(reread.ok());
 }
+
+TEST_CASE("an empty cell is unanswered even where an option's value looks like a placeholder") {
+    auto model = test::default_model();
+    auto map = mapping(model, R"({"format": 1, "columns": {"budget": {"question": "budget"}, "won": {"outcome": ["yes"]}}})");
+    auto imported = import(model, map, "budget,won\n,yes\nNone,no\nN/A,no\nplanned,yes\n");
+    REQUIRE(imported.ok);
+    const auto& codes = imported.table.codes(model.question_index("budget"));
+    CHECK(codes[0] == ripen::LeadTable::kNone);                       // empty: unanswered
+    CHECK(codes[1] == option_code(model, "budget", "none"));          // the option, word for word
+    CHECK(codes[2] == ripen::LeadTable::kNone);                       // a placeholder
+    CHECK(codes[3] == option_code(model, "budget", "planned"));
+}

@@ -58,6 +58,37 @@ struct Metrics {
 // Metrics of scored leads; only leads with a known outcome count.
 Metrics compute_metrics(const LeadTable& table, const TableResult& result, const Scoring& scoring);
 
+// Leads counted per segment, routing score (knocked out -2, gate failed -1, else the total) and
+// outcome: all that metrics at any threshold need, so moving a threshold recomputes the metrics
+// without touching a lead.
+struct ScoreHistogram {
+    int max_total = 0;
+    std::size_t segments = 0;
+    std::vector<std::uint64_t> counts;  // [segment][score + 2][outcome 0 / 1]
+    std::uint64_t outcome_unknown = 0;
+
+    std::uint64_t at(std::size_t segment, int score, int outcome) const {
+        return counts[(segment * static_cast<std::size_t>(max_total + 3) + static_cast<std::size_t>(score + 2)) * 2 + static_cast<std::size_t>(outcome)];
+    }
+    static ScoreHistogram of(const LeadTable& table, const TableResult& result, int max_total);
+};
+
+// The metrics of complete leads (none undecided) at the thresholds of `scoring`, from their
+// histogram: the same as compute_metrics on the leads, in time independent of their number.
+Metrics metrics_from_histogram(const ScoreHistogram& histogram, const Scoring& scoring);
+
+// The model file with `scoring`'s weights, points and thresholds written in, and disabled
+// rules left out: what a tuned model exports as.
+json::Value apply_scoring(const Model& model, const Scoring& scoring);
+// What differs between two scorings of a model, readable, one change per line; empty when none.
+std::string scoring_diff(const Model& model, const Scoring& before, const Scoring& after);
+
+// JSON forms, as `ripen report --format json` prints them (shares with four decimals).
+std::string fixed4(double value);  // "0.7713", as printf's %.4f
+json::Value route_counts_to_json(const RouteCounts& counts);
+// {"overall", "segments" (by id), "auc", "thresholds" (the sweep), "gain", "roc", "calibration"}
+json::Value metrics_to_json(const Model& model, const Metrics& metrics);
+
 struct Suggestion {
     bool found = false;
     ThresholdPoint at;

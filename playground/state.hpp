@@ -1,0 +1,131 @@
+// The playground's state and logic, apart from any drawing: the loaded model and leads, the
+// scoring being tuned, edits with undo and redo, metrics, suggestions, fitted points, the
+// single-lead preview and the export. The ImGui front end (app.cpp) only reads this state and
+// calls these methods, so everything it does is testable without a window.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ripen/ripen.hpp"
+
+namespace ripen::playground {
+
+class Playground {
+public:
+    Playground();
+    ~Playground();
+    Playground(const Playground&) = delete;
+    Playground& operator=(const Playground&) = delete;
+
+    // ---- loading ---------------------------------------------------------------------------
+    // Replaces the model. The leads are imported again through the new model (a generated
+    // sample is generated again; a CSV is re-read through a mapping inferred anew). Returns the
+    // model's errors; on errors nothing changes.
+    std::vector<Issue> load_model(std::string_view json_text, std::string name = "model.json");
+    // Replaces the leads with `count` synthetic ones from the model's generator.
+    void generate(std::size_t count, std::uint64_t seed);
+
+    // A CSV export in pieces, so a large file loads while the UI keeps drawing. The mapping is
+    // inferred from the first piece unless one is given (mapping JSON, as `ripen --map` reads).
+    void begin_import(std::string name, std::uint64_t total_bytes, std::optional<std::string> mapping_json = std::nullopt);
+    bool feed(std::string_view chunk);
+    bool finish_import();
+    bool importing() const { return importing_; }
+    double import_progress() const;  // 0..1
+    // Re-imports the kept CSV through an edited mapping. Returns the mapping's errors.
+    std::vector<Issue> set_mapping(std::string_view mapping_json);
+
+    // ---- what is loaded ---------------------------------------------------------------------
+    const Model& model() const { return *model_; }
+    const std::string& model_name() const { return model_name_; }
+    const std::string& data_name() const { return data_name_; }
+    std::size_t leads() const;
+    const ImportStats& import_stats() const { return import_stats_; }
+    const Mapping& mapping() const { return mapping_; }
+    std::string mapping_json() const;
+    const std::string& last_error() const { return last_error_; }
+
+    // ---- tuning: every edit re-scores every lead at once, except threshold moves --------------
+    const Scoring& scoring() const { return scoring_; }
+    const Scoring& loaded_scoring() const { return loaded_; }
+    void set_weight(int criterion, int weight);
+    void set_points(int question, int option, int criterion, int points);
+    void set_signal_points(int signal, int criterion, int points);
+    void set_threshold(int handoff_at);                 // never re-scores
+    void set_segment_threshold(int segment, int handoff_at);  // -1: the model's; never re-scores
+    void set_rule_enabled(int rule, bool enabled);
+    // Sets a whole scoring at once (one undo step): a fit or a suggestion being applied.
+    void apply(const Scoring& scoring);
+
+    bool can_undo() const { return !undo_.empty(); }
+    bool can_redo() const { return !redo_.empty(); }
+    bool undo();
+    bool redo();
+
+    // ---- results ----------------------------------------------------------------------------
+    const Metrics& metrics() const { return metrics_; }
+    const ScoreHistogram& histogram() const { return histogram_; }
+    std::uint64_t rescore_count() const { return rescore_count_; }  // how often every lead was scored
+
+    Suggestion suggest_for_precision(double target) const;
+    Suggestion suggest_for_capacity(double capacity) const;
+    Result<FitResult> fit(const FitOptions& options = {}) const;
+    void apply_fitted_points(const FitResult& fit);      // one undo step
+    void apply_threshold(const Suggestion& suggestion);  // one undo step
+
+    // The tuned model as a file the form loads as is, and what changed against the loaded one.
+    std::string export_model() const;
+    std::string diff() const;
+
+    // One lead, answered in the preview: the decision under the tuned scoring, explained.
+    // The preview's answers are indexed by the loaded model's questions (the tuned model has the
+    // same questions).
+    Answers& preview_answers() { return preview_; }
+    bool& preview_complete() { return preview_complete_; }
+    const Model& tuned_model() const { return *tuned_; }
+    Decision preview_decision() const;
+    std::string preview_explanation() const;
+
+private:
+    void reset_scoring();
+    void edit(Scoring next);   // an undoable edit
+    void set_scoring(Scoring next);
+    void rescore();
+    void refresh_metrics();
+    void reimport();
+
+    std::unique_ptr<Model> model_;
+    std::string model_name_, data_name_;
+    std::unique_ptr<LeadTable> table_;
+    std::unique_ptr<TableScorer> scorer_;
+    TableResult result_;
+    ScoreHistogram histogram_;
+    Metrics metrics_;
+    Scoring scoring_, loaded_;
+    std::vector<Scoring> undo_, redo_;
+    std::uint64_t rescore_count_ = 0;
+
+    // The source of the leads, to import them again through another model or mapping.
+    enum class Source { sample, csv } source_ = Source::sample;
+    std::size_t sample_count_ = 0;
+    std::uint64_t sample_seed_ = 1;
+    std::string csv_;
+    std::optional<std::string> mapping_text_;
+    Mapping mapping_;
+    ImportStats import_stats_;
+    std::unique_ptr<Importer> importer_;
+    std::unique_ptr<LeadTable> incoming_;
+    bool importing_ = false;
+    std::uint64_t import_total_ = 0;
+    std::string last_error_;
+    Answers preview_;
+    bool preview_complete_ = false;
+    std::unique_ptr<Model> tuned_;  // the model as tuned: what the export writes
+};
+
+}  // namespace ripen::playground

@@ -1,0 +1,212 @@
+// The playground's state: edits re-score (threshold moves do not), undo and redo, metrics equal
+// to the tuning engine's, suggestions and fits applied in one step, the export and its diff,
+// CSV import in pieces with an inferred or edited mapping, and the preview.
+#include "support.hpp"
+
+#include "state.hpp"
+
+namespace {
+
+using ripen::playground::Playground;
+
+std::string default_text() { return test::read_file(test::source_path("models/default.json")); }
+
+// The metrics the CLI's report computes for the same leads and scoring.
+ripen::Metrics reference_metrics(const ripen::Model& model, const ripen::Scoring& scoring, std::size_t count, std::uint64_t seed) {
+    ripen::LeadTable table(model);
+    ripen::LeadGenerator generator(model, seed);
+    ripen::SampleLead lead;
+    for (std::size_t i = 0; i < count; ++i) {
+        generator.next(lead);
+        ripen::Context context;
+        context.values = lead.context;
+        if (!lead.source.empty()) context.values.emplace_back("source", lead.source);
+        table.append(lead.answers, context, true, lead.converted ? 1 : 0);
+    }
+    ripen::TableScorer scorer(model, scoring);
+    ripen::TableResult result;
+    scorer.score(table, result);
+    return ripen::compute_metrics(table, result, scoring);
+}
+
+std::string json_of(const ripen::Model& model, const ripen::Metrics& m) { return ripen::json::to_string(ripen::metrics_to_json(model, m), 2); }
+
+}  // namespace
+
+TEST_CASE("the playground's metrics are the tuning engine's, after every kind of edit") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(3000, 4);
+    CHECK(pg.leads() == 3000);
+    auto model = test::default_model();
+    CHECK(json_of(model, pg.metrics()) == json_of(model, reference_metrics(model, pg.scoring(), 3000, 4)));
+
+    pg.set_weight(0, 3);
+    pg.set_points(model.question_index("role"), 0, 2, 1);
+    pg.set_rule_enabled(0, false);
+    pg.set_segment_threshold(1, 5);
+    pg.set_threshold(9);
+    CHECK(json_of(model, pg.metrics()) == json_of(model, reference_metrics(model, pg.scoring(), 3000, 4)));
+    CHECK(pg.scoring().weights[0] == 3);
+    CHECK(pg.scoring().handoff_at == 9);
+}
+
+TEST_CASE("moving a threshold never re-scores; points, weights and rules do") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(500, 1);
+    const auto before = pg.rescore_count();
+    const auto handoffs = pg.metrics().overall.handoff;
+    pg.set_threshold(pg.scoring().handoff_at + 2);
+    pg.set_segment_threshold(0, 3);
+    CHECK(pg.rescore_count() == before);
+    CHECK(pg.metrics().overall.handoff != handoffs);
+    pg.set_weight(1, 2);
+    CHECK(pg.rescore_count() == before + 1);
+    pg.set_rule_enabled(0, false);
+    CHECK(pg.rescore_count() == before + 2);
+    pg.undo();  // the rule back on: totals change again
+    CHECK(pg.rescore_count() == before + 3);
+    pg.undo();  // the weight
+    pg.undo();  // a threshold: no re-score
+    CHECK(pg.rescore_count() == before + 4);
+}
+
+TEST_CASE("undo and redo walk the edits back and forth; a new edit clears redo") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(200, 2);
+    const ripen::Scoring original = pg.scoring();
+    CHECK_FALSE(pg.can_undo());
+    CHECK_FALSE(pg.undo());
+    pg.set_weight(0, 2);
+    pg.set_threshold(10);
+    const ripen::Scoring edited = pg.scoring();
+    REQUIRE(pg.undo());
+    REQUIRE(pg.undo());
+    CHECK(pg.scoring().weights == original.weights);
+    CHECK(pg.scoring().handoff_at == original.handoff_at);
+    CHECK_FALSE(pg.can_undo());
+    REQUIRE(pg.redo());
+    REQUIRE(pg.redo());
+    CHECK(pg.scoring().weights == edited.weights);
+    CHECK(pg.scoring().handoff_at == 10);
+    CHECK_FALSE(pg.redo());
+    pg.undo();
+    pg.set_weight(3, 4);  // a new edit after an undo
+    CHECK_FALSE(pg.can_redo());
+    // Setting the same value is no edit.
+    const bool could_undo = pg.can_undo();
+    pg.set_weight(3, 4);
+    pg.undo();
+    CHECK(pg.scoring().weights[3] == original.weights[3]);
+    CHECK(could_undo);
+}
+
+TEST_CASE("the export is a model the form loads as is, with the tuning in it and a readable diff") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(300, 3);
+    CHECK(pg.diff().empty());
+    auto model = test::default_model();
+    const int role = model.question_index("role");
+    pg.set_weight(1, 2);
+    pg.set_threshold(9);
+    pg.set_points(role, 0, 2, 3);
+    pg.set_rule_enabled(0, false);
+    pg.set_segment_threshold(2, 7);
+    auto exported = ripen::load_model(pg.export_model());
+    for (const auto& i : exported.issues) MESSAGE(ripen::format_issue(i));
+    REQUIRE(exported.ok());
+    const auto& spec = exported.value->spec();
+    CHECK(spec.criteria[1].weight == 2);
+    CHECK(spec.handoff_at == 9);
+    CHECK(spec.questions[static_cast<std::size_t>(role)].options[0].points[2] == 3);
+    CHECK(spec.rules.size() == model.spec().rules.size() - 1);
+    REQUIRE(spec.segments[2].handoff_at.has_value());
+    CHECK(*spec.segments[2].handoff_at == 7);
+    const std::string diff = pg.diff();
+    CHECK(diff.find("  weight of " + model.spec().criteria[1].id + ": 1 -> 2\n") != std::string::npos);
+    CHECK(diff.find("  hand-off threshold: 8 -> 9\n") != std::string::npos);
+    CHECK(diff.find("  rule " + model.spec().rules[0].id + ": left out\n") != std::string::npos);
+    CHECK(diff.find("  hand-off threshold of " + model.spec().segments[2].id + ": the model's -> 7\n") != std::string::npos);
+    CHECK(diff.find("  role\n    " + model.spec().questions[static_cast<std::size_t>(role)].options[0].value + ": ") != std::string::npos);
+    // The exported model scores a lead as the playground does.
+    auto answers = test::answers(model, R"({"goal": "replace", "timeframe": "under_3_months", "role": "executive", "budget": "approved", "employees": 800})");
+    pg.preview_answers() = answers;
+    ripen::Context context;
+    CHECK(pg.preview_decision().total == ripen::decide(*exported.value, answers, context).total);
+    CHECK(pg.preview_explanation().find(std::to_string(pg.preview_decision().total)) != std::string::npos);
+}
+
+TEST_CASE("suggestions and fitted points apply in one undoable step") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(4000, 5);
+    auto suggestion = pg.suggest_for_capacity(400);
+    REQUIRE(suggestion.found);
+    pg.apply_threshold(suggestion);
+    CHECK(pg.scoring().handoff_at == suggestion.at.threshold);
+    CHECK(pg.metrics().sweep[static_cast<std::size_t>(suggestion.at.threshold)].counts.handoff <= 400);
+    pg.set_weight(0, 2);
+    auto fitted = pg.fit();
+    REQUIRE(fitted.ok());
+    pg.apply_fitted_points(*fitted.value);
+    CHECK(pg.scoring().option_points == fitted.value->scoring.option_points);
+    CHECK(pg.scoring().weights[0] == 2);  // the fit changes points only
+    pg.undo();
+    CHECK(pg.scoring().option_points == pg.loaded_scoring().option_points);
+}
+
+TEST_CASE("a CSV export imports in pieces through an inferred mapping, and again through an edited one") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    auto model = test::default_model();
+    ripen::LeadGenerator generator(model, 9);
+    std::string csv = generator.csv_header();
+    ripen::SampleLead lead;
+    for (int i = 0; i < 400; ++i) {
+        generator.next(lead);
+        generator.append_csv(lead, csv);
+    }
+    pg.begin_import("leads.csv", csv.size());
+    CHECK(pg.importing());
+    for (std::size_t at = 0; at < csv.size(); at += 1000) {
+        REQUIRE(pg.feed(std::string_view(csv).substr(at, 1000)));
+        CHECK(pg.import_progress() <= 1.0);
+    }
+    REQUIRE(pg.finish_import());
+    CHECK_FALSE(pg.importing());
+    CHECK(pg.leads() == 400);
+    CHECK(pg.import_stats().bad_rows == 0);
+    CHECK(json_of(model, pg.metrics()) == json_of(model, reference_metrics(model, pg.scoring(), 400, 9)));
+    // Ignoring the outcome column leaves nothing to tune on: refused, with the reason.
+    std::string mapping = pg.mapping_json();
+    std::string edited = mapping;
+    edited.replace(edited.find("\"outcome\": ["), std::string("\"outcome\": [").size(), "\"ignore\": true, \"x\": [");
+    CHECK_FALSE(pg.set_mapping(edited).empty());
+    CHECK(pg.last_error().find("the mapping is invalid") == 0);
+    CHECK(pg.leads() == 400);
+    // A mapping that ignores the goal column re-imports without its points.
+    std::string without_goal = mapping;
+    without_goal.replace(without_goal.find("\"question\": \"goal\""), std::string("\"question\": \"goal\"").size(), "\"ignore\": true");
+    REQUIRE(pg.set_mapping(without_goal).empty());
+    CHECK(pg.leads() == 400);
+    CHECK(pg.metrics().overall.handoff < reference_metrics(model, pg.scoring(), 400, 9).overall.handoff);
+}
+
+TEST_CASE("a broken model or a CSV without outcomes is refused, with a message, and nothing changes") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(100, 1);
+    auto issues = pg.load_model("{\"format\": 1}", "broken.json");
+    CHECK_FALSE(issues.empty());
+    CHECK(pg.last_error().find("the model \"broken.json\" is invalid:") == 0);
+    CHECK(pg.model().spec().id == "ripen-demo-b2b");
+    CHECK(pg.leads() == 100);
+    pg.begin_import("no-outcome.csv", 20);
+    REQUIRE(pg.feed("goal,role\nreplace,manager\n"));
+    CHECK_FALSE(pg.finish_import());
+    CHECK(pg.last_error() == "no lead in \"no-outcome.csv\" has an outcome: map the outcome column");
+    CHECK(pg.leads() == 100);
+}
