@@ -278,8 +278,9 @@ TEST_CASE("an inferred mapping finds questions by id or label, the source, the o
 
 TEST_CASE("an empty cell is unanswered even where an option's value looks like a placeholder") {
     auto model = test::default_model();
-    auto map = mapping(model, R"({"format": 1, "columns": {"budget": {"question": "budget"}, "won": {"outcome": ["yes"]}}})");
-    auto imported = import(model, map, "budget,won\n,yes\nNone,no\nN/A,no\nplanned,yes\n");
+    auto map = mapping(model, R"({"format": 1, "columns": {"role": {"question": "role"}, "budget": {"question": "budget"}, "won": {"outcome": ["yes"]}}})");
+    // budget is asked of anyone but students
+    auto imported = import(model, map, "role,budget,won\nmanager,,yes\nmanager,None,no\nmanager,N/A,no\nmanager,planned,yes\n");
     REQUIRE(imported.ok);
     const auto& codes = imported.table.codes(model.question_index("budget"));
     CHECK(codes[0] == ripen::LeadTable::kNone);                       // empty: unanswered
