@@ -101,7 +101,7 @@ void Playground::begin_import(std::string name, std::uint64_t total_bytes, std::
     data_name_ = std::move(name);
     source_ = Source::csv;
     csv_.clear();
-    csv_.reserve(total_bytes);
+    csv_.reserve(static_cast<std::size_t>(total_bytes));
     mapping_text_ = std::move(mapping_json);
     import_total_ = total_bytes;
     importer_.reset();

@@ -2,13 +2,13 @@
 // Assembles the static site from build outputs: the pages in site/, the npm package's browser
 // files under lib/, the default model under models/, and the docs rendered from docs/*.md.
 //   node site/build.mjs OUT_DIR PACKAGE_DIR
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const [out, packageDir] = process.argv.slice(2).map((p) => resolve(p));
+const [out, packageDir, playgroundDir] = process.argv.slice(2).map((p) => resolve(p));
 if (!out || !packageDir) {
   console.error('usage: node site/build.mjs OUT_DIR PACKAGE_DIR');
   process.exit(2);
@@ -27,6 +27,12 @@ for (const file of readdirSync(here)) {
 for (const file of ['ripen.mjs', 'form.mjs', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm', 'ripen-tools.mjs', 'ripen-tools.wasm'])
   cpSync(join(packageDir, file), join(out, 'lib', file));
 cpSync(join(root, 'models/default.json'), join(out, 'models/default.json'));
+// The playground (ImGui in WebAssembly), when this build has it.
+if (playgroundDir && existsSync(join(playgroundDir, 'playground-module.wasm'))) {
+  mkdirSync(join(out, 'playground'), { recursive: true });
+  for (const file of ['index.html', 'playground.css', 'playground.mjs', 'playground-module.mjs', 'playground-module.wasm'])
+    cpSync(join(playgroundDir, file), join(out, 'playground', file));
+}
 
 // Docs: each Markdown file becomes a page; links between them keep working.
 const docs = [

@@ -215,7 +215,8 @@ Result<Mapping> parse_mapping(const Model& model, std::string_view text) {
             bool known = true;
             if (column.role == ColumnMapping::Role::question && !column.target.empty()) {
                 const Question& q = model.spec().questions[static_cast<std::size_t>(model.question_index(column.target))];
-                known = std::any_of(q.options.begin(), q.options.end(), [&](const Option& o) { return o.value == target; });
+                const std::string& wanted = target;  // (a structured binding cannot be captured in C++17)
+                known = std::any_of(q.options.begin(), q.options.end(), [&](const Option& o) { return o.value == wanted; });
             } else if (column.role == ColumnMapping::Role::source) {
                 known = model.segment_index(target) >= 0;
             }

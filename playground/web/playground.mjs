@@ -1,0 +1,94 @@
+// Starts the ImGui playground (playground.js + .wasm) on the canvas and wires the browser in:
+// file picker and drag-and-drop (files are read here, in pieces, and never leave the page), the
+// model download, and window.ripenPlayground, the hooks the browser tests and benchmarks use.
+import createPlayground from './playground-module.mjs';
+
+const canvas = document.getElementById('canvas');
+const status = document.getElementById('status');
+const drop = document.getElementById('drop');
+const picker = document.getElementById('file');
+const CHUNK = 4 << 20;
+let pickerKind = 'data';
+
+const module = await createPlayground({
+  canvas,
+  ripenOpenFile(kind) {
+    pickerKind = kind;
+    picker.accept = kind === 'model' ? '.json,application/json' : '.csv,text/csv';
+    picker.click();
+  },
+  ripenDownload(name, text) {
+    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  },
+});
+
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+
+// Reads a CSV in pieces; between pieces the playground draws a frame (the progress bar moves).
+async function importCsv(name, blob, mapping = '') {
+  module.beginImport(name, blob.size, mapping);
+  for (let at = 0; at < blob.size; at += CHUNK) {
+    // Pieces end at a byte boundary; the CSV reader carries partial records over.
+    const bytes = new Uint8Array(await blob.slice(at, at + CHUNK).arrayBuffer());
+    if (!module.feed(decoder.decode(bytes, { stream: at + CHUNK < blob.size }))) break;
+    status.textContent = `importing ${name}: ${Math.round((100 * Math.min(at + CHUNK, blob.size)) / blob.size)} %`;
+    await nextFrame();
+  }
+  const ok = module.finishImport();
+  status.textContent = ok ? '' : module.lastError();
+  return ok;
+}
+const decoder = new TextDecoder();
+
+async function openFile(file, kind) {
+  if (kind === 'model' || /\.json$/i.test(file.name)) {
+    const errors = module.loadModel(await file.text(), file.name);
+    status.textContent = errors ? `${file.name}: ${errors}` : '';
+  } else {
+    await importCsv(file.name, file);
+  }
+}
+
+picker.addEventListener('change', async () => {
+  if (picker.files[0]) await openFile(picker.files[0], pickerKind);
+  picker.value = '';
+});
+window.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.hidden = false;
+});
+window.addEventListener('dragleave', () => (drop.hidden = true));
+window.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  drop.hidden = true;
+  for (const file of e.dataTransfer.files) await openFile(file);
+});
+
+status.textContent = '';
+canvas.focus();
+
+// Test and benchmark hooks: the same numbers the UI shows, as plain values.
+window.ripenPlayground = {
+  loadModel: (text, name = 'model.json') => module.loadModel(text, name),
+  generate: (count, seed = 1) => module.generate(count, seed),
+  importCsv: (text, mapping = '', name = 'leads.csv') => importCsv(name, new Blob([text]), mapping),
+  setWeight: (criterion, weight) => module.setWeight(criterion, weight),
+  setPoints: (question, option, criterion, points) => module.setPoints(question, option, criterion, points),
+  setThreshold: (t) => module.setThreshold(t),
+  undo: () => module.undo(),
+  redo: () => module.redo(),
+  metrics: () => JSON.parse(module.metrics()),
+  rescoreCount: () => module.rescoreCount(),
+  lastUpdateMs: () => module.lastUpdateMs(),
+  leads: () => module.leads(),
+  exportModel: () => module.exportModel(),
+  diff: () => module.diff(),
+  lastError: () => module.lastError(),
+  mapping: () => module.mapping(),
+  ready: true,
+};

@@ -1,0 +1,113 @@
+// The scoring playground in Debian's Chromium (WebGL2 through SwiftShader): it loads without
+// console errors and draws its panels, and its JavaScript hooks give the same numbers as
+// `ripen report` on the same CSV, mapping and (tuned, exported) model.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from '../../tools/node_modules/playwright-core/index.mjs';
+import { artifacts, openPage, root, startServer } from './support.mjs';
+
+const ripen = process.env.RIPEN_NATIVE || join(root, 'build/native-release/native/ripen');
+const csvPath = join(root, 'tests/cli/data/history.csv');
+const mapPath = join(root, 'tests/cli/data/history-map.json');
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function openPlayground() {
+  const page = await openPage(browser, `${server.url}/playground/`, { viewport: { width: 1400, height: 900 } });
+  await page.waitForFunction(() => window.ripenPlayground?.ready === true, null, { timeout: 60000 });
+  return page;
+}
+
+function report(modelPath) {
+  const out = execFileSync(ripen, ['report', '--model', modelPath, '--data', csvPath, '--map', mapPath, '--format', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const json = JSON.parse(out);
+  for (const key of ['model', 'import']) delete json[key];
+  return json;
+}
+
+test('the playground loads with no console errors and draws its panels', async () => {
+  const page = await openPlayground();
+  assert.equal(await page.evaluate(() => window.ripenPlayground.leads()), 20000);
+  await page.waitForTimeout(1500);  // a few frames
+  const shot = await page.screenshot({ path: join(artifacts, 'playground-1400.png') });
+  // Decode the screenshot in the page: the panels leave many colours, and the histogram's green.
+  const colours = await page.evaluate(async (b64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${b64}`;
+    await image.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: image.width, height: image.height });
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const data = context.getImageData(0, 0, image.width, image.height).data;
+    const seen = new Set();
+    let green = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      if (data[i] === 46 && data[i + 1] === 160 && data[i + 2] === 67) ++green;
+    }
+    return { distinct: seen.size, green };
+  }, shot.toString('base64'));
+  assert.ok(colours.distinct > 50, `only ${colours.distinct} colours: the canvas looks blank`);
+  assert.ok(colours.green > 500, `only ${colours.green} green pixels: no histogram`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the hooks give the numbers of ripen report, before and after tuning', async () => {
+  const page = await openPlayground();
+  const csv = readFileSync(csvPath, 'utf8');
+  const mapping = readFileSync(mapPath, 'utf8');
+  assert.equal(await page.evaluate(([text, map]) => window.ripenPlayground.importCsv(text, map, 'history.csv'), [csv, mapping]), true);
+  assert.equal(await page.evaluate(() => window.ripenPlayground.leads()), 80);
+  assert.deepEqual(await page.evaluate(() => window.ripenPlayground.metrics()), report(join(root, 'models/default.json')));
+
+  // Tune: a weight, a point, the threshold. Then the exported model, through the CLI.
+  const counted = await page.evaluate(() => window.ripenPlayground.rescoreCount());
+  assert.equal(await page.evaluate(() => window.ripenPlayground.setWeight('need', 2)), true);
+  assert.equal(await page.evaluate(() => window.ripenPlayground.setPoints('role', 'manager', 'authority', 3)), true);
+  assert.equal(await page.evaluate(() => window.ripenPlayground.rescoreCount()), counted + 2);
+  await page.evaluate(() => window.ripenPlayground.setThreshold(11));
+  assert.equal(await page.evaluate(() => window.ripenPlayground.rescoreCount()), counted + 2, 'a threshold move re-scored');
+  const dir = mkdtempSync(join(tmpdir(), 'ripen-playground-'));
+  const exported = join(dir, 'tuned.json');
+  writeFileSync(exported, await page.evaluate(() => window.ripenPlayground.exportModel()));
+  execFileSync(ripen, ['validate', exported]);
+  assert.deepEqual(await page.evaluate(() => window.ripenPlayground.metrics()), report(exported));
+  const diff = await page.evaluate(() => window.ripenPlayground.diff());
+  assert.match(diff, /weight of need: 1 -> 2/);
+  assert.match(diff, /hand-off threshold: 8 -> 11/);
+
+  // Undo all three; the numbers are the loaded model's again.
+  for (let i = 0; i < 3; ++i) assert.equal(await page.evaluate(() => window.ripenPlayground.undo()), true);
+  assert.deepEqual(await page.evaluate(() => window.ripenPlayground.metrics()), report(join(root, 'models/default.json')));
+  assert.equal(await page.evaluate(() => window.ripenPlayground.diff()), '');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a broken model file is refused with its errors, and the loaded one stays', async () => {
+  const page = await openPlayground();
+  const errors = await page.evaluate(() => window.ripenPlayground.loadModel('{"format": 1,', 'broken.json'));
+  assert.match(errors, /^1:14: /);
+  assert.match(await page.evaluate(() => window.ripenPlayground.lastError()), /the model "broken.json" is invalid/);
+  assert.equal(await page.evaluate(() => window.ripenPlayground.leads()), 20000);
+  await page.context().close();
+});
