@@ -59,7 +59,7 @@ void Playground::reset_scoring() {
     undo_.clear();
     redo_.clear();
     scorer_ = std::make_unique<TableScorer>(*model_, scoring_);
-    tuned_ = std::make_unique<Model>(*model_);
+    tuned_.reset();
 }
 
 void Playground::generate(std::size_t count, std::uint64_t seed) {
@@ -201,8 +201,7 @@ void Playground::set_scoring(Scoring next) {
                                without_thresholds.signal_points != scoring_.signal_points ||
                                without_thresholds.weights != scoring_.weights || without_thresholds.rule_enabled != scoring_.rule_enabled;
     scoring_ = std::move(next);
-    auto tuned = ripen::load_model(export_model());
-    if (tuned.ok()) tuned_ = std::make_unique<Model>(std::move(*tuned.value));
+    tuned_.reset();  // rebuilt when the preview asks for it, not on every edit
     if (totals_change) rescore();
     else refresh_metrics();
 }
@@ -314,9 +313,17 @@ std::string Playground::diff() const { return scoring_diff(*model_, loaded_, sco
 Decision Playground::preview_decision() const {
     Context context;
     context.complete = preview_complete_;
-    return decide(*tuned_, preview_, context);
+    return decide(tuned_model(), preview_, context);
 }
 
-std::string Playground::preview_explanation() const { return explain(*tuned_, preview_decision()); }
+std::string Playground::preview_explanation() const { return explain(tuned_model(), preview_decision()); }
+
+const Model& Playground::tuned_model() const {
+    if (!tuned_) {
+        auto tuned = ripen::load_model(export_model());
+        tuned_ = std::make_unique<Model>(tuned.ok() ? std::move(*tuned.value) : *model_);
+    }
+    return *tuned_;
+}
 
 }  // namespace ripen::playground

@@ -87,7 +87,7 @@ public:
     // same questions).
     Answers& preview_answers() { return preview_; }
     bool& preview_complete() { return preview_complete_; }
-    const Model& tuned_model() const { return *tuned_; }
+    const Model& tuned_model() const;  // the export, loaded (built on first use after an edit)
     Decision preview_decision() const;
     std::string preview_explanation() const;
 
@@ -125,7 +125,7 @@ private:
     std::string last_error_;
     Answers preview_;
     bool preview_complete_ = false;
-    std::unique_ptr<Model> tuned_;  // the model as tuned: what the export writes
+    mutable std::unique_ptr<Model> tuned_;  // the model as tuned: what the export writes
 };
 
 }  // namespace ripen::playground
