@@ -55,20 +55,7 @@ int main(int argc, char** argv) {
     const int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 10;
 
     // The mapping from the header and the first rows, as `ripen report` without --map does.
-    std::vector<std::string> header;
-    std::vector<std::vector<std::string>> head;
-    {
-        ripen::CsvReader reader;
-        reader.feed(std::string_view(csv).substr(0, 1 << 20));
-        ripen::CsvRecord record;
-        ripen::CsvError error;
-        while (head.size() < 2000 && reader.next(record, error) == ripen::CsvReader::Status::record) {
-            std::vector<std::string> fields(record.fields.begin(), record.fields.end());
-            if (header.empty()) header = std::move(fields);
-            else head.push_back(std::move(fields));
-        }
-    }
-    const ripen::Mapping mapping = ripen::infer_mapping(model, header, head);
+    const ripen::Mapping mapping = ripen::infer_mapping_from_csv(model, std::string_view(csv).substr(0, 1 << 20), csv.size() <= (1 << 20)).value_or(ripen::Mapping{});
 
     std::vector<double> import_times;
     ripen::LeadTable table(model);

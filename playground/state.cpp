@@ -8,22 +8,6 @@ namespace {
 
 constexpr std::size_t kUndoLimit = 200;
 
-// The header and first records of a CSV piece, for mapping inference.
-void read_head(std::string_view text, std::vector<std::string>& header, std::vector<std::vector<std::string>>& rows) {
-    CsvReader reader;
-    reader.feed(text);
-    CsvRecord record;
-    CsvError error;
-    while (rows.size() < 2000) {
-        auto status = reader.next(record, error);
-        if (status == CsvReader::Status::error) continue;
-        if (status != CsvReader::Status::record) break;
-        std::vector<std::string> fields(record.fields.begin(), record.fields.end());
-        if (header.empty()) header = std::move(fields);
-        else if (fields.size() == header.size()) rows.push_back(std::move(fields));
-    }
-}
-
 std::string issues_text(const std::vector<Issue>& issues) {
     std::string out;
     for (const auto& i : issues) out += format_issue(i) + "\n";
@@ -122,10 +106,7 @@ bool Playground::feed(std::string_view chunk) {
             }
             mapping_ = std::move(*parsed.value);
         } else {
-            std::vector<std::string> header;
-            std::vector<std::vector<std::string>> rows;
-            read_head(chunk, header, rows);
-            mapping_ = infer_mapping(*model_, header, rows);
+            mapping_ = infer_mapping_from_csv(*model_, chunk, chunk.size() >= import_total_).value_or(Mapping{});
         }
         incoming_ = std::make_unique<LeadTable>(*model_);
         importer_ = std::make_unique<Importer>(*model_, mapping_, *incoming_);

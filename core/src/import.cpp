@@ -93,6 +93,26 @@ bool is_placeholder(std::string_view raw) {
 
 }  // namespace
 
+std::optional<Mapping> infer_mapping_from_csv(const Model& model, std::string_view head, bool whole) {
+    CsvReader reader;
+    reader.feed(head);
+    if (whole) reader.finish();
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    CsvRecord record;
+    CsvError error;
+    while (rows.size() < 2000) {
+        auto status = reader.next(record, error);
+        if (status == CsvReader::Status::error) continue;
+        if (status != CsvReader::Status::record) break;
+        std::vector<std::string> fields(record.fields.begin(), record.fields.end());
+        if (header.empty()) header = std::move(fields);
+        else if (fields.size() == header.size()) rows.push_back(std::move(fields));  // bad rows are the import's to report
+    }
+    if (header.empty()) return std::nullopt;
+    return infer_mapping(model, header, rows);
+}
+
 std::string normalise_value(std::string_view raw) {
     std::string out;
     bool gap = false;

@@ -595,36 +595,19 @@ std::string fixed(double value, int digits) {
     return buffer;
 }
 
-// Reads up to `limit` records (header first) from the start of a file, for mapping inference.
-bool read_head(const std::string& path, std::vector<std::string>& header, std::vector<std::vector<std::string>>& rows, std::size_t limit,
-               std::string& error) {
+// A mapping inferred from the start of a file (its first megabyte).
+std::optional<ripen::Mapping> infer_from_file(const ripen::Model& model, const std::string& path, std::string& error) {
     FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) {
         error = "cannot read \"" + path + "\": " + std::strerror(errno);
-        return false;
+        return std::nullopt;
     }
-    ripen::CsvReader reader;
     std::vector<char> buffer(1 << 20);
     std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
-    bool eof = n < buffer.size();
     std::fclose(f);
-    reader.feed(std::string_view(buffer.data(), n));
-    if (eof) reader.finish();
-    ripen::CsvRecord rec;
-    ripen::CsvError csv_error;
-    while (rows.size() < limit) {
-        auto status = reader.next(rec, csv_error);
-        if (status == ripen::CsvReader::Status::error) continue;
-        if (status != ripen::CsvReader::Status::record) break;
-        std::vector<std::string> fields(rec.fields.begin(), rec.fields.end());
-        if (header.empty()) header = std::move(fields);
-        else if (fields.size() == header.size()) rows.push_back(std::move(fields));  // bad rows are reported by the import
-    }
-    if (header.empty()) {
-        error = "\"" + path + "\" has no header row";
-        return false;
-    }
-    return true;
+    auto mapping = ripen::infer_mapping_from_csv(model, std::string_view(buffer.data(), n), n < buffer.size());
+    if (!mapping) error = "\"" + path + "\" has no header row";
+    return mapping;
 }
 
 struct History {
@@ -654,13 +637,12 @@ int load_history(const std::string& command, const Args& args, const ripen::Mode
         }
         history.mapping = std::move(*parsed.value);
     } else {
-        std::vector<std::string> header;
-        std::vector<std::vector<std::string>> rows;
-        if (!read_head(data->second, header, rows, 2000, error)) {
+        auto inferred = infer_from_file(model, data->second, error);
+        if (!inferred) {
             std::fprintf(stderr, "ripen %s: %s\n", command.c_str(), error.c_str());
             return kExitUsage;
         }
-        history.mapping = ripen::infer_mapping(model, header, rows);
+        history.mapping = std::move(*inferred);
         history.inferred = true;
     }
     FILE* in = std::fopen(data->second.c_str(), "rb");
@@ -994,13 +976,12 @@ int cmd_map(int argc, char** argv) {
     int code = kExitOk;
     auto model = load_model_arg("map", args, code);
     if (!model) return code;
-    std::vector<std::string> header;
-    std::vector<std::vector<std::string>> rows;
-    if (!read_head(args.values["data"], header, rows, 2000, error)) {
+    auto inferred = infer_from_file(*model, args.values["data"], error);
+    if (!inferred) {
         std::fprintf(stderr, "ripen map: %s\n", error.c_str());
         return kExitUsage;
     }
-    std::printf("%s\n", ripen::json::to_string(ripen::mapping_to_json(ripen::infer_mapping(*model, header, rows)), 2).c_str());
+    std::printf("%s\n", ripen::json::to_string(ripen::mapping_to_json(*inferred), 2).c_str());
     return kExitOk;
 }
 

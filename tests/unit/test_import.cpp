@@ -187,17 +187,11 @@ TEST_CASE("the same export in one piece and in small chunks imports the same") {
         generator.next(lead);
         generator.append_csv(lead, csv);
     }
-    std::vector<std::string> header;
-    {
-        ripen::CsvReader reader;
-        reader.feed(csv.substr(0, csv.find('\n') + 1));
-        reader.finish();
-        ripen::CsvRecord record;
-        ripen::CsvError error;
-        REQUIRE(reader.next(record, error) == ripen::CsvReader::Status::record);
-        header.assign(record.fields.begin(), record.fields.end());
-    }
-    auto inferred = ripen::infer_mapping(model, header, {});
+    // Inferred from the start of the file, as `ripen report` without --map does.
+    auto inferred_or = ripen::infer_mapping_from_csv(model, std::string_view(csv).substr(0, 2000), false);
+    REQUIRE(inferred_or.has_value());
+    const ripen::Mapping& inferred = *inferred_or;
+    CHECK_FALSE(ripen::infer_mapping_from_csv(model, "", true).has_value());
     auto whole = import(model, inferred, csv, csv.size());
     auto pieces = import(model, inferred, csv, 3);
     REQUIRE(whole.ok);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,6 +52,10 @@ json::Value mapping_to_json(const Mapping& mapping);
 // Values are matched to options by normalised value or label.
 Mapping infer_mapping(const Model& model, const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows);
+
+// The same from the start of a CSV (the header and up to 2,000 well-formed records of `head`;
+// `whole` when head is the entire file). Returns nothing when there is no header row.
+std::optional<Mapping> infer_mapping_from_csv(const Model& model, std::string_view head, bool whole);
 
 // The canonical form of a raw value: trimmed, lower case, runs of blanks and punctuation folded to
 // one '_' ("Blue-Collar " -> "blue_collar", "admin." -> "admin"); placeholders (empty, "N/A",
