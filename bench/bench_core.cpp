@@ -7,27 +7,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench_support.hpp"
 #include "ripen/ripen.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-std::string read_file(const char* path) {
-    std::FILE* f = std::fopen(path, "rb");
-    if (!f) {
-        std::fprintf(stderr, "bench_core: cannot read %s\n", path);
-        std::exit(2);
-    }
-    std::string out;
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
-    std::fclose(f);
-    return out;
-}
+using bench::Clock;
+using bench::seconds_since;
 
 }  // namespace
 
@@ -36,7 +22,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: bench_core MODEL [LEADS=1000000] [ROUNDS=20]\n");
         return 2;
     }
-    auto loaded = ripen::load_model(read_file(argv[1]));
+    auto loaded = ripen::load_model(bench::read_file("bench_core", argv[1]));
     if (!loaded.ok()) {
         std::fprintf(stderr, "bench_core: invalid model\n");
         return 1;

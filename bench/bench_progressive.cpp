@@ -11,23 +11,10 @@
 #include <vector>
 
 #include "evaluator.hpp"
+#include "bench_support.hpp"
 #include "ripen/ripen.hpp"
 
 namespace {
-
-std::string read_file(const char* path) {
-    std::FILE* f = std::fopen(path, "rb");
-    if (!f) {
-        std::fprintf(stderr, "bench_progressive: cannot read %s\n", path);
-        std::exit(2);
-    }
-    std::string out;
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
-    std::fclose(f);
-    return out;
-}
 
 ripen::Context context_of(const ripen::SampleLead& lead, bool complete) {
     ripen::Context c;
@@ -147,7 +134,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: bench_progressive MODEL [LEADS=10000]\n");
         return 2;
     }
-    auto loaded = ripen::load_model(read_file(argv[1]));
+    auto loaded = ripen::load_model(bench::read_file("bench_progressive", argv[1]));
     if (!loaded.ok()) return 1;
     const int count = argc > 2 ? std::atoi(argv[2]) : 10000;
     ripen::Model plain = *loaded.value;

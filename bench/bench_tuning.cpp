@@ -11,27 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "ripen/ripen.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-std::string read_file(const char* path) {
-    std::FILE* f = std::fopen(path, "rb");
-    if (!f) {
-        std::fprintf(stderr, "bench_tuning: cannot read %s\n", path);
-        std::exit(2);
-    }
-    std::string out;
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
-    std::fclose(f);
-    return out;
-}
+using bench::Clock;
+using bench::seconds_since;
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -45,13 +31,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: bench_tuning MODEL CSV [ROUNDS=10]\n");
         return 2;
     }
-    auto loaded = ripen::load_model(read_file(argv[1]));
+    auto loaded = ripen::load_model(bench::read_file("bench_tuning", argv[1]));
     if (!loaded.ok()) {
         std::fprintf(stderr, "bench_tuning: invalid model\n");
         return 1;
     }
     const ripen::Model& model = *loaded.value;
-    const std::string csv = read_file(argv[2]);
+    const std::string csv = bench::read_file("bench_tuning", argv[2]);
     const int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 10;
 
     // The mapping from the header and the first rows, as `ripen report` without --map does.
