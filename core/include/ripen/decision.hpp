@@ -11,7 +11,7 @@
 
 #include "ripen/decimal.hpp"
 #include "ripen/issue.hpp"
-#include "ripen/json.hpp"
+#include "ripen/json_value.hpp"
 #include "ripen/model.hpp"
 
 namespace ripen {

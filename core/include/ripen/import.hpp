@@ -16,7 +16,7 @@
 
 #include "ripen/batch.hpp"
 #include "ripen/issue.hpp"
-#include "ripen/json.hpp"
+#include "ripen/json_value.hpp"
 #include "ripen/model.hpp"
 #include "ripen/table.hpp"
 

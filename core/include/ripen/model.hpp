@@ -13,7 +13,7 @@
 
 #include "ripen/decimal.hpp"
 #include "ripen/issue.hpp"
-#include "ripen/json.hpp"
+#include "ripen/json_value.hpp"
 
 namespace ripen {
 

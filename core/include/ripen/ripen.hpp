@@ -2,7 +2,7 @@
 //
 // Index
 //   ripen/issue.hpp     Issue, Result<T>, format_issue      errors as data: code, message, place
-//   ripen/json.hpp      json::Value, parse, write           JSON with line:column on every value
+//   ripen/json_value.hpp      json::Value, parse, write           JSON with line:column on every value
 //   ripen/decimal.hpp   Decimal, parse_decimal              exact fixed-point numbers
 //   ripen/model.hpp     Model, ModelSpec, load_model        the lead-definition model, validated
 //   ripen/decision.hpp  Answers, Context, Decision, decide  one lead in, route and reasons out
@@ -22,7 +22,7 @@
 #include "ripen/decision.hpp"
 #include "ripen/import.hpp"
 #include "ripen/issue.hpp"
-#include "ripen/json.hpp"
+#include "ripen/json_value.hpp"
 #include "ripen/model.hpp"
 #include "ripen/sample.hpp"
 #include "ripen/table.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ripen/json.hpp"
+#include "ripen/json_value.hpp"
 #include "ripen/model.hpp"
 #include "ripen/table.hpp"
 

@@ -1,5 +1,5 @@
-// JSON parser and writer with source positions (see ripen/json.hpp for why it is our own).
-#include "ripen/json.hpp"
+// JSON parser and writer with source positions (see ripen/json_value.hpp for why it is our own).
+#include "ripen/json_value.hpp"
 
 #include <cstring>
 #include <algorithm>
