@@ -43,6 +43,7 @@ void Playground::reset_scoring() {
     undo_.clear();
     redo_.clear();
     scorer_ = std::make_unique<TableScorer>(*model_, scoring_);
+    incremental_.clear();
     tuned_.reset();
 }
 
@@ -59,6 +60,7 @@ void Playground::reimport() {
     if (!model_) return;
     if (source_ == Source::sample) {
         table_ = std::make_unique<LeadTable>(*model_);
+        incremental_.clear();
         LeadGenerator generator(*model_, sample_seed_);
         SampleLead lead;
         for (std::size_t i = 0; i < sample_count_; ++i) {
@@ -137,6 +139,7 @@ bool Playground::finish_import() {
         return false;
     }
     table_ = std::move(incoming_);
+    incremental_.clear();
     importer_.reset();
     rescore();
     return true;
@@ -253,8 +256,14 @@ bool Playground::redo() {
 
 void Playground::rescore() {
     if (!model_ || !table_) return;
-    scorer_->set_scoring(scoring_);
-    scorer_->score(*table_, result_, false);
+    // Samples and imports hold complete leads, so an edit re-sums only the columns whose points
+    // changed; the full kernel stays for tables the incremental scorer refuses.
+    if (incremental_.ready()) {
+        incremental_.update(*table_, scoring_, result_);
+    } else if (!incremental_.reset(*model_, *table_, scoring_, result_)) {
+        scorer_->set_scoring(scoring_);
+        scorer_->score(*table_, result_, false);
+    }
     ++rescore_count_;
     histogram_ = ScoreHistogram::of(*table_, result_, scoring_.max_total());
     refresh_metrics();

@@ -71,6 +71,8 @@ public:
     const Metrics& metrics() const { return metrics_; }
     const ScoreHistogram& histogram() const { return histogram_; }
     std::uint64_t rescore_count() const { return rescore_count_; }  // how often every lead was scored
+    // Question and signal columns the last re-score summed (0 after a weight or rule change).
+    std::size_t columns_summed() const { return incremental_.ready() ? incremental_.columns_summed() : 0; }
 
     Suggestion suggest_for_precision(double target) const;
     Suggestion suggest_for_capacity(double capacity) const;
@@ -103,6 +105,7 @@ private:
     std::string model_name_, data_name_;
     std::unique_ptr<LeadTable> table_;
     std::unique_ptr<TableScorer> scorer_;
+    IncrementalScorer incremental_;  // cleared whenever the table or the model changes
     TableResult result_;
     ScoreHistogram histogram_;
     Metrics metrics_;

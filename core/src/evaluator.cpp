@@ -22,17 +22,6 @@ Tri tri(bool b) { return b ? Tri::yes : Tri::no; }
 int clamp(int v, int max) { return v < 0 ? 0 : (v > max ? max : v); }
 }  // namespace
 
-Tri compare_interval(Cmp cmp, std::int64_t lo, std::int64_t hi, std::int64_t k) {
-    switch (cmp) {
-        case Cmp::lt: return hi < k ? Tri::yes : (lo >= k ? Tri::no : Tri::maybe);
-        case Cmp::lte: return hi <= k ? Tri::yes : (lo > k ? Tri::no : Tri::maybe);
-        case Cmp::gt: return lo > k ? Tri::yes : (hi <= k ? Tri::no : Tri::maybe);
-        case Cmp::gte: return lo >= k ? Tri::yes : (hi < k ? Tri::no : Tri::maybe);
-        case Cmp::eq: return (lo == k && hi == k) ? Tri::yes : ((k < lo || k > hi) ? Tri::no : Tri::maybe);
-    }
-    return Tri::maybe;
-}
-
 bool fill_context_slot(const Compiled& compiled, int key, std::string_view value, ContextSlot& slot) {
     slot.present = true;
     slot.value = value;

@@ -93,6 +93,17 @@ void fold_answer(QuestionType type, Answer& answer);
 // The answer as text, the way a CSV cell would hold it ("a;b" for several options).
 std::string answer_text(const Model& model, int question, const Answer& answer);
 
-Tri compare_interval(Cmp cmp, std::int64_t lo, std::int64_t hi, std::int64_t operand);
+// Whether a value somewhere in [lo, hi] compares to k: yes for all of them, no for none, maybe.
+// Inline: the table kernels call it once per lead.
+inline Tri compare_interval(Cmp cmp, std::int64_t lo, std::int64_t hi, std::int64_t k) {
+    switch (cmp) {
+        case Cmp::lt: return hi < k ? Tri::yes : (lo >= k ? Tri::no : Tri::maybe);
+        case Cmp::lte: return hi <= k ? Tri::yes : (lo > k ? Tri::no : Tri::maybe);
+        case Cmp::gt: return lo > k ? Tri::yes : (hi <= k ? Tri::no : Tri::maybe);
+        case Cmp::gte: return lo >= k ? Tri::yes : (hi < k ? Tri::no : Tri::maybe);
+        case Cmp::eq: return (lo == k && hi == k) ? Tri::yes : ((k < lo || k > hi) ? Tri::no : Tri::maybe);
+    }
+    return Tri::maybe;
+}
 
 }  // namespace ripen::detail

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <type_traits>
 
 #include "answer_range.hpp"
 #include "evaluator.hpp"
@@ -274,12 +275,75 @@ void TableScorer::score_range(const LeadTable& table, std::size_t begin, std::si
     }
 }
 
+TableScorer::RoutingPlan TableScorer::routing_plan() const {
+    const ModelSpec& spec = model_->spec();
+    RoutingPlan plan;
+    plan.thresholds.resize(spec.segments.size());
+    for (std::size_t s = 0; s < plan.thresholds.size(); ++s) plan.thresholds[s] = scoring_.threshold(static_cast<int>(s));
+    for (std::size_t r = 0; r < spec.rules.size(); ++r) {
+        bool on_points = std::any_of(point_rules_.begin(), point_rules_.end(), [&](const PointRule& p) { return p.rule == static_cast<int>(r); });
+        if (!scoring_.rule_enabled[r] || on_points) continue;
+        (spec.rules[r].kind == RuleKind::knockout ? plan.knockout_mask : plan.gate_mask) |= std::uint64_t{3} << (2 * r);
+    }
+    for (const auto& p : point_rules_)
+        if (scoring_.rule_enabled[static_cast<std::size_t>(p.rule)]) plan.point_rules.push_back(p);
+    return plan;
+}
+
+// The rules and the route of one lead, once its total, interval and per-criterion points are
+// known: shared by the full kernel and the incremental one, so both route alike.
+TableScorer::RouteColumns TableScorer::RouteColumns::of(const LeadTable& table, TableResult& result) {
+    return RouteColumns{table.rules_.data(), table.possible_.data(), result.total.data(), result.route.data(), result.flags.data()};
+}
+
+inline void TableScorer::finish_lead(const RoutingPlan& plan, const RouteColumns& columns, const LeadTable& table,
+                                     std::size_t i, int total, int lo, int hi, const int* clo, const int* chi) const {
+    constexpr std::uint64_t high = 0xAAAAAAAAAAAAAAAAull, low = 0x5555555555555555ull;
+    // Rules: answer-only ones were decided when the lead was added (two bits per rule:
+    // high bit yes, low bit maybe).
+    const std::uint64_t rule_bits = columns.rules[i];
+    const std::uint64_t ko = rule_bits & plan.knockout_mask, gates = rule_bits & plan.gate_mask;
+    bool knocked_out = (ko & high) != 0;
+    bool knockout_possible = (ko & low) != 0;
+    bool gate_open = (gates & low) != 0;
+    bool gate_failed = (((gates | gates >> 1) & low) != (plan.gate_mask & low));
+    for (const PointRule& p : plan.point_rules) {
+        int state = p.simple ? static_cast<int>(detail::compare_interval(static_cast<detail::Cmp>(p.cmp),
+                                                                         p.criterion < 0 ? lo : clo[p.criterion],
+                                                                         p.criterion < 0 ? hi : chi[p.criterion], p.operand))
+                             : eval_point_rule(model_->compiled().rule_when[static_cast<std::size_t>(p.rule)], table, i, clo, chi, lo, hi);
+        if (p.knockout) {
+            knocked_out = knocked_out || state == 2;
+            knockout_possible = knockout_possible || state == 1;
+        } else {
+            gate_failed = gate_failed || state == 0;
+            gate_open = gate_open || state == 1;
+        }
+    }
+    Route route;
+    if (knocked_out) {
+        route = Route::disqualify;
+    } else {
+        bool can_handoff = false, can_nurture = false;
+        for (std::uint64_t bits = columns.possible[i]; bits; bits &= bits - 1) {
+            int t = plan.thresholds[static_cast<std::size_t>(__builtin_ctzll(bits))];
+            can_handoff = can_handoff || (hi >= t && !gate_failed);
+            can_nurture = can_nurture || lo < t || gate_failed || gate_open;
+        }
+        int possible = int(can_handoff) + int(can_nurture) + int(knockout_possible);
+        route = possible != 1 ? Route::undecided
+                              : (can_handoff ? Route::handoff : (can_nurture ? Route::nurture : Route::disqualify));
+    }
+    columns.total[i] = total;
+    columns.route[i] = route;
+    columns.flags[i] = static_cast<std::uint8_t>((knocked_out ? TableResult::kKnockedOut : 0) |
+                                                 (gate_failed ? TableResult::kGateFailed : 0));
+}
+
 template <int Lanes>
 void TableScorer::score_lanes(const LeadTable& table, std::size_t begin, std::size_t end, TableResult& result,
                               bool want_interval) const {
-    const ModelSpec& spec = model_->spec();
     const std::size_t Q = scoring_questions_.size();
-    const std::size_t R = spec.rules.size();
     // Per-question column pointers and row tables, looked up once; questions that give no
     // points in any case are left out.
     struct Column {
@@ -295,21 +359,10 @@ void TableScorer::score_lanes(const LeadTable& table, std::size_t begin, std::si
         columns[k] = Column{table.codes_[q].data(), rows_[q].multiple ? table.selected_[q].data() : nullptr,
                             rows_[q].def.data(), rows_[q].down.data(), rows_[q].up.data()};
     }
-    std::vector<int> thresholds(spec.segments.size());
-    for (std::size_t s = 0; s < thresholds.size(); ++s) thresholds[s] = scoring_.threshold(static_cast<int>(s));
-    std::uint64_t knockout_mask = 0, gate_mask = 0;  // answer-only rules, two bits each
-    for (std::size_t r = 0; r < R; ++r) {
-        bool on_points = std::any_of(point_rules_.begin(), point_rules_.end(), [&](const PointRule& p) { return p.rule == static_cast<int>(r); });
-        if (!scoring_.rule_enabled[r] || on_points) continue;
-        (spec.rules[r].kind == RuleKind::knockout ? knockout_mask : gate_mask) |= std::uint64_t{3} << (2 * r);
-    }
-    std::vector<PointRule> active_point_rules;
-    for (const auto& p : point_rules_)
-        if (scoring_.rule_enabled[static_cast<std::size_t>(p.rule)]) active_point_rules.push_back(p);
+    const RoutingPlan plan = routing_plan();
+    const RouteColumns route_columns = RouteColumns::of(table, result);
     const int* weights = weights_.data();
     const int* maxima = maxima_.data();
-    constexpr std::uint64_t high = 0xAAAAAAAAAAAAAAAAull, low = 0x5555555555555555ull;
-
     for (std::size_t i = begin; i < end; ++i) {
         int def[Lanes] = {}, down[Lanes] = {}, up[Lanes] = {};
         bool settled_answers = true;
@@ -378,49 +431,138 @@ void TableScorer::score_lanes(const LeadTable& table, std::size_t begin, std::si
             }
         }
 
-        // Rules: answer-only ones were decided when the lead was added (two bits per rule:
-        // high bit yes, low bit maybe).
-        const std::uint64_t rule_bits = table.rules_[i];
-        const std::uint64_t ko = rule_bits & knockout_mask, gates = rule_bits & gate_mask;
-        bool knocked_out = (ko & high) != 0;
-        bool knockout_possible = (ko & low) != 0;
-        bool gate_open = (gates & low) != 0;
-        bool gate_failed = (((gates | gates >> 1) & low) != (gate_mask & low));
-        for (const PointRule& p : active_point_rules) {
-            int state = p.simple ? static_cast<int>(detail::compare_interval(static_cast<detail::Cmp>(p.cmp),
-                                                                             p.criterion < 0 ? lo : clo[p.criterion],
-                                                                             p.criterion < 0 ? hi : chi[p.criterion], p.operand))
-                                 : eval_point_rule(model_->compiled().rule_when[static_cast<std::size_t>(p.rule)], table, i, clo, chi, lo, hi);
-            if (p.knockout) {
-                knocked_out = knocked_out || state == 2;
-                knockout_possible = knockout_possible || state == 1;
-            } else {
-                gate_failed = gate_failed || state == 0;
-                gate_open = gate_open || state == 1;
-            }
-        }
-        Route route;
-        if (knocked_out) {
-            route = Route::disqualify;
-        } else {
-            bool can_handoff = false, can_nurture = false;
-            for (std::uint64_t bits = table.possible_[i]; bits; bits &= bits - 1) {
-                int t = thresholds[static_cast<std::size_t>(__builtin_ctzll(bits))];
-                can_handoff = can_handoff || (hi >= t && !gate_failed);
-                can_nurture = can_nurture || lo < t || gate_failed || gate_open;
-            }
-            int possible = int(can_handoff) + int(can_nurture) + int(knockout_possible);
-            route = possible != 1 ? Route::undecided
-                                  : (can_handoff ? Route::handoff : (can_nurture ? Route::nurture : Route::disqualify));
-        }
-        result.total[i] = total;
-        result.route[i] = route;
-        result.flags[i] = static_cast<std::uint8_t>((knocked_out ? TableResult::kKnockedOut : 0) |
-                                                    (gate_failed ? TableResult::kGateFailed : 0));
+        finish_lead(plan, route_columns, table, i, total, lo, hi, clo, chi);
         if (want_interval) {
             result.lo[i] = lo;
             result.hi[i] = hi;
         }
+    }
+}
+
+// ---- incremental re-scoring ----------------------------------------------------------------
+
+namespace {
+
+// The lanes of a scorer, as a template argument.
+template <typename Body>
+void with_lanes(int lanes, Body&& body) {
+    switch (lanes) {
+        case 4: body(std::integral_constant<int, 4>{}); break;
+        case 8: body(std::integral_constant<int, 8>{}); break;
+        case 16: body(std::integral_constant<int, 16>{}); break;
+        default: body(std::integral_constant<int, 32>{}); break;
+    }
+}
+
+}  // namespace
+
+void IncrementalScorer::clear() {
+    scorer_.reset();
+    sums_.clear();
+    sums_.shrink_to_fit();
+    columns_summed_ = 0;
+}
+
+bool IncrementalScorer::reset(const Model& model, const LeadTable& table, const Scoring& scoring, TableResult& result) {
+    clear();
+    // Settled leads only: every question answered, declined or hidden, and every signal decided.
+    for (const auto& codes : table.codes_)
+        for (std::uint8_t code : codes)
+            if (code >= LeadTable::kMaybeShown && code != LeadTable::kNone) return false;
+    for (std::uint64_t bits : table.signals_)
+        if (bits & 0x5555555555555555ull) return false;
+    auto scorer = std::make_unique<TableScorer>(model, scoring);
+    sums_.assign(table.size() * static_cast<std::size_t>(scorer->lanes_), 0);
+    with_lanes(scorer->lanes_, [&](auto lanes) { add_points<decltype(lanes)::value>(table, nullptr, *scorer); });
+    scorer_ = std::move(scorer);
+    with_lanes(scorer_->lanes_, [&](auto lanes) { finish<decltype(lanes)::value>(table, result); });
+    return true;
+}
+
+void IncrementalScorer::update(const LeadTable& table, const Scoring& next, TableResult& result) {
+    auto after = std::make_unique<TableScorer>(*scorer_->model_, next);
+    with_lanes(after->lanes_, [&](auto lanes) { add_points<decltype(lanes)::value>(table, scorer_.get(), *after); });
+    scorer_ = std::move(after);
+    with_lanes(scorer_->lanes_, [&](auto lanes) { finish<decltype(lanes)::value>(table, result); });
+}
+
+// Adds `after`'s points less `before`'s (all of `after`'s when there is no before) to the sums,
+// column by column, skipping every column whose rows did not change.
+template <int Lanes>
+void IncrementalScorer::add_points(const LeadTable& table, const TableScorer* before, const TableScorer& after) {
+    constexpr std::size_t L = static_cast<std::size_t>(Lanes);
+    const std::size_t n = table.size();
+    int* sums = sums_.data();
+    columns_summed_ = 0;
+    std::vector<int> delta(256 * L);
+    for (std::size_t q = 0; q < after.rows_.size(); ++q) {
+        // Codes from kMaybeShown up never occur in a settled table: their rows stay zero.
+        std::fill(delta.begin(), delta.end(), 0);
+        bool changed = false;
+        for (std::size_t k = 0; k < LeadTable::kMaybeShown * L; ++k) {
+            delta[k] = after.rows_[q].def[k] - (before ? before->rows_[q].def[k] : 0);
+            changed = changed || delta[k] != 0;
+        }
+        if (!changed) continue;
+        ++columns_summed_;
+        const std::uint8_t* codes = table.codes_[q].data();
+        if (after.rows_[q].multiple) {
+            const std::uint64_t* selections = table.selected_[q].data();
+            for (std::size_t i = 0; i < n; ++i) {
+                if (codes[i] >= LeadTable::kMaybeShown) continue;
+                for (std::uint64_t bits = selections[i]; bits; bits &= bits - 1) {
+                    const int* d = delta.data() + static_cast<std::size_t>(__builtin_ctzll(bits)) * L;
+                    for (std::size_t c = 0; c < L; ++c) sums[i * L + c] += d[c];
+                }
+            }
+        } else {
+            for (std::size_t i = 0; i < n; ++i) {
+                const int* d = delta.data() + static_cast<std::size_t>(codes[i]) * L;
+                for (std::size_t c = 0; c < L; ++c) sums[i * L + c] += d[c];
+            }
+        }
+    }
+    // Signals: two bits each, the high one set when the signal holds.
+    const std::size_t S = after.signal_rows_.size() / L;
+    std::vector<int> signal_delta(S * L, 0);
+    std::uint64_t changed_signals = 0;
+    for (std::size_t k = 0; k < S * L; ++k) {
+        signal_delta[k] = after.signal_rows_[k] - (before ? before->signal_rows_[k] : 0);
+        if (signal_delta[k] != 0) changed_signals |= std::uint64_t{2} << (2 * (k / L));
+    }
+    if (changed_signals == 0) return;
+    columns_summed_ += static_cast<std::size_t>(__builtin_popcountll(changed_signals));
+    const std::uint64_t* signals = table.signals_.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::uint64_t bits = signals[i] & changed_signals; bits; bits &= bits - 1) {
+            const int* d = signal_delta.data() + static_cast<std::size_t>(__builtin_ctzll(bits) / 2) * L;
+            for (std::size_t c = 0; c < L; ++c) sums[i * L + c] += d[c];
+        }
+    }
+}
+
+template <int Lanes>
+void IncrementalScorer::finish(const LeadTable& table, TableResult& result) const {
+    constexpr std::size_t L = static_cast<std::size_t>(Lanes);
+    const std::size_t n = table.size();
+    result.total.resize(n);
+    result.route.resize(n);
+    result.flags.resize(n);
+    result.lo.clear();
+    result.hi.clear();
+    const TableScorer::RoutingPlan plan = scorer_->routing_plan();
+    const TableScorer::RouteColumns columns = TableScorer::RouteColumns::of(table, result);
+    const int* weights = scorer_->weights_.data();
+    const int* maxima = scorer_->maxima_.data();
+    const int* sums = sums_.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        int points[Lanes];
+        int total = 0;
+        for (std::size_t c = 0; c < L; ++c) {
+            points[c] = clamp(sums[i * L + c], maxima[c]);
+            total += weights[c] * points[c];
+        }
+        scorer_->finish_lead(plan, columns, table, i, total, total, total, points, points);
     }
 }
 

@@ -155,16 +155,25 @@ ScoreHistogram ScoreHistogram::of(const LeadTable& table, const TableResult& res
     h.max_total = max_total;
     h.segments = table.model().spec().segments.size();
     h.counts.assign(h.segments * static_cast<std::size_t>(max_total + 3) * 2, 0);
-    const auto& outcomes = table.outcomes();
+    // Raw pointers, read once: through the vectors every lead would reload them (the byte
+    // columns may alias anything). This runs after every edit in the playground.
+    const std::int8_t* outcomes = table.outcomes().data();
+    const std::int32_t* totals = result.total.data();
+    const std::uint8_t* flags = result.flags.data();
+    std::uint64_t* counts = h.counts.data();
     const std::size_t stride = static_cast<std::size_t>(max_total + 3);
-    for (std::size_t i = 0; i < table.size(); ++i) {
+    std::uint64_t unknown = 0;
+    for (std::size_t i = 0, n = table.size(); i < n; ++i) {
         if (outcomes[i] < 0) {
-            ++h.outcome_unknown;
+            ++unknown;
             continue;
         }
-        int score = std::clamp(routing_score(result, i), -2, max_total);
-        ++h.counts[(table.segment(i) * stride + static_cast<std::size_t>(score + 2)) * 2 + static_cast<std::size_t>(outcomes[i])];
+        // As routing_score: a knock-out counts as -2, a failed gate as -1.
+        int score = (flags[i] & TableResult::kKnockedOut) ? -2 : (flags[i] & TableResult::kGateFailed) ? -1 : totals[i];
+        score = std::min(score, max_total);
+        ++counts[(table.segment(i) * stride + static_cast<std::size_t>(score + 2)) * 2 + static_cast<std::size_t>(outcomes[i])];
     }
+    h.outcome_unknown = unknown;
     return h;
 }
 

@@ -63,6 +63,7 @@ TEST_CASE("moving a threshold never re-scores; points, weights and rules do") {
     CHECK(pg.metrics().overall.handoff != handoffs);
     pg.set_weight(1, 2);
     CHECK(pg.rescore_count() == before + 1);
+    CHECK(pg.columns_summed() == 0);  // a weight re-weighs the kept sums: no answer is read
     pg.set_rule_enabled(0, false);
     CHECK(pg.rescore_count() == before + 2);
     pg.undo();  // the rule back on: totals change again
@@ -70,6 +71,10 @@ TEST_CASE("moving a threshold never re-scores; points, weights and rules do") {
     pg.undo();  // the weight
     pg.undo();  // a threshold: no re-score
     CHECK(pg.rescore_count() == before + 4);
+    auto model = test::default_model();
+    pg.set_points(model.question_index("role"), 0, 2, 3);
+    CHECK(pg.rescore_count() == before + 5);
+    CHECK(pg.columns_summed() == 1);  // only the edited question's column
 }
 
 TEST_CASE("undo and redo walk the edits back and forth; a new edit clears redo") {

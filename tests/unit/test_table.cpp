@@ -107,3 +107,101 @@ TEST_CASE("table: disabling a rule") {
     CHECK(r.route[1] == ripen::Route::handoff);
     CHECK(r.total[1] == 3);
 }
+
+namespace {
+
+// Applies a seeded walk of edits of every kind, re-scoring incrementally after each, and
+// compares every lead with the full kernel under the same scoring.
+void check_incremental_walk(const ripen::Model& model, std::uint64_t seed) {
+    const std::vector<ripen::SampleLead> leads = generate(model, 4000, seed);
+    ripen::LeadTable table(model);
+    for (const auto& lead : leads) table.append(lead.answers, context_of(lead, true), true);
+    ripen::Scoring scoring = ripen::Scoring::from(model);
+    ripen::IncrementalScorer incremental;
+    ripen::TableResult fast, full;
+    REQUIRE(incremental.reset(model, table, scoring, fast));
+    const ripen::ModelSpec& spec = model.spec();
+    const std::size_t C = spec.criteria.size();
+    std::uint64_t state = seed * 0x9E3779B97F4A7C15ull + 1;
+    auto next = [&](std::size_t n) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        return static_cast<std::size_t>(state % n);
+    };
+    int kinds_seen[6] = {};
+    for (int step = 0; step < 60; ++step) {
+        const int kind = static_cast<int>(next(6));
+        std::size_t expected_columns = 0;
+        bool check_columns = false;
+        switch (kind) {
+            case 0: case 1: {  // one option's points; kind 1 picks a multiple-choice question
+                std::vector<std::size_t> candidates;
+                for (std::size_t q = 0; q < spec.questions.size(); ++q)
+                    if (!scoring.option_points[q].empty() && (kind == 0 || spec.questions[q].type == ripen::QuestionType::multiple))
+                        candidates.push_back(q);
+                REQUIRE_FALSE(candidates.empty());
+                auto& points = scoring.option_points[candidates[next(candidates.size())]];
+                int& p = points[next(points.size())];
+                const int before = p;
+                p = static_cast<int>(next(7)) - 2;
+                check_columns = true;
+                expected_columns = p != before ? 1 : 0;
+                break;
+            }
+            case 2:  // a signal's points
+                REQUIRE_FALSE(scoring.signal_points.empty());
+                scoring.signal_points[next(scoring.signal_points.size())][next(C)] = static_cast<int>(next(5)) - 2;
+                break;
+            case 3:  // a weight: no answer column is touched
+                scoring.weights[next(C)] = static_cast<int>(next(4));
+                check_columns = true;
+                break;
+            case 4:  // a rule on or off
+                if (!scoring.rule_enabled.empty()) scoring.rule_enabled[next(scoring.rule_enabled.size())] ^= 1;
+                check_columns = true;
+                break;
+            default:  // thresholds
+                scoring.handoff_at = static_cast<int>(next(static_cast<std::size_t>(scoring.max_total()) + 1));
+                if (!scoring.segment_handoff_at.empty())
+                    scoring.segment_handoff_at[next(scoring.segment_handoff_at.size())] = static_cast<int>(next(6)) - 1;
+                check_columns = true;
+                break;
+        }
+        ++kinds_seen[kind];
+        incremental.update(table, scoring, fast);
+        if (check_columns) CHECK(incremental.columns_summed() == expected_columns);
+        ripen::TableScorer scorer(model, scoring);
+        scorer.score(table, full, false);
+        REQUIRE(fast.total.size() == table.size());
+        int mismatches = 0;
+        for (std::size_t i = 0; i < table.size(); ++i) {
+            if (fast.total[i] == full.total[i] && fast.route[i] == full.route[i] && fast.flags[i] == full.flags[i]) continue;
+            if (++mismatches <= 3)
+                FAIL_CHECK("step " << step << " (edit kind " << kind << "), lead " << i << ": incremental " << fast.total[i] << " "
+                                   << ripen::to_string(fast.route[i]) << ", full " << full.total[i] << " " << ripen::to_string(full.route[i]));
+        }
+        REQUIRE(mismatches == 0);
+    }
+    for (int kind = 0; kind < 6; ++kind) CHECK(kinds_seen[kind] > 0);
+}
+
+}  // namespace
+
+TEST_CASE("table: incremental re-scoring equals the full kernel after every kind of edit") {
+    SUBCASE("default model") { check_incremental_walk(test::default_model(), 3); }
+    SUBCASE("tiny model") { check_incremental_walk(test::tiny(), 11); }
+}
+
+TEST_CASE("table: incremental re-scoring refuses leads with open answers") {
+    auto model = test::default_model();
+    ripen::LeadTable table(model);
+    for (const auto& lead : generate(model, 200, 5)) table.append(lead.answers, context_of(lead, false), false);
+    ripen::IncrementalScorer incremental;
+    ripen::TableResult result;
+    CHECK_FALSE(incremental.reset(model, table, ripen::Scoring::from(model), result));
+    CHECK_FALSE(incremental.ready());
+    ripen::LeadTable complete(model);
+    complete.append(test::answers(model, R"({"goal": "replace"})"), ripen::Context{}, true);
+    CHECK(incremental.reset(model, complete, ripen::Scoring::from(model), result));
+    CHECK(incremental.ready());
+    CHECK(result.total.size() == 1);
+}

@@ -47,6 +47,7 @@ public:
 
 private:
     friend class TableScorer;
+    friend class IncrementalScorer;
     const Model* model_;
     std::vector<std::vector<std::uint8_t>> codes_;
     std::vector<std::vector<std::uint64_t>> selected_;  // multiple-choice questions only
@@ -129,11 +130,61 @@ private:
         bool simple;
     };
     std::vector<PointRule> point_rules_;
+    // What routes a lead besides its points, worked out once per scoring: thresholds per
+    // segment, the answer-only rules (two bits each) and the enabled rules on points.
+    struct RoutingPlan {
+        std::vector<int> thresholds;
+        std::uint64_t knockout_mask = 0, gate_mask = 0;
+        std::vector<PointRule> point_rules;
+    };
+    RoutingPlan routing_plan() const;
+    // The columns finish_lead reads and writes, looked up once per pass: stores to the byte
+    // columns may alias anything, so through the vectors every lead would reload every pointer.
+    struct RouteColumns {
+        const std::uint64_t* rules;
+        const std::uint64_t* possible;
+        std::int32_t* total;
+        Route* route;
+        std::uint8_t* flags;
+        static RouteColumns of(const LeadTable& table, TableResult& result);
+    };
+    void finish_lead(const RoutingPlan& plan, const RouteColumns& columns, const LeadTable& table, std::size_t lead,
+                     int total, int lo, int hi, const int* crit_lo, const int* crit_hi) const;
+    friend class IncrementalScorer;
     void build();
     template <int Lanes>
     void score_lanes(const LeadTable& table, std::size_t begin, std::size_t end, TableResult& result, bool want_interval) const;
     int eval_point_rule(int node, const LeadTable& table, std::size_t lead, const int* crit_lo, const int* crit_hi,
                         int lo, int hi) const;
+};
+
+// Re-scoring of complete leads after an edit, in time that follows what the edit touches. It
+// keeps each lead's points per criterion before clamping: a change of points adds only the
+// differences, and only in the columns of the questions (and signals) whose points changed; a
+// change of weights, rules or thresholds touches no answer at all. Totals, rules and routes are
+// then recomputed from the sums, by the same code as TableScorer's, so results are identical
+// to TableScorer::score without the interval. Leads with open answers need the full kernel's
+// interval: reset() refuses tables that hold any.
+class IncrementalScorer {
+public:
+    // Sums every lead's points under `scoring` and scores the table into `result`. Returns false
+    // (and keeps nothing) when a lead has an open answer or an undecided signal.
+    bool reset(const Model& model, const LeadTable& table, const Scoring& scoring, TableResult& result);
+    bool ready() const { return scorer_ != nullptr; }
+    void clear();
+    // Moves to `next` and re-scores every lead of the table given to reset() into `result`.
+    void update(const LeadTable& table, const Scoring& next, TableResult& result);
+    // Question and signal columns whose points the last reset() or update() summed.
+    std::size_t columns_summed() const { return columns_summed_; }
+
+private:
+    template <int Lanes>
+    void add_points(const LeadTable& table, const TableScorer* before, const TableScorer& after);
+    template <int Lanes>
+    void finish(const LeadTable& table, TableResult& result) const;
+    std::unique_ptr<TableScorer> scorer_;  // the current scoring's rows
+    std::vector<int> sums_;                // [lead * lanes + criterion]
+    std::size_t columns_summed_ = 0;
 };
 
 }  // namespace ripen
