@@ -168,9 +168,13 @@ ScoreHistogram ScoreHistogram::of(const LeadTable& table, const TableResult& res
             ++unknown;
             continue;
         }
-        // As routing_score: a knock-out counts as -2, a failed gate as -1.
-        int score = (flags[i] & TableResult::kKnockedOut) ? -2 : (flags[i] & TableResult::kGateFailed) ? -1 : totals[i];
-        score = std::min(score, max_total);
+        // As routing_score: a knock-out counts as -2, a failed gate as -1. Without branches: a
+        // failed gate is common and unpredictable, and a mispredicted branch per lead cost more
+        // than the rest of the loop.
+        static constexpr int kFlagScore[4] = {0, -2, -1, -2};
+        const int f = flags[i] & (TableResult::kKnockedOut | TableResult::kGateFailed);
+        const int keep_total = -static_cast<int>(f == 0);  // all ones when no flag is set
+        int score = (std::min(totals[i], max_total) & keep_total) | (kFlagScore[f] & ~keep_total);
         ++counts[(table.segment(i) * stride + static_cast<std::size_t>(score + 2)) * 2 + static_cast<std::size_t>(outcomes[i])];
     }
     h.outcome_unknown = unknown;
