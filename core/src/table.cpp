@@ -5,6 +5,7 @@
 #include "ripen/table.hpp"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <type_traits>
 
@@ -296,8 +297,29 @@ TableScorer::RouteColumns TableScorer::RouteColumns::of(const LeadTable& table, 
     return RouteColumns{table.rules_.data(), table.possible_.data(), result.total.data(), result.route.data(), result.flags.data()};
 }
 
+// The route of a lead from what its rules and thresholds allow, indexed by four bits: knocked
+// out (8), hand-off possible (4), nurture possible (2), knock-out possible (1).
+constexpr std::array<Route, 16> route_table() {
+    std::array<Route, 16> table{};
+    for (int k = 0; k < 16; ++k) {
+        const bool knocked_out = k & 8, can_handoff = k & 4, can_nurture = k & 2, knockout_possible = k & 1;
+        const int possible = int(can_handoff) + int(can_nurture) + int(knockout_possible);
+        table[static_cast<std::size_t>(k)] = knocked_out ? Route::disqualify
+                                           : possible != 1 ? Route::undecided
+                                           : can_handoff ? Route::handoff
+                                           : can_nurture ? Route::nurture
+                                                         : Route::disqualify;
+    }
+    return table;
+}
+
+// The rules and the route of one lead, once its total, interval and per-criterion points are
+// known: shared by the full kernel and the incremental one, so both route alike. Bitwise
+// operators and a route table instead of short-circuits and branches: whether a gate holds
+// differs from lead to lead, and mispredicted branches were most of this function's time.
 inline void TableScorer::finish_lead(const RoutingPlan& plan, const RouteColumns& columns, const LeadTable& table,
                                      std::size_t i, int total, int lo, int hi, const int* clo, const int* chi) const {
+    static constexpr std::array<Route, 16> kRoutes = route_table();
     constexpr std::uint64_t high = 0xAAAAAAAAAAAAAAAAull, low = 0x5555555555555555ull;
     // Rules: answer-only ones were decided when the lead was added (two bits per rule:
     // high bit yes, low bit maybe).
@@ -308,34 +330,25 @@ inline void TableScorer::finish_lead(const RoutingPlan& plan, const RouteColumns
     bool gate_open = (gates & low) != 0;
     bool gate_failed = (((gates | gates >> 1) & low) != (plan.gate_mask & low));
     for (const PointRule& p : plan.point_rules) {
-        int state = p.simple ? static_cast<int>(detail::compare_interval(static_cast<detail::Cmp>(p.cmp),
-                                                                         p.criterion < 0 ? lo : clo[p.criterion],
-                                                                         p.criterion < 0 ? hi : chi[p.criterion], p.operand))
-                             : eval_point_rule(model_->compiled().rule_when[static_cast<std::size_t>(p.rule)], table, i, clo, chi, lo, hi);
-        if (p.knockout) {
-            knocked_out = knocked_out || state == 2;
-            knockout_possible = knockout_possible || state == 1;
-        } else {
-            gate_failed = gate_failed || state == 0;
-            gate_open = gate_open || state == 1;
-        }
+        const int state = p.simple ? static_cast<int>(detail::compare_interval(static_cast<detail::Cmp>(p.cmp),
+                                                                               p.criterion < 0 ? lo : clo[p.criterion],
+                                                                               p.criterion < 0 ? hi : chi[p.criterion], p.operand))
+                                   : eval_point_rule(model_->compiled().rule_when[static_cast<std::size_t>(p.rule)], table, i, clo, chi, lo, hi);
+        const bool knockout = p.knockout;
+        knocked_out |= knockout & (state == 2);
+        knockout_possible |= knockout & (state == 1);
+        gate_failed |= !knockout & (state == 0);
+        gate_open |= !knockout & (state == 1);
     }
-    Route route;
-    if (knocked_out) {
-        route = Route::disqualify;
-    } else {
-        bool can_handoff = false, can_nurture = false;
-        for (std::uint64_t bits = columns.possible[i]; bits; bits &= bits - 1) {
-            int t = plan.thresholds[static_cast<std::size_t>(__builtin_ctzll(bits))];
-            can_handoff = can_handoff || (hi >= t && !gate_failed);
-            can_nurture = can_nurture || lo < t || gate_failed || gate_open;
-        }
-        int possible = int(can_handoff) + int(can_nurture) + int(knockout_possible);
-        route = possible != 1 ? Route::undecided
-                              : (can_handoff ? Route::handoff : (can_nurture ? Route::nurture : Route::disqualify));
+    bool can_handoff = false, can_nurture = false;
+    for (std::uint64_t bits = columns.possible[i]; bits; bits &= bits - 1) {
+        const int t = plan.thresholds[static_cast<std::size_t>(__builtin_ctzll(bits))];
+        can_handoff |= (hi >= t) & !gate_failed;
+        can_nurture |= (lo < t) | gate_failed | gate_open;
     }
+    const unsigned key = unsigned(knocked_out) << 3 | unsigned(can_handoff) << 2 | unsigned(can_nurture) << 1 | unsigned(knockout_possible);
     columns.total[i] = total;
-    columns.route[i] = route;
+    columns.route[i] = kRoutes[key];
     columns.flags[i] = static_cast<std::uint8_t>((knocked_out ? TableResult::kKnockedOut : 0) |
                                                  (gate_failed ? TableResult::kGateFailed : 0));
 }
@@ -461,6 +474,15 @@ void IncrementalScorer::clear() {
     sums_.clear();
     sums_.shrink_to_fit();
     columns_summed_ = 0;
+}
+
+std::vector<std::int32_t> IncrementalScorer::criterion_sums(int criterion) const {
+    std::vector<std::int32_t> out;
+    if (!scorer_) return out;
+    const std::size_t lanes = static_cast<std::size_t>(scorer_->lanes_);
+    out.resize(sums_.size() / lanes);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = sums_[i * lanes + static_cast<std::size_t>(criterion)];
+    return out;
 }
 
 bool IncrementalScorer::reset(const Model& model, const LeadTable& table, const Scoring& scoring, TableResult& result) {

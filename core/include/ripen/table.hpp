@@ -176,6 +176,8 @@ public:
     void update(const LeadTable& table, const Scoring& next, TableResult& result);
     // Question and signal columns whose points the last reset() or update() summed.
     std::size_t columns_summed() const { return columns_summed_; }
+    // Per lead, criterion `criterion`'s points before clamping (empty unless ready()).
+    std::vector<std::int32_t> criterion_sums(int criterion) const;
 
 private:
     template <int Lanes>
