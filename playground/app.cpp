@@ -601,6 +601,25 @@ std::string diff() { return g_app->pg.diff(); }
 std::string last_error() { return g_app->pg.last_error(); }
 std::string mapping() { return g_app->pg.mapping_json(); }
 
+// One column of the leads as a weight move reads them, for the arquero comparison in
+// bench/playground_rescore.mjs: a criterion id (its points per lead before clamping),
+// "segment", "outcome" or "flags". A view into memory kept until the next call: copy it.
+emscripten::val lead_column(std::string name) {
+    static std::vector<std::int32_t> column;
+    column.clear();
+    const ripen::LeadTable* table = g_app->pg.lead_table();
+    const int criterion = g_app->pg.model().criterion_index(name);
+    if (table && criterion >= 0) {
+        column = g_app->pg.criterion_sums(criterion);
+    } else if (table && name == "segment") {
+        for (std::size_t i = 0; i < table->size(); ++i) column.push_back(table->segment(i));
+    } else if (table && name == "outcome") {
+        column.assign(table->outcomes().begin(), table->outcomes().end());
+    } else if (table && name == "flags") {
+        column.assign(g_app->pg.result().flags.begin(), g_app->pg.result().flags.end());
+    }
+    return emscripten::val(emscripten::typed_memory_view(column.size(), column.data()));
+}
 }  // namespace hooks
 
 EMSCRIPTEN_BINDINGS(ripen_playground) {
@@ -623,6 +642,7 @@ EMSCRIPTEN_BINDINGS(ripen_playground) {
     emscripten::function("diff", &hooks::diff);
     emscripten::function("lastError", &hooks::last_error);
     emscripten::function("mapping", &hooks::mapping);
+    emscripten::function("leadColumn", &hooks::lead_column);
 }
 #endif
 

@@ -74,6 +74,13 @@ public:
     // Question and signal columns the last re-score summed (0 after a weight or rule change).
     std::size_t columns_summed() const { return incremental_.ready() ? incremental_.columns_summed() : 0; }
 
+    // What a weight move re-weighs, for comparisons with other tools (bench/playground_rescore.mjs):
+    // per lead, a criterion's points before clamping (empty if the table is scored in full
+    // each time), and the scored table itself.
+    std::vector<std::int32_t> criterion_sums(int criterion) const { return incremental_.criterion_sums(criterion); }
+    const LeadTable* lead_table() const { return table_.get(); }
+    const TableResult& result() const { return result_; }
+
     Suggestion suggest_for_precision(double target) const;
     Suggestion suggest_for_capacity(double capacity) const;
     Result<FitResult> fit(const FitOptions& options = {}) const;

@@ -90,5 +90,7 @@ window.ripenPlayground = {
   diff: () => module.diff(),
   lastError: () => module.lastError(),
   mapping: () => module.mapping(),
+  // A copy: the view is into WebAssembly memory, which may move when it grows.
+  leadColumn: (name) => Int32Array.from(module.leadColumn(name)),
   ready: true,
 };
