@@ -264,8 +264,8 @@ void draw_results(App& app) {
     Playground& pg = app.pg;
     const auto& m = pg.metrics();
     const auto& c = m.overall;
-    ImGui::Text("%zu leads | %s | re-scored %llu times | last change %.1f ms", pg.leads(), pg.data_name().c_str(),
-                static_cast<unsigned long long>(pg.rescore_count()), app.last_update_ms);
+    ImGui::TextWrapped("%zu leads | %s | re-scored %llu times | last change %.1f ms", pg.leads(), pg.data_name().c_str(),
+                       static_cast<unsigned long long>(pg.rescore_count()), app.last_update_ms);
     if (ImGui::BeginTable("metrics", 6, ImGuiTableFlags_Borders)) {
         const char* names[] = {"hand-offs", "precision", "recall", "leakage", "lift", "AUC"};
         for (const char* n : names) ImGui::TableSetupColumn(n);
@@ -470,8 +470,13 @@ void frame(App& app) {
     }
     if (!pg.last_error().empty()) ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", pg.last_error().c_str());
     const float width = ImGui::GetContentRegionAvail().x;
+    // Sliders and inputs stop short of the panel's edge by the room their labels need
+    // ("timeframe (max 3)", "sales capacity (hand-offs)"); ImGui's default width clipped them.
+    const float font = ImGui::GetFontSize();
     ImGui::BeginChild("definition", ImVec2(width * 0.28f, 0), true);
+    ImGui::PushItemWidth(-font * 9.5f);
     draw_definition(app);
+    ImGui::PopItemWidth();
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("results", ImVec2(width * 0.42f, 0), true);
@@ -479,7 +484,9 @@ void frame(App& app) {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("assist", ImVec2(0, 0), true);
+    ImGui::PushItemWidth(-font * 14.0f);
     draw_assist(app);
+    ImGui::PopItemWidth();
     ImGui::EndChild();
     ImGui::End();
 }
