@@ -10,6 +10,7 @@
 // is checked against the playground's metrics at every threshold before any time is reported.
 // The page is served without a CSP here: arquero compiles its expressions with new Function.
 //   node bench/playground_rescore.mjs [LEADS]      (after the wasm-release build)
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,7 @@ const { chromium } = await import(join(root, 'tools/node_modules/playwright-core
 const { createSiteServer } = await import(join(root, 'site/serve.mjs'));
 
 const leads = Number(process.argv[2] || 1000000);
+const arqueroVersion = JSON.parse(readFileSync(join(root, 'tools/node_modules/arquero/package.json'), 'utf8')).version;
 const server = createSiteServer({ root: join(root, 'build/wasm-release/site'), csp: '' });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const browser = await chromium.launch({
@@ -106,7 +108,7 @@ if (arquero.mismatches !== 0) {
   console.error(`arquero and the playground disagree at ${arquero.mismatches} of ${arquero.thresholds} thresholds`);
   process.exitCode = 1;
 } else {
-  console.log(`arquero ${'7.2.0'}: weigh, sum and histogram of ${leads} leads: median ${arquero.median.toFixed(1)} ms, best ${arquero.best.toFixed(1)} ms ` +
+  console.log(`arquero ${arqueroVersion}: weigh, sum and histogram of ${leads} leads: median ${arquero.median.toFixed(1)} ms, best ${arquero.best.toFixed(1)} ms ` +
               `(${arquero.groups} groups; agrees with the playground at all ${arquero.thresholds} thresholds)`);
   console.log(`same page, same leads: the playground's weight move is ${(arquero.median / result.weight).toFixed(1)}x faster than arquero's`);
 }
