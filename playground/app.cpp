@@ -220,6 +220,15 @@ void draw_definition(App& app) {
             const auto& rule = spec.rules[static_cast<std::size_t>(r)];
             std::string label = std::string(rule.kind == ripen::RuleKind::knockout ? "knock-out " : "gate ") + rule.id;
             if (ImGui::Checkbox(label.c_str(), &on)) app.timed([&] { pg.set_rule_enabled(r, on); });
+            if (auto level = pg.rule_level(r)) {  // "authority >= 2": the level moves like points
+                int value = scoring.rule_level[static_cast<std::size_t>(r)];
+                const std::string format = level->subject + " " + level->comparison + " %d";
+                ImGui::Indent();
+                ImGui::PushID(r);
+                if (ImGui::SliderInt("level", &value, 0, level->max, format.c_str())) app.timed([&] { pg.set_rule_level(r, value); });
+                ImGui::PopID();
+                ImGui::Unindent();
+            }
         }
         ImGui::TreePop();
     }
@@ -597,6 +606,15 @@ bool set_points(std::string question, std::string option, std::string criterion,
     return false;
 }
 void set_threshold(int t) { g_app->timed([&] { g_app->pg.set_threshold(t); }); }
+bool set_rule_level(std::string rule, int level) {
+    const auto& rules = g_app->pg.model().spec().rules;
+    for (std::size_t r = 0; r < rules.size(); ++r)
+        if (rules[r].id == rule && g_app->pg.rule_level(static_cast<int>(r))) {
+            g_app->timed([&] { g_app->pg.set_rule_level(static_cast<int>(r), level); });
+            return true;
+        }
+    return false;
+}
 bool undo() { return g_app->pg.undo(); }
 bool redo() { return g_app->pg.redo(); }
 std::string metrics() { return ripen::json::to_string(ripen::metrics_to_json(g_app->pg.model(), g_app->pg.metrics()), 2); }
@@ -639,6 +657,7 @@ EMSCRIPTEN_BINDINGS(ripen_playground) {
     emscripten::function("setWeight", &hooks::set_weight);
     emscripten::function("setPoints", &hooks::set_points);
     emscripten::function("setThreshold", &hooks::set_threshold);
+    emscripten::function("setRuleLevel", &hooks::set_rule_level);
     emscripten::function("undo", &hooks::undo);
     emscripten::function("redo", &hooks::redo);
     emscripten::function("metrics", &hooks::metrics);

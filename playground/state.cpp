@@ -183,7 +183,8 @@ void Playground::set_scoring(Scoring next) {
     without_thresholds.segment_handoff_at = scoring_.segment_handoff_at;
     const bool totals_change = without_thresholds.option_points != scoring_.option_points ||
                                without_thresholds.signal_points != scoring_.signal_points ||
-                               without_thresholds.weights != scoring_.weights || without_thresholds.rule_enabled != scoring_.rule_enabled;
+                               without_thresholds.weights != scoring_.weights || without_thresholds.rule_enabled != scoring_.rule_enabled ||
+                               without_thresholds.rule_level != scoring_.rule_level;
     scoring_ = std::move(next);
     tuned_.reset();  // rebuilt when the preview asks for it, not on every edit
     if (totals_change) rescore();
@@ -230,6 +231,30 @@ void Playground::set_rule_enabled(int rule, bool enabled) {
     Scoring next = scoring_;
     next.rule_enabled[static_cast<std::size_t>(rule)] = enabled ? 1 : 0;
     if (next.rule_enabled != scoring_.rule_enabled) edit(std::move(next));
+}
+
+std::optional<Playground::RuleLevel> Playground::rule_level(int rule) const {
+    const std::size_t r = static_cast<std::size_t>(rule);
+    if (!model_ || r >= scoring_.rule_level.size() || scoring_.rule_level[r] == Scoring::kNoLevel) return std::nullopt;
+    const json::Value* rules = model_->source().find("rules");
+    const json::Value* when = rules && r < rules->items.size() ? rules->items[r].find("when") : nullptr;
+    const json::Value* subject = when ? when->find("criterion") : nullptr;
+    if (!subject) return std::nullopt;
+    RuleLevel level;
+    level.subject = subject->text;
+    const int criterion = model_->criterion_index(subject->text);
+    level.max = criterion >= 0 ? scoring_.maxima[static_cast<std::size_t>(criterion)] : scoring_.max_total();
+    const std::pair<const char*, const char*> comparisons[] = {{"lt", "<"}, {"lte", "<="}, {"gt", ">"}, {"gte", ">="}, {"eq", "="}};
+    for (const auto& [key, symbol] : comparisons)
+        if (when->find(key)) level.comparison = symbol;
+    return level;
+}
+
+void Playground::set_rule_level(int rule, int level) {
+    if (!rule_level(rule)) return;
+    Scoring next = scoring_;
+    next.rule_level[static_cast<std::size_t>(rule)] = std::clamp(level, -100000, 100000);  // the loader's range
+    if (next.rule_level != scoring_.rule_level) edit(std::move(next));
 }
 
 void Playground::apply(const Scoring& scoring) { edit(scoring); }

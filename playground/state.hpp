@@ -59,6 +59,16 @@ public:
     void set_threshold(int handoff_at);                 // never re-scores
     void set_segment_threshold(int segment, int handoff_at);  // -1: the model's; never re-scores
     void set_rule_enabled(int rule, bool enabled);
+    // Rules that are one comparison of points ("authority >= 2") have a level to tune: what
+    // the UI shows beside it, and the range a slider offers (0 to the criterion's or the
+    // total's maximum). nullopt for other rules.
+    struct RuleLevel {
+        std::string subject;     // a criterion id, or "total"
+        std::string comparison;  // "<", "<=", ">", ">=", "="
+        int max = 0;
+    };
+    std::optional<RuleLevel> rule_level(int rule) const;
+    void set_rule_level(int rule, int level);
     // Sets a whole scoring at once (one undo step): a fit or a suggestion being applied.
     void apply(const Scoring& scoring);
 

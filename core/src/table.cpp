@@ -139,6 +139,12 @@ Scoring Scoring::from(const Model& model) {
     s.handoff_at = spec.handoff_at;
     for (const auto& seg : spec.segments) s.segment_handoff_at.push_back(seg.handoff_at ? *seg.handoff_at : -1);
     s.rule_enabled.assign(spec.rules.size(), 1);
+    const detail::Compiled& comp = model.compiled();
+    for (std::size_t r = 0; r < spec.rules.size(); ++r) {
+        const CondNode& n = comp.nodes[static_cast<std::size_t>(comp.rule_when[r])];
+        const bool one_comparison = n.op == CondOp::criterion_cmp || n.op == CondOp::total_cmp;
+        s.rule_level.push_back(one_comparison ? static_cast<int>(n.number.units / Decimal::scale) : kNoLevel);
+    }
     return s;
 }
 
@@ -218,6 +224,7 @@ void TableScorer::build() {
         if (n.op == CondOp::criterion_cmp || n.op == CondOp::total_cmp) {
             rule.simple = true;
             rule.criterion = n.op == CondOp::criterion_cmp ? n.subject : -1;
+            if (r < scoring_.rule_level.size() && scoring_.rule_level[r] != Scoring::kNoLevel) rule.operand = scoring_.rule_level[r];
         }
         point_rules_.push_back(rule);
     }

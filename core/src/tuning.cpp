@@ -272,6 +272,14 @@ json::Value apply_scoring(const Model& model, const Scoring& scoring) {
             else erase_member(segments->items[s], "handoff_at");
         }
     if (json::Value* rules = doc.find("rules"); rules && rules->is_array()) {
+        // A tuned level goes into the rule's one comparison: {"criterion": "authority", "gte": 3}.
+        for (std::size_t r = 0; r < rules->items.size() && r < scoring.rule_level.size(); ++r) {
+            if (scoring.rule_level[r] == Scoring::kNoLevel) continue;
+            json::Value* when = rules->items[r].find("when");
+            if (!when) continue;
+            for (const char* cmp : {"lt", "lte", "gt", "gte", "eq"})
+                if (when->find(cmp)) when->set(cmp, json::Value::make_int(scoring.rule_level[r]));
+        }
         std::vector<json::Value> kept;
         for (std::size_t r = 0; r < rules->items.size(); ++r)
             if (r >= scoring.rule_enabled.size() || scoring.rule_enabled[r]) kept.push_back(std::move(rules->items[r]));
@@ -294,9 +302,13 @@ std::string scoring_diff(const Model& model, const Scoring& before, const Scorin
         if (before.segment_handoff_at[s] != after.segment_handoff_at[s])
             diff += "  hand-off threshold of " + spec.segments[s].id + ": " + threshold_text(before.segment_handoff_at[s]) + " -> " +
                     threshold_text(after.segment_handoff_at[s]) + "\n";
-    for (std::size_t r = 0; r < spec.rules.size(); ++r)
+    for (std::size_t r = 0; r < spec.rules.size(); ++r) {
         if (before.rule_enabled[r] != after.rule_enabled[r])
             diff += "  rule " + spec.rules[r].id + ": " + (after.rule_enabled[r] ? "back on" : "left out") + "\n";
+        if (r < before.rule_level.size() && r < after.rule_level.size() && before.rule_level[r] != after.rule_level[r])
+            diff += "  level of rule " + spec.rules[r].id + ": " + std::to_string(before.rule_level[r]) + " -> " +
+                    std::to_string(after.rule_level[r]) + "\n";
+    }
     for (std::size_t q = 0; q < spec.questions.size(); ++q) {
         const Question& question = spec.questions[q];
         std::string changes;

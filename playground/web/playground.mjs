@@ -80,6 +80,7 @@ window.ripenPlayground = {
   setWeight: (criterion, weight) => module.setWeight(criterion, weight),
   setPoints: (question, option, criterion, points) => module.setPoints(question, option, criterion, points),
   setThreshold: (t) => module.setThreshold(t),
+  setRuleLevel: (rule, level) => module.setRuleLevel(rule, level),
   undo: () => module.undo(),
   redo: () => module.redo(),
   metrics: () => JSON.parse(module.metrics()),

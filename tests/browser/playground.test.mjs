@@ -79,13 +79,15 @@ test('the hooks give the numbers of ripen report, before and after tuning', asyn
   assert.equal(await page.evaluate(() => window.ripenPlayground.leads()), 80);
   assert.deepEqual(await page.evaluate(() => window.ripenPlayground.metrics()), report(join(root, 'models/default.json')));
 
-  // Tune: a weight, a point, the threshold. Then the exported model, through the CLI.
+  // Tune: a weight, a point, a gate's level, the threshold. Then the exported model, through the CLI.
   const counted = await page.evaluate(() => window.ripenPlayground.rescoreCount());
   assert.equal(await page.evaluate(() => window.ripenPlayground.setWeight('need', 2)), true);
   assert.equal(await page.evaluate(() => window.ripenPlayground.setPoints('role', 'manager', 'authority', 3)), true);
-  assert.equal(await page.evaluate(() => window.ripenPlayground.rescoreCount()), counted + 2);
+  assert.equal(await page.evaluate(() => window.ripenPlayground.setRuleLevel('authority_gate', 3)), true);
+  assert.equal(await page.evaluate(() => window.ripenPlayground.setRuleLevel('student', 1)), false, 'a knock-out on an answer has no level');
+  assert.equal(await page.evaluate(() => window.ripenPlayground.rescoreCount()), counted + 3);
   await page.evaluate(() => window.ripenPlayground.setThreshold(11));
-  assert.equal(await page.evaluate(() => window.ripenPlayground.rescoreCount()), counted + 2, 'a threshold move re-scored');
+  assert.equal(await page.evaluate(() => window.ripenPlayground.rescoreCount()), counted + 3, 'a threshold move re-scored');
   const dir = mkdtempSync(join(tmpdir(), 'ripen-playground-'));
   const exported = join(dir, 'tuned.json');
   writeFileSync(exported, await page.evaluate(() => window.ripenPlayground.exportModel()));
@@ -94,9 +96,12 @@ test('the hooks give the numbers of ripen report, before and after tuning', asyn
   const diff = await page.evaluate(() => window.ripenPlayground.diff());
   assert.match(diff, /weight of need: 1 -> 2/);
   assert.match(diff, /hand-off threshold: 8 -> 11/);
+  assert.match(diff, /level of rule authority_gate: 2 -> 3/);
+  assert.deepEqual(JSON.parse(readFileSync(exported, 'utf8')).rules.find((r) => r.id === 'authority_gate').when,
+                   { criterion: 'authority', gte: 3 });
 
-  // Undo all three; the numbers are the loaded model's again.
-  for (let i = 0; i < 3; ++i) assert.equal(await page.evaluate(() => window.ripenPlayground.undo()), true);
+  // Undo all four; the numbers are the loaded model's again.
+  for (let i = 0; i < 4; ++i) assert.equal(await page.evaluate(() => window.ripenPlayground.undo()), true);
   assert.deepEqual(await page.evaluate(() => window.ripenPlayground.metrics()), report(join(root, 'models/default.json')));
   assert.equal(await page.evaluate(() => window.ripenPlayground.diff()), '');
   assert.deepEqual(page.problems, []);

@@ -44,8 +44,10 @@ TEST_CASE("the playground's metrics are the tuning engine's, after every kind of
     pg.set_weight(0, 3);
     pg.set_points(model.question_index("role"), 0, 2, 1);
     pg.set_rule_enabled(0, false);
+    pg.set_rule_level(3, 3);  // authority_gate: authority >= 3
     pg.set_segment_threshold(1, 5);
     pg.set_threshold(9);
+    CHECK(pg.scoring().rule_level[3] == 3);
     CHECK(json_of(model, pg.metrics()) == json_of(model, reference_metrics(model, pg.scoring(), 3000, 4)));
     CHECK(pg.scoring().weights[0] == 3);
     CHECK(pg.scoring().handoff_at == 9);
@@ -120,6 +122,19 @@ TEST_CASE("the export is a model the form loads as is, with the tuning in it and
     pg.set_points(role, 0, 2, 3);
     pg.set_rule_enabled(0, false);
     pg.set_segment_threshold(2, 7);
+    // The gate "authority >= 2" has a level to tune; a knock-out on an answer has none.
+    REQUIRE(model.spec().rules[3].id == "authority_gate");
+    auto level = pg.rule_level(3);
+    REQUIRE(level.has_value());
+    CHECK(level->subject == "authority");
+    CHECK(level->comparison == ">=");
+    CHECK(level->max == 3);
+    CHECK_FALSE(pg.rule_level(0).has_value());
+    const auto rescored = pg.rescore_count();
+    pg.set_rule_level(0, 1);
+    CHECK(pg.rescore_count() == rescored);  // nothing to set
+    pg.set_rule_level(3, 3);
+    CHECK(pg.rescore_count() == rescored + 1);
     auto exported = ripen::load_model(pg.export_model());
     for (const auto& i : exported.issues) MESSAGE(ripen::format_issue(i));
     REQUIRE(exported.ok());
@@ -128,12 +143,14 @@ TEST_CASE("the export is a model the form loads as is, with the tuning in it and
     CHECK(spec.handoff_at == 9);
     CHECK(spec.questions[static_cast<std::size_t>(role)].options[0].points[2] == 3);
     CHECK(spec.rules.size() == model.spec().rules.size() - 1);
+    CHECK(ripen::Scoring::from(*exported.value).rule_level[2] == 3);  // authority_gate, now third
     REQUIRE(spec.segments[2].handoff_at.has_value());
     CHECK(*spec.segments[2].handoff_at == 7);
     const std::string diff = pg.diff();
     CHECK(diff.find("  weight of " + model.spec().criteria[1].id + ": 1 -> 2\n") != std::string::npos);
     CHECK(diff.find("  hand-off threshold: 8 -> 9\n") != std::string::npos);
     CHECK(diff.find("  rule " + model.spec().rules[0].id + ": left out\n") != std::string::npos);
+    CHECK(diff.find("  level of rule authority_gate: 2 -> 3\n") != std::string::npos);
     CHECK(diff.find("  hand-off threshold of " + model.spec().segments[2].id + ": the model's -> 7\n") != std::string::npos);
     CHECK(diff.find("  role\n    " + model.spec().questions[static_cast<std::size_t>(role)].options[0].value + ": ") != std::string::npos);
     // The exported model scores a lead as the playground does.

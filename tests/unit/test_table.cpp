@@ -71,12 +71,19 @@ TEST_CASE("table: edited scoring equals scoring with an edited model") {
             "{\"id\": \"profile\", \"label\": {\"en\": \"Profile\", \"de\": \"Profil\"}, \"max\": 3, \"weight\": 2}");
     replace("\"thresholds\": {\"handoff\": 8}", "\"thresholds\": {\"handoff\": 10}");
     replace("\"points\": {\"timeframe\": 2}", "\"points\": {\"timeframe\": 3}");
+    replace("\"when\": {\"criterion\": \"authority\", \"gte\": 2}", "\"when\": {\"criterion\": \"authority\", \"gte\": 3}");
     auto edited_model = test::load(text);
 
     ripen::Scoring scoring = ripen::Scoring::from(model);
     int profile = model.criterion_index("profile"), timeframe = model.criterion_index("timeframe");
     scoring.weights[static_cast<std::size_t>(profile)] = 2;
     scoring.handoff_at = 10;
+    std::size_t gate = 0;
+    while (gate < model.spec().rules.size() && model.spec().rules[gate].id != "authority_gate") ++gate;
+    REQUIRE(gate < model.spec().rules.size());
+    CHECK(scoring.rule_level[gate] == 2);
+    CHECK(scoring.rule_level[0] == ripen::Scoring::kNoLevel);  // a knock-out on an answer
+    scoring.rule_level[gate] = 3;
     std::size_t C = model.spec().criteria.size();
     scoring.option_points[static_cast<std::size_t>(model.question_index("timeframe"))][1 * C + static_cast<std::size_t>(timeframe)] = 3;
     CHECK(scoring.max_total() == 15);
@@ -127,9 +134,13 @@ void check_incremental_walk(const ripen::Model& model, std::uint64_t seed) {
         state ^= state << 13, state ^= state >> 7, state ^= state << 17;
         return static_cast<std::size_t>(state % n);
     };
-    int kinds_seen[6] = {};
-    for (int step = 0; step < 60; ++step) {
-        const int kind = static_cast<int>(next(6));
+    std::vector<std::size_t> levelled;  // rules with a level to tune
+    for (std::size_t r = 0; r < scoring.rule_level.size(); ++r)
+        if (scoring.rule_level[r] != ripen::Scoring::kNoLevel) levelled.push_back(r);
+    const int kinds = levelled.empty() ? 6 : 7;
+    int kinds_seen[7] = {};
+    for (int step = 0; step < 70; ++step) {
+        const int kind = static_cast<int>(next(static_cast<std::size_t>(kinds)));
         std::size_t expected_columns = 0;
         bool check_columns = false;
         switch (kind) {
@@ -159,6 +170,10 @@ void check_incremental_walk(const ripen::Model& model, std::uint64_t seed) {
                 if (!scoring.rule_enabled.empty()) scoring.rule_enabled[next(scoring.rule_enabled.size())] ^= 1;
                 check_columns = true;
                 break;
+            case 6:  // a rule's level ("authority >= 2"): no answer column is touched
+                scoring.rule_level[levelled[next(levelled.size())]] = static_cast<int>(next(5));
+                check_columns = true;
+                break;
             default:  // thresholds
                 scoring.handoff_at = static_cast<int>(next(static_cast<std::size_t>(scoring.max_total()) + 1));
                 if (!scoring.segment_handoff_at.empty())
@@ -181,7 +196,7 @@ void check_incremental_walk(const ripen::Model& model, std::uint64_t seed) {
         }
         REQUIRE(mismatches == 0);
     }
-    for (int kind = 0; kind < 6; ++kind) CHECK(kinds_seen[kind] > 0);
+    for (int kind = 0; kind < kinds; ++kind) CHECK(kinds_seen[kind] > 0);
 }
 
 }  // namespace

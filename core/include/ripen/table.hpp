@@ -71,6 +71,10 @@ struct Scoring {
     int handoff_at = 0;
     std::vector<int> segment_handoff_at;          // [segment], -1 = the model's threshold
     std::vector<std::uint8_t> rule_enabled;       // [rule]
+    // [rule]: for a rule that is one comparison of points ("authority >= 2", "total < 4"), the
+    // number it compares with, tunable like points; kNoLevel for every other rule.
+    std::vector<int> rule_level;
+    static constexpr int kNoLevel = -2147483647 - 1;
 
     static Scoring from(const Model& model);
     int threshold(int segment) const {
