@@ -295,7 +295,7 @@ void draw_results(App& app) {
         ImGui::EndTable();
     }
     const float width = ImGui::GetContentRegionAvail().x;
-    ImGui::TextUnformatted("Leads per total: converted (green) and not; the red line is the hand-off threshold");
+    ImGui::TextWrapped("Leads per total: converted (green) and not; the red line is the hand-off threshold");
     draw_histogram(app, ImVec2(width, 200));
     ImGui::Spacing();
     ImGui::BeginGroup();
