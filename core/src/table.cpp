@@ -298,12 +298,6 @@ TableScorer::RoutingPlan TableScorer::routing_plan() const {
     return plan;
 }
 
-// The rules and the route of one lead, once its total, interval and per-criterion points are
-// known: shared by the full kernel and the incremental one, so both route alike.
-TableScorer::RouteColumns TableScorer::RouteColumns::of(const LeadTable& table, TableResult& result) {
-    return RouteColumns{table.rules_.data(), table.possible_.data(), result.total.data(), result.route.data(), result.flags.data()};
-}
-
 // The route of a lead from what its rules and thresholds allow, indexed by four bits: knocked
 // out (8), hand-off possible (4), nurture possible (2), knock-out possible (1).
 constexpr std::array<Route, 16> route_table() {
@@ -324,13 +318,13 @@ constexpr std::array<Route, 16> route_table() {
 // known: shared by the full kernel and the incremental one, so both route alike. Bitwise
 // operators and a route table instead of short-circuits and branches: whether a gate holds
 // differs from lead to lead, and mispredicted branches were most of this function's time.
-inline void TableScorer::finish_lead(const RoutingPlan& plan, const RouteColumns& columns, const LeadTable& table,
-                                     std::size_t i, int total, int lo, int hi, const int* clo, const int* chi) const {
+inline void TableScorer::finish_lead(const RoutingPlan& plan, const LeadTable& table, std::size_t i, int total, int lo,
+                                     int hi, const int* clo, const int* chi, TableResult& result) const {
     static constexpr std::array<Route, 16> kRoutes = route_table();
     constexpr std::uint64_t high = 0xAAAAAAAAAAAAAAAAull, low = 0x5555555555555555ull;
     // Rules: answer-only ones were decided when the lead was added (two bits per rule:
     // high bit yes, low bit maybe).
-    const std::uint64_t rule_bits = columns.rules[i];
+    const std::uint64_t rule_bits = table.rules_[i];
     const std::uint64_t ko = rule_bits & plan.knockout_mask, gates = rule_bits & plan.gate_mask;
     bool knocked_out = (ko & high) != 0;
     bool knockout_possible = (ko & low) != 0;
@@ -348,16 +342,16 @@ inline void TableScorer::finish_lead(const RoutingPlan& plan, const RouteColumns
         gate_open |= !knockout & (state == 1);
     }
     bool can_handoff = false, can_nurture = false;
-    for (std::uint64_t bits = columns.possible[i]; bits; bits &= bits - 1) {
+    for (std::uint64_t bits = table.possible_[i]; bits; bits &= bits - 1) {
         const int t = plan.thresholds[static_cast<std::size_t>(__builtin_ctzll(bits))];
         can_handoff |= (hi >= t) & !gate_failed;
         can_nurture |= (lo < t) | gate_failed | gate_open;
     }
     const unsigned key = unsigned(knocked_out) << 3 | unsigned(can_handoff) << 2 | unsigned(can_nurture) << 1 | unsigned(knockout_possible);
-    columns.total[i] = total;
-    columns.route[i] = kRoutes[key];
-    columns.flags[i] = static_cast<std::uint8_t>((knocked_out ? TableResult::kKnockedOut : 0) |
-                                                 (gate_failed ? TableResult::kGateFailed : 0));
+    result.total[i] = total;
+    result.route[i] = kRoutes[key];
+    result.flags[i] = static_cast<std::uint8_t>((knocked_out ? TableResult::kKnockedOut : 0) |
+                                                (gate_failed ? TableResult::kGateFailed : 0));
 }
 
 template <int Lanes>
@@ -380,7 +374,6 @@ void TableScorer::score_lanes(const LeadTable& table, std::size_t begin, std::si
                             rows_[q].def.data(), rows_[q].down.data(), rows_[q].up.data()};
     }
     const RoutingPlan plan = routing_plan();
-    const RouteColumns route_columns = RouteColumns::of(table, result);
     const int* weights = weights_.data();
     const int* maxima = maxima_.data();
     for (std::size_t i = begin; i < end; ++i) {
@@ -451,7 +444,7 @@ void TableScorer::score_lanes(const LeadTable& table, std::size_t begin, std::si
             }
         }
 
-        finish_lead(plan, route_columns, table, i, total, lo, hi, clo, chi);
+        finish_lead(plan, table, i, total, lo, hi, clo, chi, result);
         if (want_interval) {
             result.lo[i] = lo;
             result.hi[i] = hi;
@@ -580,7 +573,6 @@ void IncrementalScorer::finish(const LeadTable& table, TableResult& result) cons
     result.lo.clear();
     result.hi.clear();
     const TableScorer::RoutingPlan plan = scorer_->routing_plan();
-    const TableScorer::RouteColumns columns = TableScorer::RouteColumns::of(table, result);
     const int* weights = scorer_->weights_.data();
     const int* maxima = scorer_->maxima_.data();
     const int* sums = sums_.data();
@@ -591,7 +583,7 @@ void IncrementalScorer::finish(const LeadTable& table, TableResult& result) cons
             points[c] = clamp(sums[i * L + c], maxima[c]);
             total += weights[c] * points[c];
         }
-        scorer_->finish_lead(plan, columns, table, i, total, total, total, points, points);
+        scorer_->finish_lead(plan, table, i, total, total, total, points, points, result);
     }
 }
 

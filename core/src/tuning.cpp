@@ -155,8 +155,7 @@ ScoreHistogram ScoreHistogram::of(const LeadTable& table, const TableResult& res
     h.max_total = max_total;
     h.segments = table.model().spec().segments.size();
     h.counts.assign(h.segments * static_cast<std::size_t>(max_total + 3) * 2, 0);
-    // Raw pointers, read once: through the vectors every lead would reload them (the byte
-    // columns may alias anything). This runs after every edit in the playground.
+    // This runs after every edit in the playground, over every lead.
     const std::int8_t* outcomes = table.outcomes().data();
     const std::int32_t* totals = result.total.data();
     const std::uint8_t* flags = result.flags.data();

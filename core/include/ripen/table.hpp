@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,7 +75,7 @@ struct Scoring {
     // [rule]: for a rule that is one comparison of points ("authority >= 2", "total < 4"), the
     // number it compares with, tunable like points; kNoLevel for every other rule.
     std::vector<int> rule_level;
-    static constexpr int kNoLevel = -2147483647 - 1;
+    static constexpr int kNoLevel = std::numeric_limits<int>::min();
 
     static Scoring from(const Model& model);
     int threshold(int segment) const {
@@ -142,18 +143,9 @@ private:
         std::vector<PointRule> point_rules;
     };
     RoutingPlan routing_plan() const;
-    // The columns finish_lead reads and writes, looked up once per pass: stores to the byte
-    // columns may alias anything, so through the vectors every lead would reload every pointer.
-    struct RouteColumns {
-        const std::uint64_t* rules;
-        const std::uint64_t* possible;
-        std::int32_t* total;
-        Route* route;
-        std::uint8_t* flags;
-        static RouteColumns of(const LeadTable& table, TableResult& result);
-    };
-    void finish_lead(const RoutingPlan& plan, const RouteColumns& columns, const LeadTable& table, std::size_t lead,
-                     int total, int lo, int hi, const int* crit_lo, const int* crit_hi) const;
+    // Rules and route of one lead from its total, interval and per-criterion points, into result.
+    void finish_lead(const RoutingPlan& plan, const LeadTable& table, std::size_t lead, int total, int lo, int hi,
+                     const int* crit_lo, const int* crit_hi, TableResult& result) const;
     friend class IncrementalScorer;
     void build();
     template <int Lanes>
