@@ -2,11 +2,15 @@
 // language; the connecting words are for the sales and marketing team, in English.
 #include <algorithm>
 
+#include "message.hpp"
 #include "ripen/decision.hpp"
 
 namespace ripen {
 
 namespace {
+
+using detail::format;
+using detail::format_to;
 
 // Width in code points, so labels with accents line up.
 std::size_t width_of(std::string_view s) {
@@ -21,9 +25,7 @@ std::string pad(std::string s, std::size_t width) {
     return s;
 }
 
-std::string signed_points(int p) { return (p >= 0 ? "+" : "") + std::to_string(p); }
-
-std::string route_verb(Route r) {
+const char* route_verb(Route r) {
     switch (r) {
         case Route::handoff: return "hand this lead off";
         case Route::nurture: return "nurture this lead";
@@ -43,20 +45,19 @@ std::string upper(std::string_view s) {
 std::string shown_answer(const Model& model, int qi, std::string_view value, std::string_view lang) {
     const Question& q = model.spec().questions[static_cast<std::size_t>(qi)];
     if (q.type == QuestionType::single || q.type == QuestionType::multiple) {
-        std::string out;
+        std::string out = "\"";
         std::size_t start = 0;
         while (start <= value.size()) {
             std::size_t semi = value.find(';', start);
             std::string_view part = value.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
             auto it = std::find_if(q.options.begin(), q.options.end(), [&](const Option& o) { return o.value == part; });
-            if (!out.empty()) out += ", ";
-            out += it != q.options.end() && !it->label.empty() ? std::string(it->label.in(lang)) : std::string(part);
+            format_to(out, out.size() > 1 ? ", {}" : "{}", {it != q.options.end() && !it->label.empty() ? it->label.in(lang) : part});
             if (semi == std::string_view::npos) break;
             start = semi + 1;
         }
-        return "\"" + out + "\"";
+        return out + "\"";
     }
-    return "\"" + std::string(value) + "\"";
+    return format("\"{}\"", {value});
 }
 
 }  // namespace
@@ -67,11 +68,11 @@ std::string explain(const Model& model, const Decision& d, std::string_view lang
     const Segment& segment = spec.segments[static_cast<std::size_t>(d.segment)];
     std::string out;
 
-    out += "Route: " + upper(to_string(d.route)) + " - total " + std::to_string(d.total) + " of " + std::to_string(d.max) +
-           " (score " + std::to_string(d.score) + "/100), hand-off at " + std::to_string(d.threshold) + "\n";
-    if (d.lo == d.hi) out += "Final total: " + std::to_string(d.lo) + " (no open question can change it)\n";
-    else out += "Final total will be between " + std::to_string(d.lo) + " and " + std::to_string(d.hi) + " (" + std::to_string(d.open) + " questions open)\n";
-    out += "Segment: " + segment.id + " (" + std::string(segment.label.in(lang)) + ")" + (d.segment_settled ? "" : ", may still change") + "\n";
+    format_to(out, "Route: {} - total {} of {} (score {}/100), hand-off at {}\n",
+              {upper(to_string(d.route)), d.total, d.max, d.score, d.threshold});
+    if (d.lo == d.hi) format_to(out, "Final total: {} (no open question can change it)\n", {d.lo});
+    else format_to(out, "Final total will be between {} and {} ({} questions open)\n", {d.lo, d.hi, d.open});
+    format_to(out, "Segment: {} ({}){}\n", {segment.id, segment.label.in(lang), d.segment_settled ? "" : ", may still change"});
 
     out += "\nBreakdown\n";
     std::size_t width = 0;
@@ -79,18 +80,20 @@ std::string explain(const Model& model, const Decision& d, std::string_view lang
     for (std::size_t c = 0; c < spec.criteria.size(); ++c) {
         const Criterion& crit = spec.criteria[c];
         const CriterionResult& r = d.criteria[c];
-        std::string line = "  " + pad(std::string(crit.label.in(lang)), width) + "  " + std::to_string(r.points) + "/" + std::to_string(crit.max);
-        if (crit.weight != 1) line += " x" + std::to_string(crit.weight);
-        if (r.lo != r.hi) line += " (can reach " + std::to_string(r.lo) + ".." + std::to_string(r.hi) + ")";
-        std::string sources;
+        format_to(out, "  {}  {}/{}", {pad(std::string(crit.label.in(lang)), width), r.points, crit.max});
+        if (crit.weight != 1) format_to(out, " x{}", {crit.weight});
+        if (r.lo != r.hi) format_to(out, " (can reach {}..{})", {r.lo, r.hi});
+        const char* separator = "  <- ";
         for (const Contribution& k : r.from) {
-            if (!sources.empty()) sources += ", ";
-            if (k.question >= 0) sources += spec.questions[static_cast<std::size_t>(k.question)].id + " = " + shown_answer(model, k.question, k.answer, lang);
-            else sources += "signal " + spec.signals[static_cast<std::size_t>(k.signal)].id;
-            sources += " (" + signed_points(k.points) + ")";
+            out += separator;
+            separator = ", ";
+            if (k.question >= 0)
+                format_to(out, "{} = {}", {spec.questions[static_cast<std::size_t>(k.question)].id, shown_answer(model, k.question, k.answer, lang)});
+            else
+                format_to(out, "signal {}", {spec.signals[static_cast<std::size_t>(k.signal)].id});
+            format_to(out, " ({}{})", {k.points >= 0 ? "+" : "", k.points});
         }
-        if (!sources.empty()) line += "  <- " + sources;
-        out += line + "\n";
+        out += "\n";
     }
 
     bool any_signal = false;
@@ -98,60 +101,58 @@ std::string explain(const Model& model, const Decision& d, std::string_view lang
         if (d.signals[s] == Truth::no) continue;
         if (!any_signal) out += "\nSignals\n";
         any_signal = true;
-        out += "  " + spec.signals[s].id + (d.signals[s] == Truth::maybe ? " (may apply)" : "");
-        if (!spec.signals[s].label.empty()) out += ": " + std::string(spec.signals[s].label.in(lang));
+        format_to(out, "  {}{}", {spec.signals[s].id, d.signals[s] == Truth::maybe ? " (may apply)" : ""});
+        if (!spec.signals[s].label.empty()) format_to(out, ": {}", {spec.signals[s].label.in(lang)});
         out += "\n";
     }
 
     if (!spec.rules.empty()) out += "\nRules\n";
     for (std::size_t r = 0; r < spec.rules.size(); ++r) {
         const Rule& rule = spec.rules[r];
-        std::string state;
+        const char* state;
         if (d.rules[r] == Truth::maybe) state = "open";
         else if (rule.kind == RuleKind::knockout) state = d.rules[r] == Truth::yes ? "FIRED" : "clear";
         else state = d.rules[r] == Truth::yes ? "passed" : "FAILED";
-        out += "  " + std::string(rule.kind == RuleKind::knockout ? "knock-out " : "gate ") + rule.id + ": " + state + " - " +
-               std::string(rule.label.in(lang)) + "\n";
+        format_to(out, "  {}{}: {} - {}\n", {rule.kind == RuleKind::knockout ? "knock-out " : "gate ", rule.id, state, rule.label.in(lang)});
     }
 
     out += "\nWhat would change the route\n";
     if (d.route == Route::undecided) {
-        out += "  Nothing is settled yet: the final total can land on either side of " + std::to_string(d.threshold) + ".\n";
+        format_to(out, "  Nothing is settled yet: the final total can land on either side of {}.\n", {d.threshold});
     } else if (!d.flip) {
         out += "  No change of one or two answers gives a different route.\n";
     } else {
-        std::string what;
+        out += "  Answering ";
         for (std::size_t i = 0; i < d.flip->changes.size(); ++i) {
             const AnswerChange& ch = d.flip->changes[i];
-            if (i) what += " and ";
-            what += spec.questions[static_cast<std::size_t>(ch.question)].id + " " + shown_answer(model, ch.question, ch.to, lang);
-            if (!ch.from.empty()) what += " instead of " + shown_answer(model, ch.question, ch.from, lang);
+            format_to(out, "{}{} {}", {i ? " and " : "", spec.questions[static_cast<std::size_t>(ch.question)].id, shown_answer(model, ch.question, ch.to, lang)});
+            if (!ch.from.empty()) format_to(out, " instead of {}", {shown_answer(model, ch.question, ch.from, lang)});
         }
-        out += "  Answering " + what + " would " + route_verb(d.flip->to) + " (total " + std::to_string(d.flip->total) + ").\n";
+        format_to(out, " would {} (total {}).\n", {route_verb(d.flip->to), d.flip->total});
     }
 
     out += "\nPlan\n";
     switch (d.route) {
         case Route::handoff: {
-            out += "  Hand off to sales: accept or reject within " + std::to_string(segment.sla_hours) + " hours";
-            if (d.sla_deadline) out += " (by " + format_time(*d.sla_deadline) + ")";
+            format_to(out, "  Hand off to sales: accept or reject within {} hours", {segment.sla_hours});
+            if (d.sla_deadline) format_to(out, " (by {})", {format_time(*d.sla_deadline)});
             out += ".\n";
             const std::string& booking = segment.booking_url.empty() ? spec.booking_url : segment.booking_url;
-            if (!booking.empty()) out += "  Booking link: " + booking + "\n";
+            if (!booking.empty()) format_to(out, "  Booking link: {}\n", {booking});
             if (!segment.cadence.empty()) {
-                int days = segment.cadence.back().day;
-                out += "  Cadence: " + std::to_string(segment.cadence.size()) + " touches over " + std::to_string(days) + " days\n";
+                format_to(out, "  Cadence: {} touches over {} days\n", {segment.cadence.size(), segment.cadence.back().day});
                 std::size_t role_width = 0;
                 for (const auto& t : segment.cadence) role_width = std::max(role_width, t.role.size());
                 for (const auto& t : segment.cadence)
-                    out += "    day " + pad(std::to_string(t.day), 3) + " " + pad(t.channel, 8) + " " + pad(t.role, role_width) + "  " + t.purpose + "\n";
+                    format_to(out, "    day {} {} {}  {}\n",
+                              {pad(format("{}", {t.day}), 3), pad(t.channel, 8), pad(t.role, role_width), t.purpose});
             }
             if (!spec.rejection.empty()) {
                 out += "  If sales rejects:";
                 for (std::size_t i = 0; i < spec.rejection.size(); ++i) {
                     const RejectionReason& r = spec.rejection[i];
-                    out += std::string(i ? ";" : "") + " " + r.id + " -> nurture track " + r.track;
-                    if (r.recycle_after_days) out += ", re-scored after " + std::to_string(r.recycle_after_days) + " days";
+                    format_to(out, "{} {} -> nurture track {}", {i ? ";" : "", r.id, r.track});
+                    if (r.recycle_after_days) format_to(out, ", re-scored after {} days", {r.recycle_after_days});
                 }
                 out += "\n";
             }
@@ -160,16 +161,16 @@ std::string explain(const Model& model, const Decision& d, std::string_view lang
         case Route::nurture:
             if (d.track >= 0) {
                 const Track& track = spec.tracks[static_cast<std::size_t>(d.track)];
-                out += "  Nurture track " + track.id + " (" + std::string(track.label.in(lang)) + ", stage " + track.stage + "), a touch every " +
-                       std::to_string(track.every_days) + " days:\n";
-                for (const Content& c : track.content) out += "    - " + std::string(c.title.in(lang)) + " " + c.url + "\n";
+                format_to(out, "  Nurture track {} ({}, stage {}), a touch every {} days:\n",
+                          {track.id, track.label.in(lang), track.stage, track.every_days});
+                for (const Content& c : track.content) format_to(out, "    - {} {}\n", {c.title.in(lang), c.url});
             }
             break;
         case Route::disqualify:
             for (std::size_t r = 0; r < spec.rules.size(); ++r) {
                 if (spec.rules[r].kind != RuleKind::knockout || d.rules[r] != Truth::yes) continue;
-                out += "  Disqualified by " + spec.rules[r].id + ". The visitor sees: " + std::string(spec.rules[r].message.in(lang));
-                if (!spec.rules[r].url.empty()) out += " " + spec.rules[r].url;
+                format_to(out, "  Disqualified by {}. The visitor sees: {}", {spec.rules[r].id, spec.rules[r].message.in(lang)});
+                if (!spec.rules[r].url.empty()) format_to(out, " {}", {spec.rules[r].url});
                 out += "\n";
             }
             break;
@@ -180,12 +181,12 @@ std::string explain(const Model& model, const Decision& d, std::string_view lang
                 out += "  Ask next:\n";
                 for (int q : d.next_questions) {
                     const Question& question = spec.questions[static_cast<std::size_t>(q)];
-                    out += "    - " + question.id + ": " + std::string(question.label.in(lang)) + "\n";
+                    format_to(out, "    - {}: {}\n", {question.id, question.label.in(lang)});
                 }
             }
             break;
     }
-    for (const Issue& w : d.warnings) out += "\nWarning: " + w.message + " [" + w.code + "]\n";
+    for (const Issue& w : d.warnings) format_to(out, "\nWarning: {} [{}]\n", {w.message, w.code});
     return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "answer_range.hpp"
 #include "compiled.hpp"
+#include "message.hpp"
 #include "model_data.hpp"
 #include "small_sort.hpp"
 #include "ripen/model.hpp"
@@ -20,6 +21,9 @@ using json::Value;
 using detail::CondNode;
 using detail::CondOp;
 using detail::Cmp;
+using detail::format;
+using detail::format_to;
+using detail::join;
 
 constexpr int kMaxOptions = 64;  // option sets are 64-bit masks
 constexpr int kMaxPoints = 1000;
@@ -39,15 +43,6 @@ const std::vector<std::string_view>& channels() {
 const std::vector<std::string_view>& stages() {
     static const std::vector<std::string_view> list = {"awareness", "consideration", "decision"};
     return list;
-}
-
-std::string join(const std::vector<std::string_view>& items) {
-    std::string out;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ", ";
-        out += items[i];
-    }
-    return out;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -76,7 +71,7 @@ std::string suggestion(std::string_view name, const std::vector<std::string_view
             best = k;
         }
     }
-    return best.empty() ? std::string() : ", did you mean \"" + std::string(best) + "\"?";
+    return best.empty() ? std::string() : format(", did you mean \"{}\"?", {best});
 }
 
 bool valid_id(std::string_view id) {
@@ -110,8 +105,6 @@ bool valid_url(std::string_view url) {
     return starts("https://") || starts("http://") || starts("mailto:") || (starts("/") && !starts("//"));
 }
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
 // JSON paths of a member and of an array item: $.a.b, $.a[3]. Out of line, because they are
 // built at almost every check.
 std::string child(const std::string& path, std::string_view key) {
@@ -123,7 +116,7 @@ std::string child(const std::string& path, std::string_view key) {
     return out;
 }
 
-std::string item(const std::string& path, std::size_t index) { return path + "[" + std::to_string(index) + "]"; }
+std::string item(const std::string& path, std::size_t index) { return format("{}[{}]", {path, index}); }
 
 class Loader {
 public:
@@ -152,10 +145,11 @@ private:
     enum Place { place_show_if, place_signal, place_rule, place_segment, place_track };
 
     // ---- reporting --------------------------------------------------------------------------
-    void add(Severity severity, const Value* at, std::string path, const char* code, std::string message) {
+    void add(Severity severity, const Value* at, std::string path, const char* code, std::string_view pattern,
+             std::initializer_list<detail::Piece> pieces) {
         Issue issue;
         issue.code = code;
-        issue.message = std::move(message);
+        issue.message = format(pattern, pieces);
         issue.path = std::move(path);
         if (at) {
             issue.line = at->line;
@@ -164,31 +158,33 @@ private:
         issue.severity = severity;
         issues.push_back(std::move(issue));
     }
-    void error(const Value* at, std::string path, const char* code, std::string message) {
-        add(Severity::error, at, std::move(path), code, std::move(message));
+    // The message is `pattern` with each "{}" replaced by the next piece (see message.hpp).
+    void error(const Value* at, std::string path, const char* code, std::string_view pattern,
+               std::initializer_list<detail::Piece> pieces = {}) {
+        add(Severity::error, at, std::move(path), code, pattern, pieces);
     }
-    void warn(const Value* at, std::string path, const char* code, std::string message) {
-        add(Severity::warning, at, std::move(path), code, std::move(message));
+    void warn(const Value* at, std::string path, const char* code, std::string_view pattern,
+              std::initializer_list<detail::Piece> pieces = {}) {
+        add(Severity::warning, at, std::move(path), code, pattern, pieces);
     }
 
     bool expect(const Value& v, Kind kind, const std::string& path) {
         if (v.kind == kind) return true;
-        error(&v, path, "schema.type",
-              "expected " + std::string(json::describe(kind)) + ", got " + std::string(json::describe(v.kind)));
+        error(&v, path, "schema.type", "expected {}, got {}", {json::describe(kind), json::describe(v.kind)});
         return false;
     }
 
     void check_members(const Value& obj, const std::string& path, const std::vector<std::string_view>& allowed) {
         for (const auto& [key, value] : obj.members) {
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-            error(&value, child(path, key), "schema.unknown_member",
-                  "unknown member " + quoted(key) + suggestion(key, allowed) + " (expected one of: " + join(allowed) + ")");
+            error(&value, child(path, key), "schema.unknown_member", "unknown member \"{}\"{} (expected one of: {})",
+                  {key, suggestion(key, allowed), join(allowed)});
         }
     }
 
     const Value* member(const Value& obj, std::string_view key, const std::string& path, bool required) {
         const Value* v = obj.find(key);
-        if (!v && required) error(&obj, path, "schema.required", "missing required member " + quoted(key));
+        if (!v && required) error(&obj, path, "schema.required", "missing required member \"{}\"", {key});
         return v;
     }
 
@@ -200,12 +196,11 @@ private:
         if (!expect(*v, Kind::number, at)) return std::nullopt;
         auto n = json::to_int64(v->text);
         if (!n) {
-            error(v, at, "schema.type", "expected an integer, got " + v->text);
+            error(v, at, "schema.type", "expected an integer, got {}", {v->text});
             return std::nullopt;
         }
         if (*n < lo || *n > hi) {
-            error(v, at, "schema.range", std::string(key) + " must be between " + std::to_string(lo) + " and " +
-                                             std::to_string(hi) + ", got " + v->text);
+            error(v, at, "schema.range", "{} must be between {} and {}, got {}", {key, lo, hi, v->text});
             return std::nullopt;
         }
         return static_cast<int>(*n);
@@ -232,7 +227,7 @@ private:
         std::string at = child(path, key);
         if (!expect(*v, Kind::number, at)) return std::nullopt;
         auto d = parse_decimal(v->text);
-        if (!d) error(v, at, "schema.range", "number " + v->text + " is out of range (at most 9e14)");
+        if (!d) error(v, at, "schema.range", "number {} is out of range (at most 9e14)", {v->text});
         return d;
     }
 
@@ -240,8 +235,7 @@ private:
         auto url = read_string(obj, key, path, false);
         if (!url) return {};
         if (!valid_url(*url)) {
-            error(obj.find(key), child(path, key), "value.url",
-                  "URL " + quoted(*url) + " must start with https://, http://, mailto: or /");
+            error(obj.find(key), child(path, key), "value.url", "URL \"{}\" must start with https://, http://, mailto: or /", {*url});
             return {};
         }
         return *url;
@@ -257,18 +251,17 @@ private:
         if (v->is_string()) {
             text.translations.emplace_back(default_language, v->text);
             if (visitor_facing && spec.languages.size() > 1)
-                warn(v, path, "text.missing_translation",
-                     "no translation for " + join(std::vector<std::string_view>(spec.languages.begin() + 1, spec.languages.end())) +
-                         "; the default language is shown");
+                warn(v, path, "text.missing_translation", "no translation for {}; the default language is shown",
+                     {join(std::vector<std::string_view>(spec.languages.begin() + 1, spec.languages.end()))});
             return text;
         }
         if (!v->is_object()) {
-            error(v, path, "schema.type", "expected a string or an object of translations, got " + std::string(json::describe(v->kind)));
+            error(v, path, "schema.type", "expected a string or an object of translations, got {}", {json::describe(v->kind)});
             return text;
         }
         const Value* main = v->find(default_language);
         if (!main) {
-            error(v, path, "text.missing_default", "missing the default language " + quoted(default_language));
+            error(v, path, "text.missing_default", "missing the default language \"{}\"", {default_language});
         } else if (expect(*main, Kind::string, child(path, default_language))) {
             text.translations.emplace_back(default_language, main->text);
         }
@@ -278,14 +271,13 @@ private:
         for (const auto& [lang, value] : v->members) {
             if (lang == default_language) continue;
             if (std::find(spec.languages.begin(), spec.languages.end(), lang) == spec.languages.end()) {
-                error(&value, child(path, lang), "ref.unknown_language",
-                      "language " + quoted(lang) + " is not listed in $.languages");
+                error(&value, child(path, lang), "ref.unknown_language", "language \"{}\" is not listed in $.languages", {lang});
                 continue;
             }
             if (expect(value, Kind::string, child(path, lang))) text.translations.emplace_back(lang, value.text);
         }
         if (visitor_facing && !missing.empty())
-            warn(v, path, "text.missing_translation", "no translation for " + join(missing) + "; the default language is shown");
+            warn(v, path, "text.missing_translation", "no translation for {}; the default language is shown", {join(missing)});
         return text;
     }
 
@@ -296,13 +288,12 @@ private:
         if (!id) return {};
         const Value* at = obj.find("id");
         if (!valid_id(*id)) {
-            error(at, path + ".id", "id.invalid",
-                  std::string(what) + " id " + quoted(*id) +
-                      " must start with a lowercase letter and contain only a-z, 0-9 and _ (at most 64)");
+            error(at, child(path, "id"), "id.invalid",
+                  "{} id \"{}\" must start with a lowercase letter and contain only a-z, 0-9 and _ (at most 64)", {what, *id});
             return *id;
         }
         if (!seen.emplace(*id, index).second) {
-            error(at, path + ".id", "id.duplicate", "duplicate " + std::string(what) + " id " + quoted(*id));
+            error(at, child(path, "id"), "id.duplicate", "duplicate {} id \"{}\"", {what, *id});
         }
         return *id;
     }
@@ -311,7 +302,7 @@ private:
         std::vector<int> points(spec.criteria.size(), 0);
         const Value* v = obj.find("points");
         if (!v) return points;
-        std::string path = parent_path + ".points";
+        std::string path = child(parent_path, "points");
         if (!expect(*v, Kind::object, path)) return points;
         for (const auto& [criterion, value] : v->members) {
             std::string at = child(path, criterion);
@@ -319,24 +310,23 @@ private:
             if (it == criterion_ids_.end()) {
                 std::vector<std::string_view> known;
                 for (const auto& c : spec.criteria) known.push_back(c.id);
-                error(&value, at, "ref.unknown_criterion", "unknown criterion " + quoted(criterion) + suggestion(criterion, known));
+                error(&value, at, "ref.unknown_criterion", "unknown criterion \"{}\"{}", {criterion, suggestion(criterion, known)});
                 continue;
             }
             if (!expect(value, Kind::number, at)) continue;
             auto n = json::to_int64(value.text);
             if (!n) {
-                error(&value, at, "schema.type", "points must be an integer, got " + value.text);
+                error(&value, at, "schema.type", "points must be an integer, got {}", {value.text});
                 continue;
             }
             if (*n < -kMaxPoints || *n > kMaxPoints) {
-                error(&value, at, "schema.range", "points must be between -1000 and 1000, got " + value.text);
+                error(&value, at, "schema.range", "points must be between -1000 and 1000, got {}", {value.text});
                 continue;
             }
             const Criterion& c = spec.criteria[static_cast<std::size_t>(it->second)];
             if (*n > c.max)
-                warn(&value, at, "points.exceeds_max",
-                     value.text + " points exceed the maximum of " + quoted(c.id) + " (" + std::to_string(c.max) +
-                         "); the criterion is capped");
+                warn(&value, at, "points.exceeds_max", "{} points exceed the maximum of \"{}\" ({}); the criterion is capped",
+                     {value.text, c.id, c.max});
             points[static_cast<std::size_t>(it->second)] = static_cast<int>(*n);
         }
         return points;
@@ -348,7 +338,7 @@ private:
         if (!list) return;
         std::string at = child(path, key);
         if (!expect(*list, Kind::array, at)) return;
-        if (required && list->items.empty()) error(list, at, "schema.empty", std::string(key) + " must not be empty");
+        if (required && list->items.empty()) error(list, at, "schema.empty", "{} must not be empty", {key});
         for (std::size_t i = 0; i < list->items.size(); ++i) {
             std::string item_path = item(at, i);
             if (!expect(list->items[i], Kind::object, item_path)) continue;
@@ -400,14 +390,14 @@ void Loader::run() {
     if (auto format = read_int(doc_, "format", "$", true, 0, 1000)) {
         if (*format != 1)
             error(doc_.find("format"), "$.format", "model.format",
-                  "unsupported format " + std::to_string(*format) + "; this version of Ripen reads format 1");
+                  "unsupported format {}; this version of Ripen reads format 1", {*format});
         spec.format = *format;
     }
     if (auto id = read_string(doc_, "id", "$", true)) {
         spec.id = *id;
         bool ok = !id->empty() && id->size() <= 100;
         for (char c : *id) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
-        if (!ok) error(doc_.find("id"), "$.id", "id.invalid", "model id " + quoted(*id) + " must use only a-z, 0-9, '-', '_' and '.'");
+        if (!ok) error(doc_.find("id"), "$.id", "id.invalid", "model id \"{}\" must use only a-z, 0-9, '-', '_' and '.'", {*id});
     }
     if (auto version = read_string(doc_, "version", "$", false)) spec.version = *version;
     read_languages();
@@ -440,18 +430,18 @@ void Loader::read_languages() {
         return;
     }
     for (std::size_t i = 0; i < list->items.size(); ++i) {
-        const Value& item = list->items[i];
-        std::string path = "$.languages[" + std::to_string(i) + "]";
-        if (!expect(item, Kind::string, path)) continue;
-        if (!valid_language(item.text)) {
-            error(&item, path, "value.language", "language " + quoted(item.text) + " must be a lowercase tag such as \"en\" or \"pt-br\"");
+        const Value& language = list->items[i];
+        std::string path = item("$.languages", i);
+        if (!expect(language, Kind::string, path)) continue;
+        if (!valid_language(language.text)) {
+            error(&language, path, "value.language", "language \"{}\" must be a lowercase tag such as \"en\" or \"pt-br\"", {language.text});
             continue;
         }
-        if (std::find(spec.languages.begin(), spec.languages.end(), item.text) != spec.languages.end()) {
-            error(&item, path, "id.duplicate", "duplicate language " + quoted(item.text));
+        if (std::find(spec.languages.begin(), spec.languages.end(), language.text) != spec.languages.end()) {
+            error(&language, path, "id.duplicate", "duplicate language \"{}\"", {language.text});
             continue;
         }
-        spec.languages.push_back(item.text);
+        spec.languages.push_back(language.text);
     }
     if (list->items.empty()) error(list, "$.languages", "schema.empty", "languages must not be empty");
     if (spec.languages.empty()) spec.languages.push_back("en");
@@ -463,7 +453,7 @@ void Loader::read_criteria() {
         Criterion criterion;
         criterion.id = read_id(c, path, criterion_ids_, static_cast<int>(spec.criteria.size()), "criterion");
         if (criterion.id == "total")
-            error(c.find("id"), path + ".id", "id.reserved", "criterion id \"total\" is reserved for the weighted total");
+            error(c.find("id"), child(path, "id"), "id.reserved", "criterion id \"total\" is reserved for the weighted total");
         criterion.label = read_text(c, "label", path, true, false);
         read_text(c, "description", path, false, false);
         criterion.max = read_int(c, "max", path, true, 1, kMaxPoints).value_or(1);
@@ -473,7 +463,7 @@ void Loader::read_criteria() {
     comp.criteria = static_cast<int>(spec.criteria.size());
     // Limits of the scoring kernel's fixed-size state (see core/src/table.cpp).
     if (spec.criteria.size() > 32)
-        error(doc_.find("criteria"), "$.criteria", "schema.range", "a model has at most 32 criteria, got " + std::to_string(spec.criteria.size()));
+        error(doc_.find("criteria"), "$.criteria", "schema.range", "a model has at most 32 criteria, got {}", {spec.criteria.size()});
 }
 
 void Loader::read_questions() {
@@ -487,16 +477,15 @@ void Loader::read_question(const Value& q, const std::string& path) {
     question.path = path;
     question.id = read_id(q, path, question_ids_, index, "question");
     if (reserved_question_ids().count(question.id) || question.id.rfind("points_", 0) == 0)
-        error(q.find("id"), path + ".id", "id.reserved",
-              "question id " + quoted(question.id) + " is reserved for scoring output columns");
+        error(q.find("id"), child(path, "id"), "id.reserved", "question id \"{}\" is reserved for scoring output columns", {question.id});
     static const std::vector<std::string_view> types = {"single", "multiple", "number", "email", "country", "text"};
     auto type = read_string(q, "type", path, true);
     bool type_ok = false;
     if (type) {
         auto it = std::find(types.begin(), types.end(), *type);
         if (it == types.end()) {
-            error(q.find("type"), path + ".type", "schema.enum",
-                  "unknown question type " + quoted(*type) + suggestion(*type, types) + " (expected one of: " + join(types) + ")");
+            error(q.find("type"), child(path, "type"), "schema.enum", "unknown question type \"{}\"{} (expected one of: {})",
+                  {*type, suggestion(*type, types), join(types)});
         } else {
             question.type = static_cast<QuestionType>(it - types.begin());
             type_ok = true;
@@ -527,13 +516,13 @@ void Loader::read_question(const Value& q, const std::string& path) {
                 option.value = *value;
                 const Value* at = o.find("value");
                 if (value->empty() || detail::trim(*value) != *value || value->find_first_of(";\n\r") != std::string::npos) {
-                    error(at, opath + ".value", "value.option",
-                          "option value " + quoted(*value) + " must be non-empty, without surrounding spaces, ';' or line breaks");
+                    error(at, child(opath, "value"), "value.option",
+                          "option value \"{}\" must be non-empty, without surrounding spaces, ';' or line breaks", {*value});
                 } else if (question.type == QuestionType::country && *value != "*" && !detail::is_country_code(*value)) {
-                    error(at, opath + ".value", "value.country",
-                          quoted(*value) + " is not an ISO 3166-1 alpha-2 country code (or \"*\" for any other country)");
+                    error(at, child(opath, "value"), "value.country",
+                          "\"{}\" is not an ISO 3166-1 alpha-2 country code (or \"*\" for any other country)", {*value});
                 } else if (!values.insert(*value).second) {
-                    error(at, opath + ".value", "id.duplicate", "duplicate option value " + quoted(*value));
+                    error(at, child(opath, "value"), "id.duplicate", "duplicate option value \"{}\"", {*value});
                 }
             }
             option.label = read_text(o, "label", opath, choice, true);
@@ -542,14 +531,15 @@ void Loader::read_question(const Value& q, const std::string& path) {
             question.options.push_back(std::move(option));
         });
         if (static_cast<int>(question.options.size()) > kMaxOptions)
-            error(q.find("options"), path + ".options", "question.options",
-                  "a question has at most " + std::to_string(kMaxOptions) + " options, got " + std::to_string(question.options.size()));
+            error(q.find("options"), child(path, "options"), "question.options", "a question has at most {} options, got {}",
+                  {kMaxOptions, question.options.size()});
     }
     if (type_ok && question.type == QuestionType::number) {
         question.min = read_decimal(q, "min", path);
         question.max = read_decimal(q, "max", path);
         if (question.min && question.max && *question.max < *question.min)
-            error(q.find("max"), path + ".max", "question.min_max", "max " + to_string(*question.max) + " is below min " + to_string(*question.min));
+            error(q.find("max"), child(path, "max"), "question.min_max", "max {} is below min {}",
+                  {to_string(*question.max), to_string(*question.min)});
         each_item(q, "bands", path, false, [&](const Value& b, const std::string& bpath) {
             check_members(b, bpath, {"from", "label", "points", "frequency"});
             Band band;
@@ -557,9 +547,9 @@ void Loader::read_question(const Value& q, const std::string& path) {
             if (!band.from && !question.bands.empty())
                 error(&b, bpath, "schema.required", "missing required member \"from\" (only the first band may omit it)");
             if (band.from && !question.bands.empty() && question.bands.back().from && *band.from <= *question.bands.back().from)
-                error(b.find("from"), bpath + ".from", "bands.order",
-                      "bands must be in ascending order: " + to_string(*band.from) + " does not exceed the previous band's " +
-                          to_string(*question.bands.back().from));
+                error(b.find("from"), child(bpath, "from"), "bands.order",
+                      "bands must be in ascending order: {} does not exceed the previous band's {}",
+                      {to_string(*band.from), to_string(*question.bands.back().from)});
             band.label = read_text(b, "label", bpath, false, true);
             band.points = read_points(b, bpath);
             band.frequency = read_int(b, "frequency", bpath, false, 0, 1000000000).value_or(1);
@@ -571,17 +561,17 @@ void Loader::read_question(const Value& q, const std::string& path) {
         question.min_select = read_int(q, "min_select", path, false, 0, kMaxOptions).value_or(0);
         question.max_select = read_int(q, "max_select", path, false, 0, kMaxOptions).value_or(0);
         if (question.max_select && question.min_select > question.max_select)
-            error(q.find("max_select"), path + ".max_select", "question.min_max",
-                  "max_select " + std::to_string(question.max_select) + " is below min_select " + std::to_string(question.min_select));
+            error(q.find("max_select"), child(path, "max_select"), "question.min_max", "max_select {} is below min_select {}",
+                  {question.max_select, question.min_select});
         if (question.min_select > n)
-            error(q.find("min_select"), path + ".min_select", "question.min_max",
-                  "min_select " + std::to_string(question.min_select) + " exceeds the " + std::to_string(n) + " options");
+            error(q.find("min_select"), child(path, "min_select"), "question.min_max", "min_select {} exceeds the {} options",
+                  {question.min_select, n});
     }
     if (type_ok && (question.type == QuestionType::text || question.type == QuestionType::email))
         question.max_length = read_int(q, "max_length", path, false, 1, 100000).value_or(0);
     if (const Value* s = q.find("show_if")) {
         question.has_show_if = true;
-        show_ifs_.push_back(Pending{s, path + ".show_if", place_show_if, index});
+        show_ifs_.push_back(Pending{s, child(path, "show_if"), place_show_if, index});
     }
     spec.questions.push_back(std::move(question));
 }
@@ -594,11 +584,11 @@ void Loader::read_signals() {
         signal.id = read_id(s, path, signal_ids_, index, "signal");
         signal.label = read_text(s, "label", path, false, false);
         signal.points = read_points(s, path);
-        if (const Value* w = member(s, "when", path, true)) signal_whens_.push_back(Pending{w, path + ".when", place_signal, index});
+        if (const Value* w = member(s, "when", path, true)) signal_whens_.push_back(Pending{w, child(path, "when"), place_signal, index});
         spec.signals.push_back(std::move(signal));
     });
     if (spec.signals.size() > 32)
-        error(doc_.find("signals"), "$.signals", "schema.range", "a model has at most 32 signals, got " + std::to_string(spec.signals.size()));
+        error(doc_.find("signals"), "$.signals", "schema.range", "a model has at most 32 signals, got {}", {spec.signals.size()});
 }
 
 void Loader::read_rules() {
@@ -611,8 +601,8 @@ void Loader::read_rules() {
         if (auto kind = read_string(r, "kind", path, true)) {
             if (*kind == "knockout") rule.kind = RuleKind::knockout;
             else if (*kind == "gate") rule.kind = RuleKind::gate;
-            else error(r.find("kind"), path + ".kind", "schema.enum",
-                       "unknown rule kind " + quoted(*kind) + suggestion(*kind, kinds) + " (expected one of: knockout, gate)");
+            else error(r.find("kind"), child(path, "kind"), "schema.enum", "unknown rule kind \"{}\"{} (expected one of: knockout, gate)",
+                       {*kind, suggestion(*kind, kinds)});
         }
         if (rule.kind == RuleKind::knockout) check_members(r, path, {"id", "kind", "label", "when", "message", "url"});
         else check_members(r, path, {"id", "kind", "label", "when"});
@@ -621,12 +611,12 @@ void Loader::read_rules() {
             rule.message = read_text(r, "message", path, true, true);
             rule.url = read_url(r, "url", path);
         }
-        if (const Value* w = member(r, "when", path, true)) rule_whens_.push_back(Pending{w, path + ".when", place_rule, index});
+        if (const Value* w = member(r, "when", path, true)) rule_whens_.push_back(Pending{w, child(path, "when"), place_rule, index});
         spec.rules.push_back(std::move(rule));
     });
     comp.rule_when.assign(spec.rules.size(), -1);
     if (spec.rules.size() > 32)
-        error(doc_.find("rules"), "$.rules", "schema.range", "a model has at most 32 rules, got " + std::to_string(spec.rules.size()));
+        error(doc_.find("rules"), "$.rules", "schema.range", "a model has at most 32 rules, got {}", {spec.rules.size()});
 }
 
 void Loader::read_thresholds() {
@@ -648,13 +638,13 @@ void Loader::read_segments() {
         segment.sla_hours = read_int(s, "sla_hours", path, true, 1, 8760).value_or(24);
         segment.booking_url = read_url(s, "booking_url", path);
         if (const Value* w = s.find("when")) {
-            segment_whens_.push_back(Pending{w, path + ".when", place_segment, index});
+            segment_whens_.push_back(Pending{w, child(path, "when"), place_segment, index});
             if (defaults > 0)
-                error(w, path, "segment.default", "segment " + quoted(segment.id) + " follows the default segment and can never be chosen");
+                error(w, path, "segment.default", "segment \"{}\" follows the default segment and can never be chosen", {segment.id});
         } else {
             segment.is_default = true;
             if (++defaults > 1)
-                error(&s, path, "segment.default", "only one segment may omit \"when\" (the default); " + quoted(segment.id) + " is a second");
+                error(&s, path, "segment.default", "only one segment may omit \"when\" (the default); \"{}\" is a second", {segment.id});
         }
         int previous_day = -1;
         each_item(s, "cadence", path, true, [&](const Value& t, const std::string& tpath) {
@@ -662,26 +652,26 @@ void Loader::read_segments() {
             Touch touch;
             touch.day = read_int(t, "day", tpath, true, 0, 3650).value_or(0);
             if (touch.day < previous_day)
-                error(t.find("day"), tpath + ".day", "cadence.order",
-                      "touches must be in day order: day " + std::to_string(touch.day) + " comes after day " + std::to_string(previous_day));
+                error(t.find("day"), child(tpath, "day"), "cadence.order", "touches must be in day order: day {} comes after day {}",
+                      {touch.day, previous_day});
             previous_day = std::max(previous_day, touch.day);
             if (auto channel = read_string(t, "channel", tpath, true)) {
                 if (std::find(channels().begin(), channels().end(), *channel) == channels().end())
-                    error(t.find("channel"), tpath + ".channel", "schema.enum",
-                          "unknown channel " + quoted(*channel) + suggestion(*channel, channels()) + " (expected one of: " + join(channels()) + ")");
+                    error(t.find("channel"), child(tpath, "channel"), "schema.enum", "unknown channel \"{}\"{} (expected one of: {})",
+                          {*channel, suggestion(*channel, channels()), join(channels())});
                 touch.channel = *channel;
             }
             if (auto role = read_string(t, "role", tpath, true)) {
                 if (!valid_id(*role))
-                    error(t.find("role"), tpath + ".role", "id.invalid", "contact role " + quoted(*role) + " must be an id such as \"economic_buyer\"");
+                    error(t.find("role"), child(tpath, "role"), "id.invalid", "contact role \"{}\" must be an id such as \"economic_buyer\"", {*role});
                 touch.role = *role;
             }
             touch.purpose = read_string(t, "purpose", tpath, true).value_or("");
             segment.cadence.push_back(std::move(touch));
         });
         if (!segment.cadence.empty() && (segment.cadence.size() < 7 || segment.cadence.size() > 13))
-            warn(s.find("cadence"), path + ".cadence", "cadence.touches",
-                 "hand-off cadences usually plan 7 to 13 touches; this one has " + std::to_string(segment.cadence.size()));
+            warn(s.find("cadence"), child(path, "cadence"), "cadence.touches", "hand-off cadences usually plan 7 to 13 touches; this one has {}",
+                 {segment.cadence.size()});
         spec.segments.push_back(std::move(segment));
     });
     if (defaults == 0 && !spec.segments.empty())
@@ -703,20 +693,20 @@ void Loader::read_nurture() {
         track.id = read_id(t, path, track_ids_, index, "track");
         if (auto stage = read_string(t, "stage", path, true)) {
             if (std::find(stages().begin(), stages().end(), *stage) == stages().end())
-                error(t.find("stage"), path + ".stage", "schema.enum",
-                      "unknown buying stage " + quoted(*stage) + suggestion(*stage, stages()) + " (expected one of: " + join(stages()) + ")");
+                error(t.find("stage"), child(path, "stage"), "schema.enum", "unknown buying stage \"{}\"{} (expected one of: {})",
+                      {*stage, suggestion(*stage, stages()), join(stages())});
             track.stage = *stage;
         }
         track.label = read_text(t, "label", path, true, false);
         track.every_days = read_int(t, "every_days", path, false, 1, 365).value_or(14);
         if (const Value* w = t.find("when")) {
-            track_whens_.push_back(Pending{w, path + ".when", place_track, index});
+            track_whens_.push_back(Pending{w, child(path, "when"), place_track, index});
             if (defaults > 0)
-                error(w, path, "track.default", "track " + quoted(track.id) + " follows the default track and can never be chosen");
+                error(w, path, "track.default", "track \"{}\" follows the default track and can never be chosen", {track.id});
         } else {
             track.is_default = true;
             if (++defaults > 1)
-                error(&t, path, "track.default", "only one track may omit \"when\" (the default); " + quoted(track.id) + " is a second");
+                error(&t, path, "track.default", "only one track may omit \"when\" (the default); \"{}\" is a second", {track.id});
         }
         each_item(t, "content", path, true, [&](const Value& c, const std::string& cpath) {
             check_members(c, cpath, {"title", "url", "format"});
@@ -742,7 +732,7 @@ void Loader::read_nurture() {
             if (!track_ids_.count(*track)) {
                 std::vector<std::string_view> known;
                 for (const auto& t : spec.tracks) known.push_back(t.id);
-                error(r.find("track"), path + ".track", "ref.unknown_track", "unknown track " + quoted(*track) + suggestion(*track, known));
+                error(r.find("track"), child(path, "track"), "ref.unknown_track", "unknown track \"{}\"{}", {*track, suggestion(*track, known)});
             }
             reason.track = *track;
         }
@@ -760,32 +750,32 @@ void Loader::read_texts() {
     }
     std::string missing;
     for (std::string_view key : required_text_keys())
-        if (!t->find(key)) missing += (missing.empty() ? "" : ", ") + quoted(key);
+        if (!t->find(key)) format_to(missing, missing.empty() ? "\"{}\"" : ", \"{}\"", {key});
     if (!missing.empty())
-        error(t, "$.texts", "text.missing_key", std::string("missing form text") + (missing.find(',') != std::string::npos ? "s " : " ") + missing);
+        error(t, "$.texts", "text.missing_key", "missing form text{} {}", {missing.find(',') != std::string::npos ? "s" : "", missing});
 }
 
 // ---- conditions ------------------------------------------------------------------------------
 
 int Loader::compile(const Value& v, const std::string& path, Place place, int owner) {
     if (!expect(v, Kind::object, path)) return -1;
-    auto invalid = [&](std::string message) {
-        error(&v, path, "condition.invalid", std::move(message));
+    auto invalid = [&](std::string_view pattern, std::initializer_list<detail::Piece> pieces) {
+        error(&v, path, "condition.invalid", pattern, pieces);
         return -1;
     };
     auto not_allowed = [&](const char* what) {
         static const char* places[] = {"show_if", "signal conditions", "rules", "segment conditions", "track conditions"};
-        error(&v, path, "condition.not_allowed", std::string(what) + " conditions are not allowed in " + places[place]);
+        error(&v, path, "condition.not_allowed", "{} conditions are not allowed in {}", {what, places[place]});
         return -1;
     };
     // Combinators
     for (const char* combinator : {"all", "any"}) {
         if (const Value* list = v.find(combinator)) {
-            if (v.members.size() != 1) return invalid(std::string("\"") + combinator + "\" must be the only member of its condition");
+            if (v.members.size() != 1) return invalid("\"{}\" must be the only member of its condition", {combinator});
             std::string at = child(path, combinator);
             if (!expect(*list, Kind::array, at)) return -1;
             if (list->items.empty()) {
-                error(list, at, "condition.invalid", std::string("\"") + combinator + "\" needs at least one condition");
+                error(list, at, "condition.invalid", "\"{}\" needs at least one condition", {combinator});
                 return -1;
             }
             std::vector<std::int32_t> kids;
@@ -805,8 +795,8 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         }
     }
     if (const Value* inner = v.find("not")) {
-        if (v.members.size() != 1) return invalid("\"not\" must be the only member of its condition");
-        int k = compile(*inner, path + ".not", place, owner);
+        if (v.members.size() != 1) return invalid("\"not\" must be the only member of its condition", {});
+        int k = compile(*inner, child(path, "not"), place, owner);
         if (k < 0) return -1;
         CondNode node;
         node.op = CondOp::negate;
@@ -817,17 +807,18 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     }
     if (const Value* s = v.find("segment")) {
         if (place != place_rule && place != place_track) return not_allowed("segment");
-        if (v.members.size() != 1) return invalid("\"segment\" must be the only member of its condition");
+        if (v.members.size() != 1) return invalid("\"segment\" must be the only member of its condition", {});
         std::vector<const Value*> ids;
         if (s->is_string()) ids.push_back(s);
         else if (s->is_array()) for (const auto& item : s->items) ids.push_back(&item);
-        else return invalid("\"segment\" takes a segment id or a list of segment ids");
+        else return invalid("\"segment\" takes a segment id or a list of segment ids", {});
         CondNode node;
         node.op = CondOp::segment_in;
         for (const Value* id : ids) {
             auto it = id->is_string() ? segment_ids_.find(id->text) : segment_ids_.end();
             if (it == segment_ids_.end()) {
-                error(id, path + ".segment", "ref.unknown_segment", "unknown segment " + (id->is_string() ? quoted(id->text) : std::string(json::describe(id->kind))));
+                if (id->is_string()) error(id, child(path, "segment"), "ref.unknown_segment", "unknown segment \"{}\"", {id->text});
+                else error(id, child(path, "segment"), "ref.unknown_segment", "unknown segment {}", {json::describe(id->kind)});
                 return -1;
             }
             node.mask |= std::uint64_t{1} << it->second;
@@ -837,15 +828,15 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     if (const Value* s = v.find("signal")) {
         if (place == place_show_if) return not_allowed("signal");
         check_members(v, path, {"signal", "is"});
-        if (!expect(*s, Kind::string, path + ".signal")) return -1;
+        if (!expect(*s, Kind::string, child(path, "signal"))) return -1;
         auto it = signal_ids_.find(s->text);
         if (it == signal_ids_.end()) {
-            error(s, path + ".signal", "ref.unknown_signal", "unknown signal " + quoted(s->text));
+            error(s, child(path, "signal"), "ref.unknown_signal", "unknown signal \"{}\"", {s->text});
             return -1;
         }
         if (place == place_signal && it->second >= owner) {
-            error(s, path + ".signal", "ref.signal_order",
-                  "signal " + quoted(s->text) + " is not defined before this one; a signal may only use earlier signals");
+            error(s, child(path, "signal"), "ref.signal_order",
+                  "signal \"{}\" is not defined before this one; a signal may only use earlier signals", {s->text});
             return -1;
         }
         CondNode node;
@@ -864,14 +855,14 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     auto single_operator = [&](const char* subject, const std::vector<std::string_view>& ops, std::string& op,
                                const Value*& operand) -> bool {
         if (v.members.size() != 2) {
-            invalid(std::string("a \"") + subject + "\" condition needs exactly one operator (one of: " + join(ops) + ")");
+            invalid("a \"{}\" condition needs exactly one operator (one of: {})", {subject, join(ops)});
             return false;
         }
         for (const auto& [key, value] : v.members) {
             if (key == subject) continue;
             if (std::find(ops.begin(), ops.end(), key) == ops.end()) {
-                error(&value, child(path, key), "condition.invalid",
-                      "unknown operator " + quoted(key) + suggestion(key, ops) + " for \"" + subject + "\" (expected one of: " + join(ops) + ")");
+                error(&value, child(path, key), "condition.invalid", "unknown operator \"{}\"{} for \"{}\" (expected one of: {})",
+                      {key, suggestion(key, ops), subject, join(ops)});
                 return false;
             }
             op = key;
@@ -897,8 +888,8 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     auto read_domains = [&](const Value& operand, const std::string& at, std::vector<std::string>& out) -> bool {
         if (!read_string_list(operand, at, out)) return false;
         for (const auto& d : out) {
-            if (detail::email_domain("x@" + d).empty()) {
-                error(&operand, at, "value.domain", quoted(d) + " is not a domain name such as \"example.com\"");
+            if (detail::email_domain(format("x@{}", {d})).empty()) {
+                error(&operand, at, "value.domain", "\"{}\" is not a domain name such as \"example.com\"", {d});
                 return false;
             }
         }
@@ -907,17 +898,18 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     auto read_number = [&](const Value& operand, const std::string& at) -> std::optional<Decimal> {
         if (!expect(operand, Kind::number, at)) return std::nullopt;
         auto d = parse_decimal(operand.text);
-        if (!d) error(&operand, at, "schema.range", "number " + operand.text + " is out of range");
+        if (!d) error(&operand, at, "schema.range", "number {} is out of range", {operand.text});
         return d;
     };
 
     if (const Value* subject = v.find("answer")) {
-        if (!expect(*subject, Kind::string, path + ".answer")) return -1;
+        if (!expect(*subject, Kind::string, child(path, "answer"))) return -1;
         auto it = question_ids_.find(subject->text);
         if (it == question_ids_.end()) {
             std::vector<std::string_view> known;
             for (const auto& q : spec.questions) known.push_back(q.id);
-            error(subject, path + ".answer", "ref.unknown_question", "unknown question " + quoted(subject->text) + suggestion(subject->text, known));
+            error(subject, child(path, "answer"), "ref.unknown_question", "unknown question \"{}\"{}",
+                  {subject->text, suggestion(subject->text, known)});
             return -1;
         }
         int q = it->second;
@@ -930,9 +922,8 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
             return -1;
         std::string at = child(path, op);
         auto mismatch = [&](const char* types) {
-            error(operand, at, "condition.type_mismatch",
-                  "operator \"" + op + "\" applies to " + types + " questions; " + quoted(question.id) + " is a " +
-                      std::string(to_string(question.type)) + " question");
+            error(operand, at, "condition.type_mismatch", "operator \"{}\" applies to {} questions; \"{}\" is a {} question",
+                  {op, types, question.id, to_string(question.type)});
             return -1;
         };
         CondNode node;
@@ -953,8 +944,8 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
                     if (o == question.options.end()) {
                         std::vector<std::string_view> known;
                         for (const auto& x : question.options) known.push_back(x.value);
-                        error(operand, at, "ref.unknown_option",
-                              quoted(value) + " is not an option of " + quoted(question.id) + suggestion(value, known));
+                        error(operand, at, "ref.unknown_option", "\"{}\" is not an option of \"{}\"{}",
+                              {value, question.id, suggestion(value, known)});
                         return -1;
                     }
                     node.mask |= std::uint64_t{1} << (o - question.options.begin());
@@ -967,7 +958,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
             if (question.type == QuestionType::country) {
                 for (const auto& value : values) {
                     if (!detail::is_country_code(value)) {
-                        error(operand, at, "value.country", quoted(value) + " is not an ISO 3166-1 alpha-2 country code");
+                        error(operand, at, "value.country", "\"{}\" is not an ISO 3166-1 alpha-2 country code", {value});
                         return -1;
                     }
                 }
@@ -993,9 +984,9 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         return add_node(node);
     }
     if (const Value* subject = v.find("context")) {
-        if (!expect(*subject, Kind::string, path + ".context")) return -1;
+        if (!expect(*subject, Kind::string, child(path, "context"))) return -1;
         if (!valid_id(subject->text)) {
-            error(subject, path + ".context", "id.invalid", "context key " + quoted(subject->text) + " must be an id such as \"utm_source\"");
+            error(subject, child(path, "context"), "id.invalid", "context key \"{}\" must be an id such as \"utm_source\"", {subject->text});
             return -1;
         }
         std::string op;
@@ -1035,7 +1026,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     }
     if (const Value* subject = v.find("criterion")) {
         if (place != place_rule && place != place_track) return not_allowed("criterion");
-        if (!expect(*subject, Kind::string, path + ".criterion")) return -1;
+        if (!expect(*subject, Kind::string, child(path, "criterion"))) return -1;
         CondNode node;
         if (subject->text == "total") {
             node.op = CondOp::total_cmp;
@@ -1044,7 +1035,8 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
             if (it == criterion_ids_.end()) {
                 std::vector<std::string_view> known = {"total"};
                 for (const auto& c : spec.criteria) known.push_back(c.id);
-                error(subject, path + ".criterion", "ref.unknown_criterion", "unknown criterion " + quoted(subject->text) + suggestion(subject->text, known));
+                error(subject, child(path, "criterion"), "ref.unknown_criterion", "unknown criterion \"{}\"{}",
+                      {subject->text, suggestion(subject->text, known)});
                 return -1;
             }
             node.op = CondOp::criterion_cmp;
@@ -1057,7 +1049,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         if (!expect(*operand, Kind::number, at)) return -1;
         auto n = json::to_int64(operand->text);
         if (!n || *n < -100000 || *n > 100000) {
-            error(operand, at, "schema.type", "criterion comparisons take an integer, got " + operand->text);
+            error(operand, at, "schema.type", "criterion comparisons take an integer, got {}", {operand->text});
             return -1;
         }
         node.cmp = static_cast<Cmp>(comparison_of(op));
@@ -1066,7 +1058,8 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     }
     std::vector<std::string_view> subjects = {"all", "any", "not", "answer", "context", "signal", "criterion", "segment"};
     std::string first = v.members.empty() ? std::string() : v.members.front().first;
-    return invalid("a condition needs one of: " + join(subjects) + (first.empty() ? std::string() : "; got " + quoted(first) + suggestion(first, subjects)));
+    if (first.empty()) return invalid("a condition needs one of: {}", {join(subjects)});
+    return invalid("a condition needs one of: {}; got \"{}\"{}", {join(subjects), first, suggestion(first, subjects)});
 }
 
 void Loader::compile_conditions() {
@@ -1089,13 +1082,13 @@ void Loader::visit_show_if(int q, std::vector<int>& state, std::vector<int>& sta
             reported = true;
             std::string cycle;
             auto start = std::find(stack.begin(), stack.end(), dep);
-            for (auto it = start; it != stack.end(); ++it) cycle += spec.questions[static_cast<std::size_t>(*it)].id + " -> ";
+            for (auto it = start; it != stack.end(); ++it) format_to(cycle, "{} -> ", {spec.questions[static_cast<std::size_t>(*it)].id});
             cycle += spec.questions[static_cast<std::size_t>(dep)].id;
             const Question& owner = spec.questions[static_cast<std::size_t>(*start)];
             const Value* at = nullptr;
             for (const auto& p : show_ifs_)
                 if (p.owner == *start) at = p.value;
-            error(at, owner.path + ".show_if", "show_if.cycle", "show_if conditions form a cycle: " + cycle);
+            error(at, child(owner.path, "show_if"), "show_if.cycle", "show_if conditions form a cycle: {}", {cycle});
         } else if (state[static_cast<std::size_t>(dep)] == 0) {
             visit_show_if(dep, state, stack, reported);
         }
@@ -1160,11 +1153,10 @@ void Loader::check_thresholds() {
     }
     auto check = [&](int threshold, const Value* at, const std::string& path) {
         if (threshold > reachable)
-            error(at, path, "threshold.unreachable",
-                  "hand-off threshold " + std::to_string(threshold) + " is above the highest reachable total " +
-                      std::to_string(reachable) + " (of " + std::to_string(comp.max_total) + ")");
+            error(at, path, "threshold.unreachable", "hand-off threshold {} is above the highest reachable total {} (of {})",
+                  {threshold, reachable, comp.max_total});
         else if (threshold <= 0)
-            warn(at, path, "threshold.trivial", "hand-off threshold " + std::to_string(threshold) + " is met by every lead without a knock-out");
+            warn(at, path, "threshold.trivial", "hand-off threshold {} is met by every lead without a knock-out", {threshold});
     };
     if (const Value* t = doc_.find("thresholds"); t && t->is_object() && t->find("handoff") && !spec.criteria.empty())
         check(spec.handoff_at, t->find("handoff"), "$.thresholds.handoff");
@@ -1173,7 +1165,7 @@ void Loader::check_thresholds() {
         if (!spec.segments[s].handoff_at || spec.criteria.empty()) continue;
         const Value* at = nullptr;
         if (segments->is_array() && s < segments->items.size()) at = segments->items[s].find("handoff_at");
-        check(*spec.segments[s].handoff_at, at, "$.segments[" + std::to_string(s) + "].handoff_at");
+        check(*spec.segments[s].handoff_at, at, format("$.segments[{}].handoff_at", {s}));
     }
 }
 
