@@ -14,10 +14,15 @@ using wasm::success;
 std::string load(const std::string& text) {
     auto result = load_model(text);
     if (!result.ok()) return failure(result.issues);
-    json::Value ok = json::Value::make_object();
-    ok.set("handle", json::Value::make_int(wasm::models().add(std::move(*result.value))));
-    ok.set("warnings", wasm::issues_value(result.issues));
-    return success(std::move(ok));
+    int handle = wasm::models().add(std::move(*result.value));
+    return success([&](json::Writer& out) {
+        out.begin_object();
+        out.key("handle");
+        out.number(handle);
+        out.key("warnings");
+        wasm::write_issues(out, result.issues);
+        out.end_object();
+    });
 }
 
 void release(int handle) { wasm::models().release(handle); }
@@ -52,7 +57,8 @@ std::string decide_lead(int handle, const std::string& answers_json, const std::
     Context context;
     std::string error;
     if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
-    return success(decision_to_json(*model, decide(*model, answers, context), language));
+    Decision decision = decide(*model, answers, context);
+    return success([&](json::Writer& out) { write_decision(*model, decision, language, out); });
 }
 
 std::string explain_lead(int handle, const std::string& answers_json, const std::string& context_json, const std::string& language) {
@@ -62,7 +68,8 @@ std::string explain_lead(int handle, const std::string& answers_json, const std:
     Context context;
     std::string error;
     if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
-    return success(json::Value::make_string(explain(*model, decide(*model, answers, context), language)));
+    std::string text = explain(*model, decide(*model, answers, context), language);
+    return success([&](json::Writer& out) { out.string(text); });
 }
 
 std::string next(int handle, const std::string& answers_json, const std::string& context_json, int max) {
@@ -72,10 +79,12 @@ std::string next(int handle, const std::string& answers_json, const std::string&
     Context context;
     std::string error;
     if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
-    json::Value ids = json::Value::make_array();
-    for (int q : next_questions(*model, answers, context, max))
-        ids.items.push_back(json::Value::make_string(model->spec().questions[static_cast<std::size_t>(q)].id));
-    return success(std::move(ids));
+    std::vector<int> chosen = next_questions(*model, answers, context, max);
+    return success([&](json::Writer& out) {
+        out.begin_array();
+        for (int q : chosen) out.string(model->spec().questions[static_cast<std::size_t>(q)].id);
+        out.end_array();
+    });
 }
 
 std::string library_version() { return std::string(ripen::version()); }

@@ -28,25 +28,35 @@ ModelRegistry& models() {
     return registry;
 }
 
-json::Value issues_value(const std::vector<Issue>& issues) {
-    json::Value list = json::Value::make_array();
+void write_issues(json::Writer& out, const std::vector<Issue>& issues) {
+    out.begin_array();
     for (const Issue& i : issues) {
-        json::Value item = json::Value::make_object();
-        item.set("code", json::Value::make_string(i.code));
-        item.set("message", json::Value::make_string(i.message));
-        item.set("path", json::Value::make_string(i.path));
-        item.set("line", json::Value::make_int(i.line));
-        item.set("column", json::Value::make_int(i.column));
-        item.set("severity", json::Value::make_string(i.severity == Severity::error ? "error" : "warning"));
-        list.items.push_back(std::move(item));
+        out.begin_object();
+        out.key("code");
+        out.string(i.code);
+        out.key("message");
+        out.string(i.message);
+        out.key("path");
+        out.string(i.path);
+        out.key("line");
+        out.number(i.line);
+        out.key("column");
+        out.number(i.column);
+        out.key("severity");
+        out.string(i.severity == Severity::error ? "error" : "warning");
+        out.end_object();
     }
-    return list;
+    out.end_array();
 }
 
 std::string failure(const std::vector<Issue>& issues) {
-    json::Value out = json::Value::make_object();
-    out.set("issues", issues_value(issues));
-    return json::to_string(out);
+    std::string text;
+    json::Writer out(text);
+    out.begin_object();
+    out.key("issues");
+    write_issues(out, issues);
+    out.end_object();
+    return text;
 }
 
 std::string failure(const std::string& code, const std::string& message) {
@@ -54,12 +64,6 @@ std::string failure(const std::string& code, const std::string& message) {
     issue.code = code;
     issue.message = message;
     return failure(std::vector<Issue>{issue});
-}
-
-std::string success(json::Value value) {
-    json::Value out = json::Value::make_object();
-    out.set("ok", std::move(value));
-    return json::to_string(out);
 }
 
 }  // namespace ripen::wasm

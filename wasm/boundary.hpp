@@ -24,9 +24,21 @@ private:
 
 ModelRegistry& models();
 
-json::Value issues_value(const std::vector<Issue>& issues);
-std::string failure(const std::vector<Issue>& issues);  // {"issues": [...]}
+// The envelopes are written straight to text with json::Writer: no json::Value is built.
+void write_issues(json::Writer& out, const std::vector<Issue>& issues);  // [{code, message, path, ...}]
+std::string failure(const std::vector<Issue>& issues);                   // {"issues": [...]}
 std::string failure(const std::string& code, const std::string& message);
-std::string success(json::Value value);                 // {"ok": value}
+
+// {"ok": ...}: `write_value` writes the value.
+template <class WriteValue>
+std::string success(WriteValue&& write_value) {
+    std::string text;
+    json::Writer out(text);
+    out.begin_object();
+    out.key("ok");
+    write_value(out);
+    out.end_object();
+    return text;
+}
 
 }  // namespace ripen::wasm

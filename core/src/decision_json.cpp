@@ -6,16 +6,6 @@ namespace ripen {
 
 namespace {
 
-using json::Value;
-
-Value str(std::string_view s) { return Value::make_string(std::string(s)); }
-Value num(long long n) { return Value::make_int(n); }
-
-Value truth_value(Truth t) {
-    if (t == Truth::maybe) return Value::make_null();
-    return Value::make_bool(t == Truth::yes);
-}
-
 std::string_view rule_state(RuleKind kind, Truth t) {
     if (t == Truth::maybe) return "open";
     if (kind == RuleKind::knockout) return t == Truth::yes ? "fired" : "clear";
@@ -24,147 +14,182 @@ std::string_view rule_state(RuleKind kind, Truth t) {
 
 }  // namespace
 
-json::Value decision_to_json(const Model& model, const Decision& d, std::string_view language) {
+void write_decision(const Model& model, const Decision& d, std::string_view language, json::Writer& w) {
     const ModelSpec& spec = model.spec();
     if (language.empty()) language = spec.languages.front();
-    Value out = Value::make_object();
-    out.set("route", str(to_string(d.route)));
-    out.set("total", num(d.total));
-    out.set("max", num(d.max));
-    out.set("score", num(d.score));
-    out.set("lo", num(d.lo));
-    out.set("hi", num(d.hi));
-    out.set("threshold", num(d.threshold));
+    auto number = [&](const char* key, std::int64_t n) {
+        w.key(key);
+        w.number(n);
+    };
+    auto string = [&](const char* key, std::string_view s) {
+        w.key(key);
+        w.string(s);
+    };
+    w.begin_object();
+    string("route", to_string(d.route));
+    number("total", d.total);
+    number("max", d.max);
+    number("score", d.score);
+    number("lo", d.lo);
+    number("hi", d.hi);
+    number("threshold", d.threshold);
 
-    Value criteria = Value::make_object();
+    w.key("criteria");
+    w.begin_object();
     for (std::size_t c = 0; c < spec.criteria.size(); ++c) {
         const CriterionResult& r = d.criteria[c];
-        Value item = Value::make_object();
-        item.set("points", num(r.points));
-        item.set("lo", num(r.lo));
-        item.set("hi", num(r.hi));
-        item.set("max", num(spec.criteria[c].max));
-        item.set("weight", num(spec.criteria[c].weight));
-        Value from = Value::make_array();
+        w.key(spec.criteria[c].id);
+        w.begin_object();
+        number("points", r.points);
+        number("lo", r.lo);
+        number("hi", r.hi);
+        number("max", spec.criteria[c].max);
+        number("weight", spec.criteria[c].weight);
+        w.key("from");
+        w.begin_array();
         for (const Contribution& k : r.from) {
-            Value source = Value::make_object();
+            w.begin_object();
             if (k.question >= 0) {
-                source.set("question", str(spec.questions[static_cast<std::size_t>(k.question)].id));
-                source.set("answer", str(k.answer));
+                string("question", spec.questions[static_cast<std::size_t>(k.question)].id);
+                string("answer", k.answer);
             } else {
-                source.set("signal", str(spec.signals[static_cast<std::size_t>(k.signal)].id));
+                string("signal", spec.signals[static_cast<std::size_t>(k.signal)].id);
             }
-            source.set("points", num(k.points));
-            from.items.push_back(std::move(source));
+            number("points", k.points);
+            w.end_object();
         }
-        item.set("from", std::move(from));
-        criteria.set(spec.criteria[c].id, std::move(item));
+        w.end_array();
+        w.end_object();
     }
-    out.set("criteria", std::move(criteria));
+    w.end_object();
 
-    Value signals = Value::make_object();
-    for (std::size_t s = 0; s < spec.signals.size(); ++s) signals.set(spec.signals[s].id, truth_value(d.signals[s]));
-    out.set("signals", std::move(signals));
+    w.key("signals");
+    w.begin_object();
+    for (std::size_t s = 0; s < spec.signals.size(); ++s) {
+        w.key(spec.signals[s].id);
+        if (d.signals[s] == Truth::maybe) w.null();
+        else w.boolean(d.signals[s] == Truth::yes);
+    }
+    w.end_object();
 
-    Value rules = Value::make_array();
-    Value fired = Value::make_array();
+    w.key("rules");
+    w.begin_array();
     for (std::size_t r = 0; r < spec.rules.size(); ++r) {
-        Value item = Value::make_object();
-        item.set("id", str(spec.rules[r].id));
-        item.set("kind", str(to_string(spec.rules[r].kind)));
-        item.set("state", str(rule_state(spec.rules[r].kind, d.rules[r])));
-        rules.items.push_back(std::move(item));
-        if (spec.rules[r].kind == RuleKind::knockout && d.rules[r] == Truth::yes) fired.items.push_back(str(spec.rules[r].id));
+        w.begin_object();
+        string("id", spec.rules[r].id);
+        string("kind", to_string(spec.rules[r].kind));
+        string("state", rule_state(spec.rules[r].kind, d.rules[r]));
+        w.end_object();
     }
-    out.set("rules", std::move(rules));
-    out.set("knockouts", std::move(fired));
+    w.end_array();
+    w.key("knockouts");
+    w.begin_array();
+    for (std::size_t r = 0; r < spec.rules.size(); ++r)
+        if (spec.rules[r].kind == RuleKind::knockout && d.rules[r] == Truth::yes) w.string(spec.rules[r].id);
+    w.end_array();
 
     const Segment& segment = spec.segments[static_cast<std::size_t>(d.segment)];
-    Value seg = Value::make_object();
-    seg.set("id", str(segment.id));
-    seg.set("settled", Value::make_bool(d.segment_settled));
-    seg.set("sla_hours", num(segment.sla_hours));
-    out.set("segment", std::move(seg));
+    w.key("segment");
+    w.begin_object();
+    string("id", segment.id);
+    w.key("settled");
+    w.boolean(d.segment_settled);
+    number("sla_hours", segment.sla_hours);
+    w.end_object();
 
+    w.key("handoff");
     if (d.route == Route::handoff) {
-        Value plan = Value::make_object();
-        plan.set("sla_hours", num(segment.sla_hours));
-        plan.set("deadline", d.sla_deadline ? str(format_time(*d.sla_deadline)) : Value::make_null());
-        const std::string& booking = segment.booking_url.empty() ? spec.booking_url : segment.booking_url;
-        plan.set("booking_url", booking.empty() ? Value::make_null() : str(booking));
-        Value cadence = Value::make_array();
+        w.begin_object();
+        number("sla_hours", segment.sla_hours);
+        w.key("deadline");
+        if (d.sla_deadline) w.string(format_time(*d.sla_deadline));
+        else w.null();
+        w.key("booking_url");
+        w.string_or_null(segment.booking_url.empty() ? spec.booking_url : segment.booking_url);
+        w.key("cadence");
+        w.begin_array();
         for (const Touch& t : segment.cadence) {
-            Value touch = Value::make_object();
-            touch.set("day", num(t.day));
-            touch.set("channel", str(t.channel));
-            touch.set("role", str(t.role));
-            touch.set("purpose", str(t.purpose));
-            cadence.items.push_back(std::move(touch));
+            w.begin_object();
+            number("day", t.day);
+            string("channel", t.channel);
+            string("role", t.role);
+            string("purpose", t.purpose);
+            w.end_object();
         }
-        plan.set("cadence", std::move(cadence));
-        out.set("handoff", std::move(plan));
+        w.end_array();
+        w.end_object();
     } else {
-        out.set("handoff", Value::make_null());
+        w.null();
     }
 
+    w.key("nurture");
     if (d.route == Route::nurture && d.track >= 0) {
         const Track& track = spec.tracks[static_cast<std::size_t>(d.track)];
-        Value plan = Value::make_object();
-        plan.set("track", str(track.id));
-        plan.set("stage", str(track.stage));
-        plan.set("every_days", num(track.every_days));
-        Value content = Value::make_array();
+        w.begin_object();
+        string("track", track.id);
+        string("stage", track.stage);
+        number("every_days", track.every_days);
+        w.key("content");
+        w.begin_array();
         for (const Content& c : track.content) {
-            Value item = Value::make_object();
-            item.set("title", str(c.title.in(language)));
-            item.set("url", str(c.url));
-            item.set("format", str(c.format));
-            content.items.push_back(std::move(item));
+            w.begin_object();
+            string("title", c.title.in(language));
+            string("url", c.url);
+            string("format", c.format);
+            w.end_object();
         }
-        plan.set("content", std::move(content));
-        out.set("nurture", std::move(plan));
+        w.end_array();
+        w.end_object();
     } else {
-        out.set("nurture", Value::make_null());
+        w.null();
     }
 
+    w.key("flip");
     if (d.flip) {
-        Value flip = Value::make_object();
-        flip.set("to", str(to_string(d.flip->to)));
-        flip.set("total", num(d.flip->total));
-        Value changes = Value::make_array();
+        w.begin_object();
+        string("to", to_string(d.flip->to));
+        number("total", d.flip->total);
+        w.key("changes");
+        w.begin_array();
         for (const AnswerChange& ch : d.flip->changes) {
-            Value change = Value::make_object();
-            change.set("question", str(spec.questions[static_cast<std::size_t>(ch.question)].id));
-            change.set("from", ch.from.empty() ? Value::make_null() : str(ch.from));
-            change.set("to", str(ch.to));
-            changes.items.push_back(std::move(change));
+            w.begin_object();
+            string("question", spec.questions[static_cast<std::size_t>(ch.question)].id);
+            w.key("from");
+            w.string_or_null(ch.from);
+            string("to", ch.to);
+            w.end_object();
         }
-        flip.set("changes", std::move(changes));
-        out.set("flip", std::move(flip));
+        w.end_array();
+        w.end_object();
     } else {
-        out.set("flip", Value::make_null());
+        w.null();
     }
 
-    Value next = Value::make_array();
-    for (int q : d.next_questions) next.items.push_back(str(spec.questions[static_cast<std::size_t>(q)].id));
-    out.set("next_questions", std::move(next));
-    out.set("answered", num(d.answered));
-    out.set("open", num(d.open));
+    w.key("next_questions");
+    w.begin_array();
+    for (int q : d.next_questions) w.string(spec.questions[static_cast<std::size_t>(q)].id);
+    w.end_array();
+    number("answered", d.answered);
+    number("open", d.open);
 
-    Value warnings = Value::make_array();
-    for (const Issue& w : d.warnings) {
-        Value item = Value::make_object();
-        item.set("code", str(w.code));
-        item.set("message", str(w.message));
-        item.set("path", str(w.path));
-        warnings.items.push_back(std::move(item));
+    w.key("warnings");
+    w.begin_array();
+    for (const Issue& warning : d.warnings) {
+        w.begin_object();
+        string("code", warning.code);
+        string("message", warning.message);
+        string("path", warning.path);
+        w.end_object();
     }
-    out.set("warnings", std::move(warnings));
-    return out;
+    w.end_array();
+    w.end_object();
 }
 
-std::string to_json(const Model& model, const Decision& decision, std::string_view language) {
-    return json::to_string(decision_to_json(model, decision, language));
+std::string to_json(const Model& model, const Decision& decision, std::string_view language, int indent) {
+    std::string out;
+    json::Writer writer(out, indent);
+    write_decision(model, decision, language, writer);
+    return out;
 }
 
 bool decide_json(const Model& model, std::string_view request, std::string_view language, std::string& out,
@@ -207,7 +232,8 @@ bool decide_json(const Model& model, std::string_view request, std::string_view 
         if (parsed.ok()) context = std::move(*parsed.value);
     }
     if (!ok) return false;
-    json::write(decision_to_json(model, decide(model, *answers.value, context), language), out);
+    json::Writer writer(out);
+    write_decision(model, decide(model, *answers.value, context), language, writer);
     out += '\n';
     return true;
 }

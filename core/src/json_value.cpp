@@ -1,8 +1,9 @@
 // JSON parser and writer with source positions (see ripen/json_value.hpp for why it is our own).
 #include "ripen/json_value.hpp"
 
-#include <cstring>
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 
 namespace ripen::json {
 
@@ -486,6 +487,64 @@ std::string to_string(const Value& value, int indent) {
     std::string out;
     write(value, out, indent);
     return out;
+}
+
+void Writer::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (depth_ == 0) return;
+    std::uint64_t bit = std::uint64_t{1} << (depth_ - 1);
+    if (has_items_ & bit) out_ += ',';
+    has_items_ |= bit;
+    if (indent_ >= 0) write_indent(out_, indent_, depth_);
+}
+
+void Writer::open(char bracket) {
+    before_value();
+    out_ += bracket;
+    ++depth_;
+    has_items_ &= ~(std::uint64_t{1} << (depth_ - 1));
+}
+
+void Writer::close(char bracket) {
+    --depth_;
+    if (indent_ >= 0 && (has_items_ & (std::uint64_t{1} << depth_))) write_indent(out_, indent_, depth_);
+    out_ += bracket;
+}
+
+void Writer::key(std::string_view name) {
+    before_value();
+    write_string(name, out_);
+    out_ += indent_ >= 0 ? ": " : ":";
+    after_key_ = true;
+}
+
+void Writer::string(std::string_view s) {
+    before_value();
+    write_string(s, out_);
+}
+
+void Writer::number(std::int64_t n) {
+    before_value();
+    char digits[24];
+    out_.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits));
+}
+
+void Writer::boolean(bool b) {
+    before_value();
+    out_ += b ? "true" : "false";
+}
+
+void Writer::null() {
+    before_value();
+    out_ += "null";
+}
+
+void Writer::string_or_null(std::string_view s) {
+    if (s.empty()) null();
+    else string(s);
 }
 
 std::optional<std::int64_t> to_int64(std::string_view lexeme) {

@@ -457,7 +457,7 @@ int cmd_explain(int argc, char** argv) {
     }
     ripen::Decision decision = ripen::decide(*model, *answers, context);
     if (format == "json") {
-        std::string out = ripen::json::to_string(ripen::decision_to_json(*model, decision, language), 2);
+        std::string out = ripen::to_json(*model, decision, language, 2);
         std::fprintf(stdout, "%s\n", out.c_str());
     } else {
         std::fputs(ripen::explain(*model, decision, language).c_str(), stdout);

@@ -123,9 +123,10 @@ Decision decide(const Model& model, const Answers& answers, const Context& conte
 // when the route is settled. Only questions that are shown and still open are chosen.
 std::vector<int> next_questions(const Model& model, const Answers& answers, const Context& context, int max);
 
-// The decision as JSON (see docs/decision.md); content titles in `language`.
-json::Value decision_to_json(const Model& model, const Decision& decision, std::string_view language);
-std::string to_json(const Model& model, const Decision& decision, std::string_view language = {});
+// The decision as JSON (see docs/decision.md); content titles in `language`. Compact, or
+// pretty-printed with `indent` spaces.
+void write_decision(const Model& model, const Decision& decision, std::string_view language, json::Writer& out);
+std::string to_json(const Model& model, const Decision& decision, std::string_view language = {}, int indent = -1);
 
 // Decides one request given as JSON text: {"answers": {...}, "context": {...}} (context
 // optional). Appends the decision as one line of compact JSON to `out`, or returns false with

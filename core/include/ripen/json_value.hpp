@@ -62,6 +62,36 @@ void write(const Value& value, std::string& out, int indent = -1);
 std::string to_string(const Value& value, int indent = -1);
 void write_string(std::string_view s, std::string& out);  // a quoted, escaped JSON string
 
+// Writes JSON straight into a string, in the same form as write(), without building a Value
+// first: the decision is written this way on every decide() call.
+//   Writer w(out);  w.begin_object();  w.key("total");  w.number(7);  w.end_object();
+class Writer {
+public:
+    explicit Writer(std::string& out, int indent = -1) : out_(out), indent_(indent) {}
+
+    void begin_object() { open('{'); }
+    void end_object() { close('}'); }
+    void begin_array() { open('['); }
+    void end_array() { close(']'); }
+    void key(std::string_view name);  // the next value's member name, inside an object
+    void string(std::string_view s);
+    void number(std::int64_t n);
+    void boolean(bool b);
+    void null();
+    void string_or_null(std::string_view s);  // null for ""
+
+private:
+    void before_value();
+    void open(char bracket);
+    void close(char bracket);
+
+    std::string& out_;
+    int indent_;
+    int depth_ = 0;
+    std::uint64_t has_items_ = 0;  // bit d: the open container at depth d has an item
+    bool after_key_ = false;
+};
+
 // Integer value of a number lexeme without fraction or exponent ("12", "-3"), if it fits.
 std::optional<std::int64_t> to_int64(std::string_view lexeme);
 

@@ -6,7 +6,7 @@
 //   ripen/decimal.hpp   Decimal, parse_decimal              exact fixed-point numbers
 //   ripen/model.hpp     Model, ModelSpec, load_model        the lead-definition model, validated
 //   ripen/decision.hpp  Answers, Context, Decision, decide  one lead in, route and reasons out
-//                       decision_to_json, explain           the decision as JSON and as prose
+//                       write_decision, explain             the decision as JSON and as prose
 //   ripen/csv.hpp       CsvReader, write_csv_field          RFC 4180 reading in chunks
 //   ripen/batch.hpp     BatchScorer, ScoreStats             CSV / NDJSON streaming scoring
 //   ripen/table.hpp     LeadTable, Scoring, TableScorer     columnar leads, re-scored fast
