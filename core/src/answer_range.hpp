@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ripen/model.hpp"
+#include "small_sort.hpp"
 
 namespace ripen::detail {
 
@@ -45,7 +46,7 @@ void answer_range(const Question& q, bool has_other_country, Points points, int&
         case QuestionType::multiple: {
             std::vector<int> values;
             for (std::size_t o = 0; o < q.options.size(); ++o) values.push_back(points(o));
-            std::sort(values.begin(), values.end());
+            small_sort(values.begin(), values.end(), [](int a, int b) { return a < b; });
             std::size_t n = values.size();
             std::size_t most = q.max_select > 0 ? std::min<std::size_t>(n, static_cast<std::size_t>(q.max_select)) : n;
             std::size_t least = std::min<std::size_t>(most, std::max<std::size_t>(1, static_cast<std::size_t>(q.min_select)));

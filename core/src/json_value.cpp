@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "small_sort.hpp"
+
 namespace ripen::json {
 
 std::string_view describe(Kind kind) {
@@ -392,18 +394,20 @@ private:
     }
 
     bool check_large_object(const Value& object) {
-        std::vector<const std::pair<std::string, Value>*> sorted;
+        using Member = std::pair<std::string, Value>;
+        std::vector<const Member*> sorted;
         for (const auto& m : object.members) sorted.push_back(&m);
-        std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+        // By key, equal keys in document order (members are stored in document order).
+        detail::heap_sort(sorted.data(), sorted.size(), [](const Member* a, const Member* b) {
+            int order = a->first.compare(b->first);
+            return order < 0 || (order == 0 && a < b);
+        });
         for (std::size_t i = 1; i < sorted.size(); ++i) {
             if (sorted[i]->first != sorted[i - 1]->first) continue;
-            // Report the later of the two, as a reader meets it.
-            const auto* later = sorted[i]->second.line > sorted[i - 1]->second.line ||
-                                        (sorted[i]->second.line == sorted[i - 1]->second.line && sorted[i]->second.column > sorted[i - 1]->second.column)
-                                    ? sorted[i] : sorted[i - 1];
-            error_.message = "duplicate member \"" + later->first + "\"";
-            error_.line = later->second.line;
-            error_.column = later->second.column;
+            // The second of the two, as a reader meets it.
+            error_.message = "duplicate member \"" + sorted[i]->first + "\"";
+            error_.line = sorted[i]->second.line;
+            error_.column = sorted[i]->second.column;
             return false;
         }
         return true;

@@ -46,17 +46,10 @@ int Model::threshold_for(int segment) const {
     return data_->spec.handoff_at;
 }
 
-namespace {
-int lookup(const std::map<std::string, int, std::less<>>& ids, std::string_view id) {
-    auto it = ids.find(id);
-    return it == ids.end() ? -1 : it->second;
-}
-}  // namespace
-
-int Model::criterion_index(std::string_view id) const { return lookup(data_->criterion_ids, id); }
-int Model::question_index(std::string_view id) const { return lookup(data_->question_ids, id); }
-int Model::segment_index(std::string_view id) const { return lookup(data_->segment_ids, id); }
-int Model::track_index(std::string_view id) const { return lookup(data_->track_ids, id); }
+int Model::criterion_index(std::string_view id) const { return data_->criterion_ids.find(id); }
+int Model::question_index(std::string_view id) const { return data_->question_ids.find(id); }
+int Model::segment_index(std::string_view id) const { return data_->segment_ids.find(id); }
+int Model::track_index(std::string_view id) const { return data_->track_ids.find(id); }
 
 std::string_view Model::text(std::string_view key, std::string_view language) const {
     for (const auto& [k, text] : data_->spec.texts)

@@ -1,8 +1,6 @@
 // What a Model shares between its copies: the specification, its compiled form and the source.
 #pragma once
 
-#include <functional>
-#include <map>
 #include <string>
 
 #include "compiled.hpp"
@@ -14,7 +12,7 @@ struct Model::Data {
     ModelSpec spec;
     detail::Compiled compiled;
     json::Value source;
-    std::map<std::string, int, std::less<>> criterion_ids, question_ids, segment_ids, track_ids;
+    detail::StringIndex criterion_ids, question_ids, segment_ids, track_ids;
 };
 
 }  // namespace ripen

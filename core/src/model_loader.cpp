@@ -2,8 +2,6 @@
 // conditions and lookup tables for evaluation.
 #include <algorithm>
 #include <initializer_list>
-#include <map>
-#include <set>
 
 #include "answer_range.hpp"
 #include "compiled.hpp"
@@ -28,10 +26,9 @@ using detail::join;
 constexpr int kMaxOptions = 64;  // option sets are 64-bit masks
 constexpr int kMaxPoints = 1000;
 
-const std::set<std::string_view>& reserved_question_ids() {
-    static const std::set<std::string_view> ids = {"source", "route", "total", "max", "score",
-                                                   "lo", "hi", "segment", "points", "error"};
-    return ids;
+bool reserved_question_id(std::string_view id) {
+    static const std::string_view reserved[] = {"source", "route", "total", "max", "score", "lo", "hi", "segment", "points", "error"};
+    return std::find(std::begin(reserved), std::end(reserved), id) != std::end(reserved) || id.substr(0, 7) == "points_";
 }
 
 const std::vector<std::string_view>& channels() {
@@ -118,6 +115,17 @@ std::string child(const std::string& path, std::string_view key) {
 
 std::string item(const std::string& path, std::size_t index) { return format("{}[{}]", {path, index}); }
 
+// The ids of one kind (criteria, questions, ...) read so far, for duplicate checks and references.
+struct Ids {
+    detail::StringIndex index;
+    std::vector<int> owners;  // by position in `index`: the criterion, question, ... with that id
+
+    int find(std::string_view id) const {
+        int at = index.find(id);
+        return at < 0 ? -1 : owners[static_cast<std::size_t>(at)];
+    }
+};
+
 class Loader {
 public:
     explicit Loader(const Value& document) : doc_(document) {}
@@ -130,7 +138,7 @@ public:
 
 private:
     const Value& doc_;
-    std::map<std::string, int, std::less<>> criterion_ids_, question_ids_, signal_ids_, segment_ids_, track_ids_;
+    Ids criterion_ids_, question_ids_, signal_ids_, segment_ids_, track_ids_;
     // Conditions are compiled after all ids are known.
     struct Pending {
         const Value* value;
@@ -139,8 +147,8 @@ private:
         int owner;  // index of the question/signal/... that owns the condition
     };
     std::vector<Pending> show_ifs_, signal_whens_, rule_whens_, segment_whens_, track_whens_;
-    std::vector<std::set<int>> show_if_deps_;
-    std::map<std::string, int, std::less<>> context_key_ids_;
+    std::vector<std::vector<int>> show_if_deps_;  // per question: the questions its show_if reads
+    detail::StringIndex context_key_index_;       // positions match comp.context_keys
 
     enum Place { place_show_if, place_signal, place_rule, place_segment, place_track };
 
@@ -282,8 +290,7 @@ private:
     }
 
     // Reads "id", checks its form and uniqueness among `seen`, and records it.
-    std::string read_id(const Value& obj, const std::string& path, std::map<std::string, int, std::less<>>& seen,
-                        int index, const char* what) {
+    std::string read_id(const Value& obj, const std::string& path, Ids& seen, int index, const char* what) {
         auto id = read_string(obj, "id", path, true);
         if (!id) return {};
         const Value* at = obj.find("id");
@@ -292,9 +299,10 @@ private:
                   "{} id \"{}\" must start with a lowercase letter and contain only a-z, 0-9 and _ (at most 64)", {what, *id});
             return *id;
         }
-        if (!seen.emplace(*id, index).second) {
+        if (seen.index.add(*id) < static_cast<int>(seen.owners.size()))
             error(at, child(path, "id"), "id.duplicate", "duplicate {} id \"{}\"", {what, *id});
-        }
+        else
+            seen.owners.push_back(index);
         return *id;
     }
 
@@ -306,10 +314,10 @@ private:
         if (!expect(*v, Kind::object, path)) return points;
         for (const auto& [criterion, value] : v->members) {
             std::string at = child(path, criterion);
-            auto it = criterion_ids_.find(criterion);
-            if (it == criterion_ids_.end()) {
+            int c = criterion_ids_.find(criterion);
+            if (c < 0) {
                 std::vector<std::string_view> known;
-                for (const auto& c : spec.criteria) known.push_back(c.id);
+                for (const auto& other : spec.criteria) known.push_back(other.id);
                 error(&value, at, "ref.unknown_criterion", "unknown criterion \"{}\"{}", {criterion, suggestion(criterion, known)});
                 continue;
             }
@@ -323,11 +331,11 @@ private:
                 error(&value, at, "schema.range", "points must be between -1000 and 1000, got {}", {value.text});
                 continue;
             }
-            const Criterion& c = spec.criteria[static_cast<std::size_t>(it->second)];
-            if (*n > c.max)
+            const Criterion& capped = spec.criteria[static_cast<std::size_t>(c)];
+            if (*n > capped.max)
                 warn(&value, at, "points.exceeds_max", "{} points exceed the maximum of \"{}\" ({}); the criterion is capped",
-                     {value.text, c.id, c.max});
-            points[static_cast<std::size_t>(it->second)] = static_cast<int>(*n);
+                     {value.text, capped.id, capped.max});
+            points[static_cast<std::size_t>(c)] = static_cast<int>(*n);
         }
         return points;
     }
@@ -373,12 +381,12 @@ private:
         return static_cast<int>(comp.string_sets.size() - 1);
     }
     int context_key(const std::string& key) {
-        auto [it, inserted] = context_key_ids_.emplace(key, static_cast<int>(comp.context_keys.size()));
-        if (inserted) {
+        int at = context_key_index_.add(key);
+        if (static_cast<std::size_t>(at) == comp.context_keys.size()) {
             comp.context_keys.push_back(key);
             comp.context_numeric.push_back(0);
         }
-        return it->second;
+        return at;
     }
 };
 
@@ -476,7 +484,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
     Question question;
     question.path = path;
     question.id = read_id(q, path, question_ids_, index, "question");
-    if (reserved_question_ids().count(question.id) || question.id.rfind("points_", 0) == 0)
+    if (reserved_question_id(question.id))
         error(q.find("id"), child(path, "id"), "id.reserved", "question id \"{}\" is reserved for scoring output columns", {question.id});
     static const std::vector<std::string_view> types = {"single", "multiple", "number", "email", "country", "text"};
     auto type = read_string(q, "type", path, true);
@@ -508,7 +516,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
 
     bool choice = question.type == QuestionType::single || question.type == QuestionType::multiple;
     if (type_ok && (choice || question.type == QuestionType::country)) {
-        std::set<std::string> values;
+        detail::StringIndex values;
         each_item(q, "options", path, choice, [&](const Value& o, const std::string& opath) {
             check_members(o, opath, {"value", "label", "points", "frequency"});
             Option option;
@@ -521,7 +529,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
                 } else if (question.type == QuestionType::country && *value != "*" && !detail::is_country_code(*value)) {
                     error(at, child(opath, "value"), "value.country",
                           "\"{}\" is not an ISO 3166-1 alpha-2 country code (or \"*\" for any other country)", {*value});
-                } else if (!values.insert(*value).second) {
+                } else if (int before = static_cast<int>(values.size()); values.add(*value) < before) {
                     error(at, child(opath, "value"), "id.duplicate", "duplicate option value \"{}\"", {*value});
                 }
             }
@@ -592,7 +600,7 @@ void Loader::read_signals() {
 }
 
 void Loader::read_rules() {
-    std::map<std::string, int, std::less<>> rule_ids;
+    Ids rule_ids;
     each_item(doc_, "rules", "$", false, [&](const Value& r, const std::string& path) {
         int index = static_cast<int>(spec.rules.size());
         Rule rule;
@@ -722,14 +730,14 @@ void Loader::read_nurture() {
     if (defaults == 0 && !spec.tracks.empty())
         error(n->find("tracks"), "$.nurture.tracks", "track.default", "one track must omit \"when\" to be the default");
     comp.track_when.assign(spec.tracks.size(), -1);
-    std::map<std::string, int, std::less<>> reason_ids;
+    Ids reason_ids;
     each_item(*n, "rejection", "$.nurture", false, [&](const Value& r, const std::string& path) {
         check_members(r, path, {"id", "label", "track", "recycle_after_days"});
         RejectionReason reason;
         reason.id = read_id(r, path, reason_ids, static_cast<int>(spec.rejection.size()), "rejection reason");
         reason.label = read_text(r, "label", path, true, false);
         if (auto track = read_string(r, "track", path, true)) {
-            if (!track_ids_.count(*track)) {
+            if (track_ids_.find(*track) < 0) {
                 std::vector<std::string_view> known;
                 for (const auto& t : spec.tracks) known.push_back(t.id);
                 error(r.find("track"), child(path, "track"), "ref.unknown_track", "unknown track \"{}\"{}", {*track, suggestion(*track, known)});
@@ -815,13 +823,13 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         CondNode node;
         node.op = CondOp::segment_in;
         for (const Value* id : ids) {
-            auto it = id->is_string() ? segment_ids_.find(id->text) : segment_ids_.end();
-            if (it == segment_ids_.end()) {
+            int segment = id->is_string() ? segment_ids_.find(id->text) : -1;
+            if (segment < 0) {
                 if (id->is_string()) error(id, child(path, "segment"), "ref.unknown_segment", "unknown segment \"{}\"", {id->text});
                 else error(id, child(path, "segment"), "ref.unknown_segment", "unknown segment {}", {json::describe(id->kind)});
                 return -1;
             }
-            node.mask |= std::uint64_t{1} << it->second;
+            node.mask |= std::uint64_t{1} << segment;
         }
         return add_node(node);
     }
@@ -829,19 +837,19 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         if (place == place_show_if) return not_allowed("signal");
         check_members(v, path, {"signal", "is"});
         if (!expect(*s, Kind::string, child(path, "signal"))) return -1;
-        auto it = signal_ids_.find(s->text);
-        if (it == signal_ids_.end()) {
+        int signal = signal_ids_.find(s->text);
+        if (signal < 0) {
             error(s, child(path, "signal"), "ref.unknown_signal", "unknown signal \"{}\"", {s->text});
             return -1;
         }
-        if (place == place_signal && it->second >= owner) {
+        if (place == place_signal && signal >= owner) {
             error(s, child(path, "signal"), "ref.signal_order",
                   "signal \"{}\" is not defined before this one; a signal may only use earlier signals", {s->text});
             return -1;
         }
         CondNode node;
         node.op = CondOp::signal;
-        node.subject = it->second;
+        node.subject = signal;
         node.expect = read_bool(v, "is", path).value_or(true);
         return add_node(node);
     }
@@ -904,17 +912,16 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
 
     if (const Value* subject = v.find("answer")) {
         if (!expect(*subject, Kind::string, child(path, "answer"))) return -1;
-        auto it = question_ids_.find(subject->text);
-        if (it == question_ids_.end()) {
+        int q = question_ids_.find(subject->text);
+        if (q < 0) {
             std::vector<std::string_view> known;
-            for (const auto& q : spec.questions) known.push_back(q.id);
+            for (const auto& other : spec.questions) known.push_back(other.id);
             error(subject, child(path, "answer"), "ref.unknown_question", "unknown question \"{}\"{}",
                   {subject->text, suggestion(subject->text, known)});
             return -1;
         }
-        int q = it->second;
         const Question& question = spec.questions[static_cast<std::size_t>(q)];
-        if (place == place_show_if) show_if_deps_[static_cast<std::size_t>(owner)].insert(q);
+        if (place == place_show_if) show_if_deps_[static_cast<std::size_t>(owner)].push_back(q);
         else comp.in_conditions[static_cast<std::size_t>(q)] = 1;
         std::string op;
         const Value* operand = nullptr;
@@ -1031,16 +1038,16 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         if (subject->text == "total") {
             node.op = CondOp::total_cmp;
         } else {
-            auto it = criterion_ids_.find(subject->text);
-            if (it == criterion_ids_.end()) {
+            int c = criterion_ids_.find(subject->text);
+            if (c < 0) {
                 std::vector<std::string_view> known = {"total"};
-                for (const auto& c : spec.criteria) known.push_back(c.id);
+                for (const auto& other : spec.criteria) known.push_back(other.id);
                 error(subject, child(path, "criterion"), "ref.unknown_criterion", "unknown criterion \"{}\"{}",
                       {subject->text, suggestion(subject->text, known)});
                 return -1;
             }
             node.op = CondOp::criterion_cmp;
-            node.subject = it->second;
+            node.subject = c;
         }
         std::string op;
         const Value* operand = nullptr;
@@ -1103,6 +1110,12 @@ void Loader::check_show_if_cycles() {
     std::vector<int> state(spec.questions.size(), 0);  // 0 new, 1 on the stack, 2 done
     std::vector<int> stack;
     bool reported = false;
+    // Dependencies in question order, once each, so the evaluation order does not depend on how
+    // the conditions were written.
+    for (auto& deps : show_if_deps_) {
+        detail::small_sort(deps.begin(), deps.end(), [](int a, int b) { return a < b; });
+        deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+    }
     for (std::size_t q = 0; q < spec.questions.size(); ++q)
         if (state[q] == 0) visit_show_if(static_cast<int>(q), state, stack, reported);
 }
@@ -1185,10 +1198,11 @@ Result<Model> Model::load(const json::Value& document) {
     data->spec = std::move(loader.spec);
     data->compiled = std::move(loader.comp);
     data->source = document;
-    for (std::size_t i = 0; i < data->spec.criteria.size(); ++i) data->criterion_ids.emplace(data->spec.criteria[i].id, static_cast<int>(i));
-    for (std::size_t i = 0; i < data->spec.questions.size(); ++i) data->question_ids.emplace(data->spec.questions[i].id, static_cast<int>(i));
-    for (std::size_t i = 0; i < data->spec.segments.size(); ++i) data->segment_ids.emplace(data->spec.segments[i].id, static_cast<int>(i));
-    for (std::size_t i = 0; i < data->spec.tracks.size(); ++i) data->track_ids.emplace(data->spec.tracks[i].id, static_cast<int>(i));
+    // A valid model's ids are unique: positions in the indexes are the items' positions.
+    for (const auto& c : data->spec.criteria) data->criterion_ids.add(c.id);
+    for (const auto& q : data->spec.questions) data->question_ids.add(q.id);
+    for (const auto& s : data->spec.segments) data->segment_ids.add(s.id);
+    for (const auto& t : data->spec.tracks) data->track_ids.add(t.id);
     Model model;
     model.data_ = std::move(data);
     result.value = std::move(model);

@@ -185,9 +185,25 @@ int StringIndex::find(std::string_view key) const {
     }
 }
 
+int StringIndex::add(std::string_view key) {
+    int found = find(key);
+    if (found >= 0) return found;
+    keys_.emplace_back(key);
+    std::size_t n = keys_.size();
+    if (linear_ || n * 2 > slots_.size()) {
+        *this = StringIndex(std::vector<std::string>(std::move(keys_)));  // regrouped, or a table twice as large
+    } else {
+        std::uint32_t h = hash_bytes(key);
+        std::uint32_t at = h & mask_;
+        while (slots_[at].index >= 0) at = (at + 1) & mask_;
+        slots_[at] = Slot{h, static_cast<std::int32_t>(n - 1)};
+    }
+    return static_cast<int>(n - 1);
+}
+
 StringSet::StringSet(std::vector<std::string> items) {
     for (auto& s : items) s = lowercase(s);
-    std::sort(items.begin(), items.end());
+    heap_sort(items.data(), items.size(), [](const std::string& a, const std::string& b) { return a < b; });
     items.erase(std::unique(items.begin(), items.end()), items.end());
     items_ = std::move(items);
     index_ = StringIndex(items_);

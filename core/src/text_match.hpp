@@ -41,6 +41,9 @@ public:
     StringIndex() = default;
     explicit StringIndex(const std::vector<std::string>& keys);
     int find(std::string_view key) const;  // position, or -1
+    // The position of `key`, added at the end unless an equal key is there already.
+    int add(std::string_view key);
+    std::size_t size() const { return keys_.size(); }
 
 private:
     static std::uint64_t prefix_of(std::string_view s);

@@ -1,10 +1,13 @@
 // JSON: parsing with positions, exact error messages, writing, and agreement with
-// nlohmann/json on generated documents.
+// nlohmann/json on generated documents; the sort and string index the parser and loader use.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <random>
 
+#include "small_sort.hpp"
 #include "support.hpp"
+#include "text_match.hpp"
 
 using ripen::json::Kind;
 using ripen::json::ParseError;
@@ -78,6 +81,40 @@ TEST_CASE("json: duplicate members are found in big objects too") {
     CHECK(test::parse_json(text + "\"k40\": 1}").members.size() == 41);
 }
 
+TEST_CASE("json: in a big object the second of three equal members is the one reported") {
+    std::string text = "{";
+    for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",\n";
+    ParseError e = parse_error(text + "\"k3\": 1,\n\"k3\": 2}");
+    CHECK(e.message == "duplicate member \"k3\"");
+    CHECK(e.line == 41);
+}
+
+TEST_CASE("sort: heap_sort orders long lists like std::sort") {
+    std::mt19937 rng(7);
+    for (int n : {0, 1, 2, 3, 17, 1000}) {
+        std::vector<int> values(static_cast<std::size_t>(n));
+        for (int& v : values) v = static_cast<int>(rng() % 50);
+        std::vector<int> expected = values;
+        std::sort(expected.begin(), expected.end());
+        ripen::detail::heap_sort(values.data(), values.size(), [](int a, int b) { return a < b; });
+        CHECK(values == expected);
+    }
+}
+
+TEST_CASE("index: a string index grows key by key and finds the first of equal keys") {
+    ripen::detail::StringIndex index;
+    CHECK(index.find("a") == -1);
+    // Past 16 keys it switches from length buckets to a hash table, which then doubles.
+    for (int i = 0; i < 300; ++i) CHECK(index.add("key" + std::to_string(i)) == i);
+    CHECK(index.size() == 300);
+    CHECK(index.add("key17") == 17);
+    CHECK(index.add("key299") == 299);
+    CHECK(index.size() == 300);
+    for (int i = 0; i < 300; ++i) CHECK(index.find("key" + std::to_string(i)) == i);
+    CHECK(index.find("key300") == -1);
+    CHECK(index.find("") == -1);
+}
+
 TEST_CASE("json: a byte-order mark is skipped and CRLF counts as one line") {
     Value v = test::parse_json("\xEF\xBB\xBF{\r\n\"a\": 1}");
     CHECK(v.find("a")->line == 2);
@@ -93,6 +130,51 @@ TEST_CASE("json: writing escapes strings and keeps member order") {
     o.set("y", Value::make_bool(false));
     o.set("x", Value::make_string("replaced"));
     CHECK(ripen::json::to_string(o) == R"({"x":"replaced","y":false})");
+}
+
+namespace {
+// Writes `v` through json::Writer, as the decision writer does.
+void write_through(const Value& v, ripen::json::Writer& w) {
+    switch (v.kind) {
+        case ripen::json::Kind::null: w.null(); return;
+        case ripen::json::Kind::boolean: w.boolean(v.boolean); return;
+        case ripen::json::Kind::number: w.number(*ripen::json::to_int64(v.text)); return;
+        case ripen::json::Kind::string: w.string(v.text); return;
+        case ripen::json::Kind::array:
+            w.begin_array();
+            for (const auto& item : v.items) write_through(item, w);
+            w.end_array();
+            return;
+        case ripen::json::Kind::object:
+            w.begin_object();
+            for (const auto& [key, value] : v.members) {
+                w.key(key);
+                write_through(value, w);
+            }
+            w.end_object();
+            return;
+    }
+}
+}  // namespace
+
+TEST_CASE("json: the streaming writer writes what to_string writes, compact and indented") {
+    for (const char* text : {R"({"z":"a\"b\\c\n\u0001","a":[1,-20,{}],"e":[],"n":null,"t":[true,false,[[]]]})", "[]", "{}",
+                             "7", R"("x")", R"([{"a":{"b":[1,{"c":{}}]}}])"}) {
+        Value v = test::parse_json(text);
+        for (int indent : {-1, 0, 2, 4}) {
+            std::string out;
+            ripen::json::Writer w(out, indent);
+            write_through(v, w);
+            CHECK(out == ripen::json::to_string(v, indent));
+        }
+    }
+    std::string out;
+    ripen::json::Writer w(out);
+    w.begin_array();
+    w.string_or_null("");
+    w.string_or_null("x");
+    w.end_array();
+    CHECK(out == R"([null,"x"])");
 }
 
 TEST_CASE("json: integer conversion accepts only whole numbers that fit") {
