@@ -1,0 +1,36 @@
+// The form module's Embind type registrations: only the types its bindings use (void, int,
+// std::string).
+//
+// Embind's own registration (__embind_register_native_and_builtin_types in its bind.cpp, a
+// global constructor) also registers every integer width, float, double, int64, the wide
+// strings, emscripten::val and seventeen memory views. Each registration imports a JavaScript
+// function, so the glue kept the code for all of them: UTF-16 and UTF-32 converters, typed-array
+// views, BigInt handling. Defining both of bind.cpp's symbols here means the linker never takes
+// bind.cpp from libembind, and the unused JavaScript is dropped (bench/RESULTS.md has the bytes).
+// The tools module keeps Embind's registration: it passes memory views and emscripten::val.
+//
+// This depends on Embind's internals as in Emscripten 3.1.6 (Debian bookworm); a binding with a
+// type not registered here fails at load with Embind's "unbound types" error, which the wasm
+// tests would show.
+#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
+
+#include <cstring>
+#include <limits>
+#include <string>
+#include <typeinfo>
+
+extern "C" {
+
+// The name Embind prints for a type in its errors (the caller frees it).
+EMSCRIPTEN_KEEPALIVE const char* __getTypeName(const std::type_info* type) { return strdup(type->name()); }
+
+EMSCRIPTEN_KEEPALIVE __attribute__((constructor)) void __embind_register_native_and_builtin_types() {
+    using namespace emscripten::internal;
+    _embind_register_void(TypeID<void>::get(), "void");
+    _embind_register_integer(TypeID<int>::get(), "int", sizeof(int), std::numeric_limits<int>::min(),
+                             std::numeric_limits<int>::max());
+    _embind_register_std_string(TypeID<std::string>::get(), "std::string");
+}
+
+}  // extern "C"
