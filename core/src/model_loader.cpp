@@ -31,15 +31,22 @@ bool reserved_question_id(std::string_view id) {
     return std::find(std::begin(reserved), std::end(reserved), id) != std::end(reserved) || id.substr(0, 7) == "points_";
 }
 
-const std::vector<std::string_view>& channels() {
-    static const std::vector<std::string_view> list = {"phone", "email", "linkedin", "video",
-                                                       "meeting", "sms", "mail", "event"};
-    return list;
+// Fixed lists of names are written as one string, "id label max": a call site passes one
+// pointer instead of building a list, which the form module paid for at each of ~40 sites.
+std::vector<std::string_view> words(const char* list) {
+    std::vector<std::string_view> out;
+    std::string_view rest(list);
+    for (std::size_t space = 0; space != std::string_view::npos; rest.remove_prefix(space + 1)) {
+        space = rest.find(' ');
+        out.push_back(rest.substr(0, space));
+    }
+    return out;
 }
 
-const std::vector<std::string_view>& stages() {
-    static const std::vector<std::string_view> list = {"awareness", "consideration", "decision"};
-    return list;
+int word_index(const char* list, std::string_view word) {
+    auto all = words(list);
+    auto it = std::find(all.begin(), all.end(), word);
+    return it == all.end() ? -1 : static_cast<int>(it - all.begin());
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -182,12 +189,29 @@ private:
         return false;
     }
 
-    void check_members(const Value& obj, const std::string& path, const std::vector<std::string_view>& allowed) {
+    void check_members(const Value& obj, const std::string& path, const char* allowed) {
         for (const auto& [key, value] : obj.members) {
-            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            if (word_index(allowed, key) >= 0) continue;
+            auto names = words(allowed);
             error(&value, child(path, key), "schema.unknown_member", "unknown member \"{}\"{} (expected one of: {})",
-                  {key, suggestion(key, allowed), join(allowed)});
+                  {key, suggestion(key, names), join(names)});
         }
+    }
+
+    // A required string member that must be one of `choices` ("unknown question type ..."):
+    // its position in `choices`, -1 when it is another string, -2 when it is missing or no string.
+    int read_choice(const Value& obj, std::string_view key, const std::string& path, const char* what, const char* choices,
+                    std::string* text = nullptr) {
+        auto value = read_string(obj, key, path, true);
+        if (!value) return -2;
+        if (text) *text = *value;
+        int at = word_index(choices, *value);
+        if (at < 0) {
+            auto names = words(choices);
+            error(obj.find(key), child(path, key), "schema.enum", "unknown {} \"{}\"{} (expected one of: {})",
+                  {what, *value, suggestion(*value, names), join(names)});
+        }
+        return at;
     }
 
     const Value* member(const Value& obj, std::string_view key, const std::string& path, bool required) {
@@ -392,9 +416,7 @@ private:
 
 void Loader::run() {
     if (!expect(doc_, Kind::object, "$")) return;
-    check_members(doc_, "$", {"$schema", "format", "id", "version", "name", "description", "languages", "criteria",
-                              "questions", "signals", "rules", "thresholds", "segments", "nurture", "texts",
-                              "booking_url", "progressive"});
+    check_members(doc_, "$", "$schema format id version name description languages criteria questions signals rules thresholds segments nurture texts booking_url progressive");
     if (auto format = read_int(doc_, "format", "$", true, 0, 1000)) {
         if (*format != 1)
             error(doc_.find("format"), "$.format", "model.format",
@@ -414,7 +436,7 @@ void Loader::run() {
     read_string(doc_, "$schema", "$", false);
     spec.booking_url = read_url(doc_, "booking_url", "$");
     if (const Value* p = doc_.find("progressive"); p && expect(*p, Kind::object, "$.progressive")) {
-        check_members(*p, "$.progressive", {"questions_per_step"});
+        check_members(*p, "$.progressive", "questions_per_step");
         if (auto n = read_int(*p, "questions_per_step", "$.progressive", false, 1, 20)) spec.questions_per_step = *n;
     }
     read_criteria();
@@ -457,7 +479,7 @@ void Loader::read_languages() {
 
 void Loader::read_criteria() {
     each_item(doc_, "criteria", "$", true, [&](const Value& c, const std::string& path) {
-        check_members(c, path, {"id", "label", "description", "max", "weight"});
+        check_members(c, path, "id label description max weight");
         Criterion criterion;
         criterion.id = read_id(c, path, criterion_ids_, static_cast<int>(spec.criteria.size()), "criterion");
         if (criterion.id == "total")
@@ -486,29 +508,20 @@ void Loader::read_question(const Value& q, const std::string& path) {
     question.id = read_id(q, path, question_ids_, index, "question");
     if (reserved_question_id(question.id))
         error(q.find("id"), child(path, "id"), "id.reserved", "question id \"{}\" is reserved for scoring output columns", {question.id});
-    static const std::vector<std::string_view> types = {"single", "multiple", "number", "email", "country", "text"};
-    auto type = read_string(q, "type", path, true);
-    bool type_ok = false;
-    if (type) {
-        auto it = std::find(types.begin(), types.end(), *type);
-        if (it == types.end()) {
-            error(q.find("type"), child(path, "type"), "schema.enum", "unknown question type \"{}\"{} (expected one of: {})",
-                  {*type, suggestion(*type, types), join(types)});
-        } else {
-            question.type = static_cast<QuestionType>(it - types.begin());
-            type_ok = true;
-        }
+    int type = read_choice(q, "type", path, "question type", "single multiple number email country text");
+    bool type_ok = type >= 0;
+    if (type_ok) {
+        question.type = static_cast<QuestionType>(type);
+        static const char* const allowed[] = {
+            "id type label help placeholder required show_if options",                        // single
+            "id type label help placeholder required show_if options min_select max_select",  // multiple
+            "id type label help placeholder required show_if bands min max",                  // number
+            "id type label help placeholder required show_if max_length",                     // email
+            "id type label help placeholder required show_if options",                        // country
+            "id type label help placeholder required show_if max_length",                     // text
+        };
+        check_members(q, path, allowed[type]);
     }
-    std::vector<std::string_view> allowed = {"id", "type", "label", "help", "placeholder", "required", "show_if"};
-    switch (question.type) {
-        case QuestionType::single: allowed.push_back("options"); break;
-        case QuestionType::multiple: allowed.insert(allowed.end(), {"options", "min_select", "max_select"}); break;
-        case QuestionType::number: allowed.insert(allowed.end(), {"bands", "min", "max"}); break;
-        case QuestionType::country: allowed.push_back("options"); break;
-        case QuestionType::email:
-        case QuestionType::text: allowed.push_back("max_length"); break;
-    }
-    if (type_ok) check_members(q, path, allowed);
     question.label = read_text(q, "label", path, true, true);
     question.help = read_text(q, "help", path, false, true);
     question.placeholder = read_text(q, "placeholder", path, false, true);
@@ -518,7 +531,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
     if (type_ok && (choice || question.type == QuestionType::country)) {
         detail::StringIndex values;
         each_item(q, "options", path, choice, [&](const Value& o, const std::string& opath) {
-            check_members(o, opath, {"value", "label", "points", "frequency"});
+            check_members(o, opath, "value label points frequency");
             Option option;
             if (auto value = read_string(o, "value", opath, true)) {
                 option.value = *value;
@@ -549,7 +562,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
             error(q.find("max"), child(path, "max"), "question.min_max", "max {} is below min {}",
                   {to_string(*question.max), to_string(*question.min)});
         each_item(q, "bands", path, false, [&](const Value& b, const std::string& bpath) {
-            check_members(b, bpath, {"from", "label", "points", "frequency"});
+            check_members(b, bpath, "from label points frequency");
             Band band;
             band.from = read_decimal(b, "from", bpath);
             if (!band.from && !question.bands.empty())
@@ -586,7 +599,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
 
 void Loader::read_signals() {
     each_item(doc_, "signals", "$", false, [&](const Value& s, const std::string& path) {
-        check_members(s, path, {"id", "label", "when", "points"});
+        check_members(s, path, "id label when points");
         int index = static_cast<int>(spec.signals.size());
         Signal signal;
         signal.id = read_id(s, path, signal_ids_, index, "signal");
@@ -605,15 +618,9 @@ void Loader::read_rules() {
         int index = static_cast<int>(spec.rules.size());
         Rule rule;
         rule.id = read_id(r, path, rule_ids, index, "rule");
-        static const std::vector<std::string_view> kinds = {"knockout", "gate"};
-        if (auto kind = read_string(r, "kind", path, true)) {
-            if (*kind == "knockout") rule.kind = RuleKind::knockout;
-            else if (*kind == "gate") rule.kind = RuleKind::gate;
-            else error(r.find("kind"), child(path, "kind"), "schema.enum", "unknown rule kind \"{}\"{} (expected one of: knockout, gate)",
-                       {*kind, suggestion(*kind, kinds)});
-        }
-        if (rule.kind == RuleKind::knockout) check_members(r, path, {"id", "kind", "label", "when", "message", "url"});
-        else check_members(r, path, {"id", "kind", "label", "when"});
+        if (read_choice(r, "kind", path, "rule kind", "knockout gate") == 1) rule.kind = RuleKind::gate;
+        if (rule.kind == RuleKind::knockout) check_members(r, path, "id kind label when message url");
+        else check_members(r, path, "id kind label when");
         rule.label = read_text(r, "label", path, true, false);
         if (rule.kind == RuleKind::knockout) {
             rule.message = read_text(r, "message", path, true, true);
@@ -630,14 +637,14 @@ void Loader::read_rules() {
 void Loader::read_thresholds() {
     const Value* t = member(doc_, "thresholds", "$", true);
     if (!t || !expect(*t, Kind::object, "$.thresholds")) return;
-    check_members(*t, "$.thresholds", {"handoff"});
+    check_members(*t, "$.thresholds", "handoff");
     spec.handoff_at = read_int(*t, "handoff", "$.thresholds", true, -100000, 100000).value_or(0);
 }
 
 void Loader::read_segments() {
     int defaults = 0;
     each_item(doc_, "segments", "$", true, [&](const Value& s, const std::string& path) {
-        check_members(s, path, {"id", "label", "when", "handoff_at", "sla_hours", "cadence", "booking_url"});
+        check_members(s, path, "id label when handoff_at sla_hours cadence booking_url");
         int index = static_cast<int>(spec.segments.size());
         Segment segment;
         segment.id = read_id(s, path, segment_ids_, index, "segment");
@@ -656,19 +663,14 @@ void Loader::read_segments() {
         }
         int previous_day = -1;
         each_item(s, "cadence", path, true, [&](const Value& t, const std::string& tpath) {
-            check_members(t, tpath, {"day", "channel", "role", "purpose"});
+            check_members(t, tpath, "day channel role purpose");
             Touch touch;
             touch.day = read_int(t, "day", tpath, true, 0, 3650).value_or(0);
             if (touch.day < previous_day)
                 error(t.find("day"), child(tpath, "day"), "cadence.order", "touches must be in day order: day {} comes after day {}",
                       {touch.day, previous_day});
             previous_day = std::max(previous_day, touch.day);
-            if (auto channel = read_string(t, "channel", tpath, true)) {
-                if (std::find(channels().begin(), channels().end(), *channel) == channels().end())
-                    error(t.find("channel"), child(tpath, "channel"), "schema.enum", "unknown channel \"{}\"{} (expected one of: {})",
-                          {*channel, suggestion(*channel, channels()), join(channels())});
-                touch.channel = *channel;
-            }
+            read_choice(t, "channel", tpath, "channel", "phone email linkedin video meeting sms mail event", &touch.channel);
             if (auto role = read_string(t, "role", tpath, true)) {
                 if (!valid_id(*role))
                     error(t.find("role"), child(tpath, "role"), "id.invalid", "contact role \"{}\" must be an id such as \"economic_buyer\"", {*role});
@@ -692,19 +694,14 @@ void Loader::read_segments() {
 void Loader::read_nurture() {
     const Value* n = member(doc_, "nurture", "$", true);
     if (!n || !expect(*n, Kind::object, "$.nurture")) return;
-    check_members(*n, "$.nurture", {"tracks", "rejection"});
+    check_members(*n, "$.nurture", "tracks rejection");
     int defaults = 0;
     each_item(*n, "tracks", "$.nurture", true, [&](const Value& t, const std::string& path) {
-        check_members(t, path, {"id", "stage", "label", "when", "content", "every_days"});
+        check_members(t, path, "id stage label when content every_days");
         int index = static_cast<int>(spec.tracks.size());
         Track track;
         track.id = read_id(t, path, track_ids_, index, "track");
-        if (auto stage = read_string(t, "stage", path, true)) {
-            if (std::find(stages().begin(), stages().end(), *stage) == stages().end())
-                error(t.find("stage"), child(path, "stage"), "schema.enum", "unknown buying stage \"{}\"{} (expected one of: {})",
-                      {*stage, suggestion(*stage, stages()), join(stages())});
-            track.stage = *stage;
-        }
+        read_choice(t, "stage", path, "buying stage", "awareness consideration decision", &track.stage);
         track.label = read_text(t, "label", path, true, false);
         track.every_days = read_int(t, "every_days", path, false, 1, 365).value_or(14);
         if (const Value* w = t.find("when")) {
@@ -717,7 +714,7 @@ void Loader::read_nurture() {
                 error(&t, path, "track.default", "only one track may omit \"when\" (the default); \"{}\" is a second", {track.id});
         }
         each_item(t, "content", path, true, [&](const Value& c, const std::string& cpath) {
-            check_members(c, cpath, {"title", "url", "format"});
+            check_members(c, cpath, "title url format");
             Content content;
             content.title = read_text(c, "title", cpath, true, true);
             content.url = read_url(c, "url", cpath);
@@ -732,7 +729,7 @@ void Loader::read_nurture() {
     comp.track_when.assign(spec.tracks.size(), -1);
     Ids reason_ids;
     each_item(*n, "rejection", "$.nurture", false, [&](const Value& r, const std::string& path) {
-        check_members(r, path, {"id", "label", "track", "recycle_after_days"});
+        check_members(r, path, "id label track recycle_after_days");
         RejectionReason reason;
         reason.id = read_id(r, path, reason_ids, static_cast<int>(spec.rejection.size()), "rejection reason");
         reason.label = read_text(r, "label", path, true, false);
@@ -835,7 +832,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     }
     if (const Value* s = v.find("signal")) {
         if (place == place_show_if) return not_allowed("signal");
-        check_members(v, path, {"signal", "is"});
+        check_members(v, path, "signal is");
         if (!expect(*s, Kind::string, child(path, "signal"))) return -1;
         int signal = signal_ids_.find(s->text);
         if (signal < 0) {
@@ -854,23 +851,20 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         return add_node(node);
     }
 
-    static const std::vector<std::string_view> comparisons = {"lt", "lte", "gt", "gte", "eq"};
-    auto comparison_of = [&](std::string_view key) -> int {
-        auto it = std::find(comparisons.begin(), comparisons.end(), key);
-        return it == comparisons.end() ? -1 : static_cast<int>(it - comparisons.begin());
-    };
+    const char* comparisons = "lt lte gt gte eq";  // in the order of Cmp
+    auto comparison_of = [&](std::string_view key) { return word_index(comparisons, key); };
     // Subject + exactly one operator.
-    auto single_operator = [&](const char* subject, const std::vector<std::string_view>& ops, std::string& op,
-                               const Value*& operand) -> bool {
+    auto single_operator = [&](const char* subject, const char* ops, std::string& op, const Value*& operand) -> bool {
         if (v.members.size() != 2) {
-            invalid("a \"{}\" condition needs exactly one operator (one of: {})", {subject, join(ops)});
+            invalid("a \"{}\" condition needs exactly one operator (one of: {})", {subject, join(words(ops))});
             return false;
         }
         for (const auto& [key, value] : v.members) {
             if (key == subject) continue;
-            if (std::find(ops.begin(), ops.end(), key) == ops.end()) {
+            if (word_index(ops, key) < 0) {
+                auto names = words(ops);
                 error(&value, child(path, key), "condition.invalid", "unknown operator \"{}\"{} for \"{}\" (expected one of: {})",
-                      {key, suggestion(key, ops), subject, join(ops)});
+                      {key, suggestion(key, names), subject, join(names)});
                 return false;
             }
             op = key;
@@ -925,7 +919,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         else comp.in_conditions[static_cast<std::size_t>(q)] = 1;
         std::string op;
         const Value* operand = nullptr;
-        if (!single_operator("answer", {"in", "not_in", "answered", "lt", "lte", "gt", "gte", "eq", "domain_in", "domain_not_in"}, op, operand))
+        if (!single_operator("answer", "in not_in answered lt lte gt gte eq domain_in domain_not_in", op, operand))
             return -1;
         std::string at = child(path, op);
         auto mismatch = [&](const char* types) {
@@ -998,7 +992,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         }
         std::string op;
         const Value* operand = nullptr;
-        if (!single_operator("context", {"in", "not_in", "present", "lt", "lte", "gt", "gte", "eq", "domain_in", "domain_not_in"}, op, operand))
+        if (!single_operator("context", "in not_in present lt lte gt gte eq domain_in domain_not_in", op, operand))
             return -1;
         std::string at = child(path, op);
         CondNode node;
@@ -1063,7 +1057,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         node.number = Decimal::from_int(*n);
         return add_node(node);
     }
-    std::vector<std::string_view> subjects = {"all", "any", "not", "answer", "context", "signal", "criterion", "segment"};
+    auto subjects = words("all any not answer context signal criterion segment");
     std::string first = v.members.empty() ? std::string() : v.members.front().first;
     if (first.empty()) return invalid("a condition needs one of: {}", {join(subjects)});
     return invalid("a condition needs one of: {}; got \"{}\"{}", {join(subjects), first, suggestion(first, subjects)});
