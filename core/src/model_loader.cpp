@@ -109,18 +109,34 @@ bool valid_url(std::string_view url) {
     return starts("https://") || starts("http://") || starts("mailto:") || (starts("/") && !starts("//"));
 }
 
-// JSON paths of a member and of an array item: $.a.b, $.a[3]. Out of line, because they are
-// built at almost every check.
-std::string child(const std::string& path, std::string_view key) {
-    std::string out;
-    out.reserve(path.size() + key.size() + 1);
-    out += path;
-    out += '.';
-    out += key;
-    return out;
-}
+// Where a value sits in the document ("$.questions[3].label"), linked on the stack as the loader
+// descends and written out only when an issue is reported: the loader no longer builds a string
+// for every member it checks.
+struct Path {
+    Path(const char* root) : name(root) {}
+    Path(const std::string& root) : name(root) {}
+    Path(const Path* parent_path, std::string_view member, std::size_t item_index, bool item)
+        : parent(parent_path), name(member), index(item_index), is_item(item) {}
 
-std::string item(const std::string& path, std::size_t index) { return format("{}[{}]", {path, index}); }
+    std::string str() const {
+        std::string out = parent ? parent->str() : std::string();
+        if (!parent) out += name;
+        else if (is_item) format_to(out, "[{}]", {index});
+        else format_to(out, ".{}", {name});
+        return out;
+    }
+
+    const Path* parent = nullptr;
+    std::string_view name;  // a member's name; for the root, the whole path it stands for
+    std::size_t index = 0;
+    bool is_item = false;
+};
+
+// A member's and an array item's path; valid while `path` is (so not of a temporary).
+Path child(const Path& path, std::string_view key) { return Path(&path, key, 0, false); }
+Path item(const Path& path, std::size_t index) { return Path(&path, {}, index, true); }
+Path child(Path&& path, std::string_view key) = delete;
+Path item(Path&& path, std::size_t index) = delete;
 
 // The ids of one kind (criteria, questions, ...) read so far, for duplicate checks and references.
 struct Ids {
@@ -160,12 +176,12 @@ private:
     enum Place { place_show_if, place_signal, place_rule, place_segment, place_track };
 
     // ---- reporting --------------------------------------------------------------------------
-    void add(Severity severity, const Value* at, std::string path, const char* code, std::string_view pattern,
+    void add(Severity severity, const Value* at, const Path& path, const char* code, std::string_view pattern,
              std::initializer_list<detail::Piece> pieces) {
         Issue issue;
         issue.code = code;
         issue.message = format(pattern, pieces);
-        issue.path = std::move(path);
+        issue.path = path.str();
         if (at) {
             issue.line = at->line;
             issue.column = at->column;
@@ -174,22 +190,22 @@ private:
         issues.push_back(std::move(issue));
     }
     // The message is `pattern` with each "{}" replaced by the next piece (see message.hpp).
-    void error(const Value* at, std::string path, const char* code, std::string_view pattern,
+    void error(const Value* at, const Path& path, const char* code, std::string_view pattern,
                std::initializer_list<detail::Piece> pieces = {}) {
-        add(Severity::error, at, std::move(path), code, pattern, pieces);
+        add(Severity::error, at, path, code, pattern, pieces);
     }
-    void warn(const Value* at, std::string path, const char* code, std::string_view pattern,
+    void warn(const Value* at, const Path& path, const char* code, std::string_view pattern,
               std::initializer_list<detail::Piece> pieces = {}) {
-        add(Severity::warning, at, std::move(path), code, pattern, pieces);
+        add(Severity::warning, at, path, code, pattern, pieces);
     }
 
-    bool expect(const Value& v, Kind kind, const std::string& path) {
+    bool expect(const Value& v, Kind kind, const Path& path) {
         if (v.kind == kind) return true;
         error(&v, path, "schema.type", "expected {}, got {}", {json::describe(kind), json::describe(v.kind)});
         return false;
     }
 
-    void check_members(const Value& obj, const std::string& path, const char* allowed) {
+    void check_members(const Value& obj, const Path& path, const char* allowed) {
         for (const auto& [key, value] : obj.members) {
             if (word_index(allowed, key) >= 0) continue;
             auto names = words(allowed);
@@ -200,7 +216,7 @@ private:
 
     // A required string member that must be one of `choices` ("unknown question type ..."):
     // its position in `choices`, -1 when it is another string, -2 when it is missing or no string.
-    int read_choice(const Value& obj, std::string_view key, const std::string& path, const char* what, const char* choices,
+    int read_choice(const Value& obj, std::string_view key, const Path& path, const char* what, const char* choices,
                     std::string* text = nullptr) {
         auto value = read_string(obj, key, path, true);
         if (!value) return -2;
@@ -214,17 +230,17 @@ private:
         return at;
     }
 
-    const Value* member(const Value& obj, std::string_view key, const std::string& path, bool required) {
+    const Value* member(const Value& obj, std::string_view key, const Path& path, bool required) {
         const Value* v = obj.find(key);
         if (!v && required) error(&obj, path, "schema.required", "missing required member \"{}\"", {key});
         return v;
     }
 
-    std::optional<int> read_int(const Value& obj, std::string_view key, const std::string& path, bool required,
+    std::optional<int> read_int(const Value& obj, std::string_view key, const Path& path, bool required,
                                 int lo, int hi) {
         const Value* v = member(obj, key, path, required);
         if (!v) return std::nullopt;
-        std::string at = child(path, key);
+        Path at = child(path, key);
         if (!expect(*v, Kind::number, at)) return std::nullopt;
         auto n = json::to_int64(v->text);
         if (!n) {
@@ -238,7 +254,7 @@ private:
         return static_cast<int>(*n);
     }
 
-    std::optional<std::string> read_string(const Value& obj, std::string_view key, const std::string& path,
+    std::optional<std::string> read_string(const Value& obj, std::string_view key, const Path& path,
                                            bool required) {
         const Value* v = member(obj, key, path, required);
         if (!v) return std::nullopt;
@@ -246,24 +262,24 @@ private:
         return v->text;
     }
 
-    std::optional<bool> read_bool(const Value& obj, std::string_view key, const std::string& path) {
+    std::optional<bool> read_bool(const Value& obj, std::string_view key, const Path& path) {
         const Value* v = obj.find(key);
         if (!v) return std::nullopt;
         if (!expect(*v, Kind::boolean, child(path, key))) return std::nullopt;
         return v->boolean;
     }
 
-    std::optional<Decimal> read_decimal(const Value& obj, std::string_view key, const std::string& path) {
+    std::optional<Decimal> read_decimal(const Value& obj, std::string_view key, const Path& path) {
         const Value* v = obj.find(key);
         if (!v) return std::nullopt;
-        std::string at = child(path, key);
+        Path at = child(path, key);
         if (!expect(*v, Kind::number, at)) return std::nullopt;
         auto d = parse_decimal(v->text);
         if (!d) error(v, at, "schema.range", "number {} is out of range (at most 9e14)", {v->text});
         return d;
     }
 
-    std::string read_url(const Value& obj, std::string_view key, const std::string& path) {
+    std::string read_url(const Value& obj, std::string_view key, const Path& path) {
         auto url = read_string(obj, key, path, false);
         if (!url) return {};
         if (!valid_url(*url)) {
@@ -273,12 +289,12 @@ private:
         return *url;
     }
 
-    Text read_text(const Value& obj, std::string_view key, const std::string& parent_path, bool required,
+    Text read_text(const Value& obj, std::string_view key, const Path& parent_path, bool required,
                    bool visitor_facing) {
         Text text;
         const Value* v = member(obj, key, parent_path, required);
         if (!v) return text;
-        std::string path = child(parent_path, key);
+        Path path = child(parent_path, key);
         const std::string& default_language = spec.languages.empty() ? std::string() : spec.languages[0];
         if (v->is_string()) {
             text.translations.emplace_back(default_language, v->text);
@@ -314,7 +330,7 @@ private:
     }
 
     // Reads "id", checks its form and uniqueness among `seen`, and records it.
-    std::string read_id(const Value& obj, const std::string& path, Ids& seen, int index, const char* what) {
+    std::string read_id(const Value& obj, const Path& path, Ids& seen, int index, const char* what) {
         auto id = read_string(obj, "id", path, true);
         if (!id) return {};
         const Value* at = obj.find("id");
@@ -330,14 +346,14 @@ private:
         return *id;
     }
 
-    std::vector<int> read_points(const Value& obj, const std::string& parent_path) {
+    std::vector<int> read_points(const Value& obj, const Path& parent_path) {
         std::vector<int> points(spec.criteria.size(), 0);
         const Value* v = obj.find("points");
         if (!v) return points;
-        std::string path = child(parent_path, "points");
+        Path path = child(parent_path, "points");
         if (!expect(*v, Kind::object, path)) return points;
         for (const auto& [criterion, value] : v->members) {
-            std::string at = child(path, criterion);
+            Path at = child(path, criterion);
             int c = criterion_ids_.find(criterion);
             if (c < 0) {
                 std::vector<std::string_view> known;
@@ -365,14 +381,14 @@ private:
     }
 
     template <class F>
-    void each_item(const Value& obj, std::string_view key, const std::string& path, bool required, F&& f) {
+    void each_item(const Value& obj, std::string_view key, const Path& path, bool required, F&& f) {
         const Value* list = member(obj, key, path, required);
         if (!list) return;
-        std::string at = child(path, key);
+        Path at = child(path, key);
         if (!expect(*list, Kind::array, at)) return;
         if (required && list->items.empty()) error(list, at, "schema.empty", "{} must not be empty", {key});
         for (std::size_t i = 0; i < list->items.size(); ++i) {
-            std::string item_path = item(at, i);
+            Path item_path = item(at, i);
             if (!expect(list->items[i], Kind::object, item_path)) continue;
             f(list->items[i], item_path);
         }
@@ -382,7 +398,7 @@ private:
     void read_languages();
     void read_criteria();
     void read_questions();
-    void read_question(const Value& q, const std::string& path);
+    void read_question(const Value& q, const Path& path);
     void read_signals();
     void read_rules();
     void read_thresholds();
@@ -395,7 +411,7 @@ private:
     void compute_ranges();
     void check_thresholds();
 
-    int compile(const Value& v, const std::string& path, Place place, int owner);
+    int compile(const Value& v, const Path& path, Place place, int owner);
     int add_node(CondNode node) {
         comp.nodes.push_back(node);
         return static_cast<int>(comp.nodes.size() - 1);
@@ -459,9 +475,10 @@ void Loader::read_languages() {
         spec.languages.push_back("en");  // lets the rest of the document be checked
         return;
     }
+    const Path list_path("$.languages");
     for (std::size_t i = 0; i < list->items.size(); ++i) {
         const Value& language = list->items[i];
-        std::string path = item("$.languages", i);
+        Path path = item(list_path, i);
         if (!expect(language, Kind::string, path)) continue;
         if (!valid_language(language.text)) {
             error(&language, path, "value.language", "language \"{}\" must be a lowercase tag such as \"en\" or \"pt-br\"", {language.text});
@@ -478,7 +495,7 @@ void Loader::read_languages() {
 }
 
 void Loader::read_criteria() {
-    each_item(doc_, "criteria", "$", true, [&](const Value& c, const std::string& path) {
+    each_item(doc_, "criteria", "$", true, [&](const Value& c, const Path& path) {
         check_members(c, path, "id label description max weight");
         Criterion criterion;
         criterion.id = read_id(c, path, criterion_ids_, static_cast<int>(spec.criteria.size()), "criterion");
@@ -497,14 +514,14 @@ void Loader::read_criteria() {
 }
 
 void Loader::read_questions() {
-    each_item(doc_, "questions", "$", true, [&](const Value& q, const std::string& path) { read_question(q, path); });
+    each_item(doc_, "questions", "$", true, [&](const Value& q, const Path& path) { read_question(q, path); });
     show_if_deps_.resize(spec.questions.size());
 }
 
-void Loader::read_question(const Value& q, const std::string& path) {
+void Loader::read_question(const Value& q, const Path& path) {
     int index = static_cast<int>(spec.questions.size());
     Question question;
-    question.path = path;
+    question.path = path.str();
     question.id = read_id(q, path, question_ids_, index, "question");
     if (reserved_question_id(question.id))
         error(q.find("id"), child(path, "id"), "id.reserved", "question id \"{}\" is reserved for scoring output columns", {question.id});
@@ -530,7 +547,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
     bool choice = question.type == QuestionType::single || question.type == QuestionType::multiple;
     if (type_ok && (choice || question.type == QuestionType::country)) {
         detail::StringIndex values;
-        each_item(q, "options", path, choice, [&](const Value& o, const std::string& opath) {
+        each_item(q, "options", path, choice, [&](const Value& o, const Path& opath) {
             check_members(o, opath, "value label points frequency");
             Option option;
             if (auto value = read_string(o, "value", opath, true)) {
@@ -561,7 +578,7 @@ void Loader::read_question(const Value& q, const std::string& path) {
         if (question.min && question.max && *question.max < *question.min)
             error(q.find("max"), child(path, "max"), "question.min_max", "max {} is below min {}",
                   {to_string(*question.max), to_string(*question.min)});
-        each_item(q, "bands", path, false, [&](const Value& b, const std::string& bpath) {
+        each_item(q, "bands", path, false, [&](const Value& b, const Path& bpath) {
             check_members(b, bpath, "from label points frequency");
             Band band;
             band.from = read_decimal(b, "from", bpath);
@@ -592,20 +609,20 @@ void Loader::read_question(const Value& q, const std::string& path) {
         question.max_length = read_int(q, "max_length", path, false, 1, 100000).value_or(0);
     if (const Value* s = q.find("show_if")) {
         question.has_show_if = true;
-        show_ifs_.push_back(Pending{s, child(path, "show_if"), place_show_if, index});
+        show_ifs_.push_back(Pending{s, child(path, "show_if").str(), place_show_if, index});
     }
     spec.questions.push_back(std::move(question));
 }
 
 void Loader::read_signals() {
-    each_item(doc_, "signals", "$", false, [&](const Value& s, const std::string& path) {
+    each_item(doc_, "signals", "$", false, [&](const Value& s, const Path& path) {
         check_members(s, path, "id label when points");
         int index = static_cast<int>(spec.signals.size());
         Signal signal;
         signal.id = read_id(s, path, signal_ids_, index, "signal");
         signal.label = read_text(s, "label", path, false, false);
         signal.points = read_points(s, path);
-        if (const Value* w = member(s, "when", path, true)) signal_whens_.push_back(Pending{w, child(path, "when"), place_signal, index});
+        if (const Value* w = member(s, "when", path, true)) signal_whens_.push_back(Pending{w, child(path, "when").str(), place_signal, index});
         spec.signals.push_back(std::move(signal));
     });
     if (spec.signals.size() > 32)
@@ -614,7 +631,7 @@ void Loader::read_signals() {
 
 void Loader::read_rules() {
     Ids rule_ids;
-    each_item(doc_, "rules", "$", false, [&](const Value& r, const std::string& path) {
+    each_item(doc_, "rules", "$", false, [&](const Value& r, const Path& path) {
         int index = static_cast<int>(spec.rules.size());
         Rule rule;
         rule.id = read_id(r, path, rule_ids, index, "rule");
@@ -626,7 +643,7 @@ void Loader::read_rules() {
             rule.message = read_text(r, "message", path, true, true);
             rule.url = read_url(r, "url", path);
         }
-        if (const Value* w = member(r, "when", path, true)) rule_whens_.push_back(Pending{w, child(path, "when"), place_rule, index});
+        if (const Value* w = member(r, "when", path, true)) rule_whens_.push_back(Pending{w, child(path, "when").str(), place_rule, index});
         spec.rules.push_back(std::move(rule));
     });
     comp.rule_when.assign(spec.rules.size(), -1);
@@ -643,7 +660,7 @@ void Loader::read_thresholds() {
 
 void Loader::read_segments() {
     int defaults = 0;
-    each_item(doc_, "segments", "$", true, [&](const Value& s, const std::string& path) {
+    each_item(doc_, "segments", "$", true, [&](const Value& s, const Path& path) {
         check_members(s, path, "id label when handoff_at sla_hours cadence booking_url");
         int index = static_cast<int>(spec.segments.size());
         Segment segment;
@@ -653,7 +670,7 @@ void Loader::read_segments() {
         segment.sla_hours = read_int(s, "sla_hours", path, true, 1, 8760).value_or(24);
         segment.booking_url = read_url(s, "booking_url", path);
         if (const Value* w = s.find("when")) {
-            segment_whens_.push_back(Pending{w, child(path, "when"), place_segment, index});
+            segment_whens_.push_back(Pending{w, child(path, "when").str(), place_segment, index});
             if (defaults > 0)
                 error(w, path, "segment.default", "segment \"{}\" follows the default segment and can never be chosen", {segment.id});
         } else {
@@ -662,7 +679,7 @@ void Loader::read_segments() {
                 error(&s, path, "segment.default", "only one segment may omit \"when\" (the default); \"{}\" is a second", {segment.id});
         }
         int previous_day = -1;
-        each_item(s, "cadence", path, true, [&](const Value& t, const std::string& tpath) {
+        each_item(s, "cadence", path, true, [&](const Value& t, const Path& tpath) {
             check_members(t, tpath, "day channel role purpose");
             Touch touch;
             touch.day = read_int(t, "day", tpath, true, 0, 3650).value_or(0);
@@ -696,7 +713,7 @@ void Loader::read_nurture() {
     if (!n || !expect(*n, Kind::object, "$.nurture")) return;
     check_members(*n, "$.nurture", "tracks rejection");
     int defaults = 0;
-    each_item(*n, "tracks", "$.nurture", true, [&](const Value& t, const std::string& path) {
+    each_item(*n, "tracks", "$.nurture", true, [&](const Value& t, const Path& path) {
         check_members(t, path, "id stage label when content every_days");
         int index = static_cast<int>(spec.tracks.size());
         Track track;
@@ -705,7 +722,7 @@ void Loader::read_nurture() {
         track.label = read_text(t, "label", path, true, false);
         track.every_days = read_int(t, "every_days", path, false, 1, 365).value_or(14);
         if (const Value* w = t.find("when")) {
-            track_whens_.push_back(Pending{w, child(path, "when"), place_track, index});
+            track_whens_.push_back(Pending{w, child(path, "when").str(), place_track, index});
             if (defaults > 0)
                 error(w, path, "track.default", "track \"{}\" follows the default track and can never be chosen", {track.id});
         } else {
@@ -713,7 +730,7 @@ void Loader::read_nurture() {
             if (++defaults > 1)
                 error(&t, path, "track.default", "only one track may omit \"when\" (the default); \"{}\" is a second", {track.id});
         }
-        each_item(t, "content", path, true, [&](const Value& c, const std::string& cpath) {
+        each_item(t, "content", path, true, [&](const Value& c, const Path& cpath) {
             check_members(c, cpath, "title url format");
             Content content;
             content.title = read_text(c, "title", cpath, true, true);
@@ -728,7 +745,7 @@ void Loader::read_nurture() {
         error(n->find("tracks"), "$.nurture.tracks", "track.default", "one track must omit \"when\" to be the default");
     comp.track_when.assign(spec.tracks.size(), -1);
     Ids reason_ids;
-    each_item(*n, "rejection", "$.nurture", false, [&](const Value& r, const std::string& path) {
+    each_item(*n, "rejection", "$.nurture", false, [&](const Value& r, const Path& path) {
         check_members(r, path, "id label track recycle_after_days");
         RejectionReason reason;
         reason.id = read_id(r, path, reason_ids, static_cast<int>(spec.rejection.size()), "rejection reason");
@@ -762,7 +779,7 @@ void Loader::read_texts() {
 
 // ---- conditions ------------------------------------------------------------------------------
 
-int Loader::compile(const Value& v, const std::string& path, Place place, int owner) {
+int Loader::compile(const Value& v, const Path& path, Place place, int owner) {
     if (!expect(v, Kind::object, path)) return -1;
     auto invalid = [&](std::string_view pattern, std::initializer_list<detail::Piece> pieces) {
         error(&v, path, "condition.invalid", pattern, pieces);
@@ -777,7 +794,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
     for (const char* combinator : {"all", "any"}) {
         if (const Value* list = v.find(combinator)) {
             if (v.members.size() != 1) return invalid("\"{}\" must be the only member of its condition", {combinator});
-            std::string at = child(path, combinator);
+            Path at = child(path, combinator);
             if (!expect(*list, Kind::array, at)) return -1;
             if (list->items.empty()) {
                 error(list, at, "condition.invalid", "\"{}\" needs at least one condition", {combinator});
@@ -872,7 +889,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         }
         return true;
     };
-    auto read_string_list = [&](const Value& operand, const std::string& at, std::vector<std::string>& out) -> bool {
+    auto read_string_list = [&](const Value& operand, const Path& at, std::vector<std::string>& out) -> bool {
         if (operand.is_string()) {
             out.push_back(operand.text);
             return true;
@@ -887,7 +904,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         }
         return true;
     };
-    auto read_domains = [&](const Value& operand, const std::string& at, std::vector<std::string>& out) -> bool {
+    auto read_domains = [&](const Value& operand, const Path& at, std::vector<std::string>& out) -> bool {
         if (!read_string_list(operand, at, out)) return false;
         for (const auto& d : out) {
             if (detail::email_domain(format("x@{}", {d})).empty()) {
@@ -897,7 +914,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         }
         return true;
     };
-    auto read_number = [&](const Value& operand, const std::string& at) -> std::optional<Decimal> {
+    auto read_number = [&](const Value& operand, const Path& at) -> std::optional<Decimal> {
         if (!expect(operand, Kind::number, at)) return std::nullopt;
         auto d = parse_decimal(operand.text);
         if (!d) error(&operand, at, "schema.range", "number {} is out of range", {operand.text});
@@ -921,7 +938,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         const Value* operand = nullptr;
         if (!single_operator("answer", "in not_in answered lt lte gt gte eq domain_in domain_not_in", op, operand))
             return -1;
-        std::string at = child(path, op);
+        Path at = child(path, op);
         auto mismatch = [&](const char* types) {
             error(operand, at, "condition.type_mismatch", "operator \"{}\" applies to {} questions; \"{}\" is a {} question",
                   {op, types, question.id, to_string(question.type)});
@@ -994,7 +1011,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         const Value* operand = nullptr;
         if (!single_operator("context", "in not_in present lt lte gt gte eq domain_in domain_not_in", op, operand))
             return -1;
-        std::string at = child(path, op);
+        Path at = child(path, op);
         CondNode node;
         node.subject = context_key(subject->text);
         if (op == "present") {
@@ -1046,7 +1063,7 @@ int Loader::compile(const Value& v, const std::string& path, Place place, int ow
         std::string op;
         const Value* operand = nullptr;
         if (!single_operator("criterion", comparisons, op, operand)) return -1;
-        std::string at = child(path, op);
+        Path at = child(path, op);
         if (!expect(*operand, Kind::number, at)) return -1;
         auto n = json::to_int64(operand->text);
         if (!n || *n < -100000 || *n > 100000) {
@@ -1089,7 +1106,8 @@ void Loader::visit_show_if(int q, std::vector<int>& state, std::vector<int>& sta
             const Value* at = nullptr;
             for (const auto& p : show_ifs_)
                 if (p.owner == *start) at = p.value;
-            error(at, child(owner.path, "show_if"), "show_if.cycle", "show_if conditions form a cycle: {}", {cycle});
+            const Path owner_path(owner.path);
+            error(at, child(owner_path, "show_if"), "show_if.cycle", "show_if conditions form a cycle: {}", {cycle});
         } else if (state[static_cast<std::size_t>(dep)] == 0) {
             visit_show_if(dep, state, stack, reported);
         }
@@ -1158,7 +1176,7 @@ void Loader::check_thresholds() {
         for (const auto& s : spec.signals) sum += std::max(0, s.points[c]);
         reachable += spec.criteria[c].weight * std::min(spec.criteria[c].max, sum);
     }
-    auto check = [&](int threshold, const Value* at, const std::string& path) {
+    auto check = [&](int threshold, const Value* at, const Path& path) {
         if (threshold > reachable)
             error(at, path, "threshold.unreachable", "hand-off threshold {} is above the highest reachable total {} (of {})",
                   {threshold, reachable, comp.max_total});
