@@ -1196,7 +1196,7 @@ void Loader::check_thresholds() {
 
 }  // namespace
 
-Result<Model> Model::load(const json::Value& document) {
+Result<Model> Model::load(json::Value document) {
     Loader loader(document);
     loader.run();
     Result<Model> result;
@@ -1209,7 +1209,7 @@ Result<Model> Model::load(const json::Value& document) {
     auto data = std::make_shared<Model::Data>();
     data->spec = std::move(loader.spec);
     data->compiled = std::move(loader.comp);
-    data->source = document;
+    data->source = std::move(document);
     // A valid model's ids are unique: positions in the indexes are the items' positions.
     for (const auto& c : data->spec.criteria) data->criterion_ids.add(c.id);
     for (const auto& q : data->spec.questions) data->question_ids.add(q.id);
@@ -1236,7 +1236,7 @@ Result<Model> load_model(std::string_view json_text) {
         result.issues.push_back(std::move(issue));
         return result;
     }
-    return Model::load(*document);
+    return Model::load(std::move(*document));
 }
 
 }  // namespace ripen

@@ -169,7 +169,7 @@ public:
 
 private:
     std::shared_ptr<const Data> data_;
-    static Result<Model> load(const json::Value& document);
+    static Result<Model> load(json::Value document);  // kept as source(); moved in when parsed from text
     friend Result<Model> load_model(std::string_view json_text);
     friend Result<Model> load_model(const json::Value& document);
 };
