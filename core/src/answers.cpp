@@ -6,6 +6,7 @@
 #include "ripen/decision.hpp"
 #include "answers_internal.hpp"
 #include "evaluator.hpp"
+#include "message.hpp"
 #include "text_match.hpp"
 
 namespace ripen {
@@ -46,17 +47,6 @@ bool valid_utf8(std::string_view s) {
     return true;
 }
 
-std::string quoted(std::string_view s) {
-    std::string out = "\"";
-    if (s.size() > 60) {
-        out.append(s.substr(0, 57));
-        out += "...";
-    } else {
-        out.append(s);
-    }
-    return out + "\"";
-}
-
 std::string options_list(const Question& q) {
     std::string out;
     for (std::size_t i = 0; i < q.options.size(); ++i) {
@@ -66,11 +56,18 @@ std::string options_list(const Question& q) {
     return out;
 }
 
-bool fail(Issue& error, const char* code, std::string message) {
+// Fills `error`; the message is `pattern` with its holes filled (message.hpp). Values a visitor
+// typed are shown as "{clip}": cut at 60 bytes.
+bool fail(Issue& error, const char* code, std::string_view pattern, std::initializer_list<detail::Piece> pieces = {}) {
     error.code = code;
-    error.message = std::move(message);
+    error.message = detail::format(pattern, pieces);
     error.severity = Severity::error;
     return false;
+}
+
+bool unknown_option(Issue& error, std::string_view value, const Question& q) {
+    return fail(error, "answer.unknown_option", "\"{clip}\" is not an option of \"{clip}\" (expected one of: {})",
+                {value, q.id, options_list(q)});
 }
 
 int band_of(const Question& q, Decimal value) {
@@ -84,9 +81,9 @@ int band_of(const Question& q, Decimal value) {
 
 bool set_number(const Question& q, Decimal value, std::string_view shown, Answer& out, Issue& error) {
     if (q.min && value < *q.min)
-        return fail(error, "answer.out_of_range", std::string(shown) + " is below the minimum " + to_string(*q.min) + " of " + quoted(q.id));
+        return fail(error, "answer.out_of_range", "{} is below the minimum {} of \"{clip}\"", {shown, to_string(*q.min), q.id});
     if (q.max && value > *q.max)
-        return fail(error, "answer.out_of_range", std::string(shown) + " is above the maximum " + to_string(*q.max) + " of " + quoted(q.id));
+        return fail(error, "answer.out_of_range", "{} is above the maximum {} of \"{clip}\"", {shown, to_string(*q.max), q.id});
     out.state = Answer::State::given;
     out.number = value;
     out.band = band_of(q, value);
@@ -97,11 +94,11 @@ bool select_option(const Model& model, int question, std::string_view value, Ans
     const Question& q = model.spec().questions[static_cast<std::size_t>(question)];
     int o = model.compiled().option_index[static_cast<std::size_t>(question)].find(value);
     if (o < 0) {
-        if (value.empty()) return fail(error, "answer.unknown_option", "empty choice in the answer to " + quoted(q.id));
-        return fail(error, "answer.unknown_option", quoted(value) + " is not an option of " + quoted(q.id) + " (expected one of: " + options_list(q) + ")");
+        if (value.empty()) return fail(error, "answer.unknown_option", "empty choice in the answer to \"{clip}\"", {q.id});
+        return unknown_option(error, value, q);
     }
     std::uint64_t bit = std::uint64_t{1} << o;
-    if (out.selected & bit) return fail(error, "answer.duplicate_option", quoted(value) + " is chosen twice in the answer to " + quoted(q.id));
+    if (out.selected & bit) return fail(error, "answer.duplicate_option", "\"{clip}\" is chosen twice in the answer to \"{clip}\"", {value, q.id});
     out.selected |= bit;
     return true;
 }
@@ -109,9 +106,9 @@ bool select_option(const Model& model, int question, std::string_view value, Ans
 bool check_selection_count(const Question& q, const Answer& out, Issue& error) {
     int n = __builtin_popcountll(out.selected);
     if (q.min_select && n < q.min_select)
-        return fail(error, "answer.selection_count", quoted(q.id) + " needs at least " + std::to_string(q.min_select) + " choices, got " + std::to_string(n));
+        return fail(error, "answer.selection_count", "\"{clip}\" needs at least {} choices, got {}", {q.id, q.min_select, n});
     if (q.max_select && n > q.max_select)
-        return fail(error, "answer.selection_count", quoted(q.id) + " allows at most " + std::to_string(q.max_select) + " choices, got " + std::to_string(n));
+        return fail(error, "answer.selection_count", "\"{clip}\" allows at most {} choices, got {}", {q.id, q.max_select, n});
     return true;
 }
 
@@ -121,7 +118,7 @@ bool set_text_like(const Model& model, int question, std::string_view text, Answ
         case QuestionType::email: {
             std::size_t limit = q.max_length ? static_cast<std::size_t>(q.max_length) : 254;
             std::string_view domain = text.size() <= limit ? detail::email_domain(text) : std::string_view();
-            if (domain.empty() || !valid_utf8(text)) return fail(error, "answer.invalid_email", quoted(text) + " is not a valid e-mail address");
+            if (domain.empty() || !valid_utf8(text)) return fail(error, "answer.invalid_email", "\"{clip}\" is not a valid e-mail address", {text});
             out.text.assign(text);
             detail::lowercase_into(domain, out.folded);
             break;
@@ -134,7 +131,7 @@ bool set_text_like(const Model& model, int question, std::string_view text, Answ
             }
             std::string_view normalised(code, 2);
             if (text.size() != 2 || !detail::is_country_code(normalised))
-                return fail(error, "answer.invalid_country", quoted(text) + " is not an ISO 3166-1 alpha-2 country code");
+                return fail(error, "answer.invalid_country", "\"{clip}\" is not an ISO 3166-1 alpha-2 country code", {text});
             out.text.assign(normalised);
             detail::lowercase_into(normalised, out.folded);
             int o = model.compiled().option_index[static_cast<std::size_t>(question)].find(normalised);
@@ -142,11 +139,10 @@ bool set_text_like(const Model& model, int question, std::string_view text, Answ
             break;
         }
         default: {
-            if (!valid_utf8(text)) return fail(error, "answer.encoding", "the answer to " + quoted(q.id) + " is not valid UTF-8");
+            if (!valid_utf8(text)) return fail(error, "answer.encoding", "the answer to \"{clip}\" is not valid UTF-8", {q.id});
             std::size_t limit = q.max_length ? static_cast<std::size_t>(q.max_length) : kDefaultMaxLength;
             if (text.size() > limit)
-                return fail(error, "answer.too_long", "the answer to " + quoted(q.id) + " is " + std::to_string(text.size()) +
-                                                          " bytes long; the limit is " + std::to_string(limit));
+                return fail(error, "answer.too_long", "the answer to \"{clip}\" is {} bytes long; the limit is {}", {q.id, text.size(), limit});
             out.text.assign(text);
             detail::lowercase_into(text, out.folded);
         }
@@ -181,7 +177,7 @@ bool set_answer_text(const Model& model, int question, std::string_view text, An
     switch (q.type) {
         case QuestionType::single: {
             int o = model.compiled().option_index[static_cast<std::size_t>(question)].find(value);
-            if (o < 0) return fail(error, "answer.unknown_option", quoted(value) + " is not an option of " + quoted(q.id) + " (expected one of: " + options_list(q) + ")");
+            if (o < 0) return unknown_option(error, value, q);
             out.state = Answer::State::given;
             out.option = o;
             return true;
@@ -204,7 +200,7 @@ bool set_answer_text(const Model& model, int question, std::string_view text, An
         }
         case QuestionType::number: {
             auto number = parse_decimal(value);
-            if (!number) return fail(error, "answer.not_a_number", quoted(value) + " is not a number (the answer to " + quoted(q.id) + ")");
+            if (!number) return fail(error, "answer.not_a_number", "\"{clip}\" is not a number (the answer to \"{clip}\")", {value, q.id});
             return set_number(q, *number, value, out, error);
         }
         default:
@@ -218,13 +214,12 @@ bool set_answer_json(const Model& model, int q, const json::Value& value, Answer
     if (value.is_null()) {
         // Declining a required question would let a submission skip its knock-outs.
         if (question.required)
-            return fail(error, "answer.required", quoted(question.id) + " is required and cannot be declined (null); leave it out while it is not answered");
+            return fail(error, "answer.required", "\"{clip}\" is required and cannot be declined (null); leave it out while it is not answered", {question.id});
         out.state = Answer::State::declined;
         return true;
     }
     auto type_error = [&](const char* expected) {
-        return fail(error, "answer.type", "expected " + std::string(expected) + " for " + quoted(question.id) + ", got " +
-                                              std::string(json::describe(value.kind)));
+        return fail(error, "answer.type", "expected {} for \"{clip}\", got {}", {expected, question.id, json::describe(value.kind)});
     };
     switch (question.type) {
         case QuestionType::single: {
@@ -233,8 +228,7 @@ bool set_answer_json(const Model& model, int q, const json::Value& value, Answer
             // JSON values are taken as written: no trimming, unlike CSV cells.
             int o = model.compiled().option_index[static_cast<std::size_t>(q)].find(value.text);
             if (o < 0)
-                return fail(error, "answer.unknown_option", quoted(value.text) + " is not an option of " + quoted(question.id) +
-                                                                " (expected one of: " + options_list(question) + ")");
+                return unknown_option(error, value.text, question);
             out.state = Answer::State::given;
             out.option = o;
             return true;
@@ -243,8 +237,7 @@ bool set_answer_json(const Model& model, int q, const json::Value& value, Answer
             if (!value.is_array()) return type_error("an array of option values");
             for (const auto& item : value.items) {
                 if (!item.is_string())
-                    return fail(error, "answer.type", "expected option values (strings) for " + quoted(question.id) + ", got " +
-                                                          std::string(json::describe(item.kind)));
+                    return fail(error, "answer.type", "expected option values (strings) for \"{clip}\", got {}", {question.id, json::describe(item.kind)});
                 if (!select_option(model, q, item.text, out, error)) {
                     out.selected = 0;
                     return false;
@@ -256,13 +249,13 @@ bool set_answer_json(const Model& model, int q, const json::Value& value, Answer
             }
             // No choice at all is the question declined.
             if (out.selected == 0 && question.required)
-                return fail(error, "answer.required", quoted(question.id) + " is required and needs at least one choice");
+                return fail(error, "answer.required", "\"{clip}\" is required and needs at least one choice", {question.id});
             out.state = out.selected == 0 ? Answer::State::declined : Answer::State::given;
             return true;
         case QuestionType::number:
             if (value.is_number()) {
                 auto number = parse_decimal(value.text);
-                if (!number) return fail(error, "answer.out_of_range", value.text + " is out of range for " + quoted(question.id));
+                if (!number) return fail(error, "answer.out_of_range", "{} is out of range for \"{clip}\"", {value.text, question.id});
                 return set_number(question, *number, value.text, out, error);
             }
             if (value.is_string()) return set_answer_text(model, q, value.text, out, error);
@@ -293,7 +286,7 @@ Result<Answers> parse_answers(const Model& model, const json::Value& object) {
         error.column = value.column;
         int q = model.question_index(key);
         bool ok = q >= 0 ? set_answer_json(model, q, value, answers.values[static_cast<std::size_t>(q)], error)
-                         : fail(error, "answer.unknown_question", "unknown question " + quoted(key));
+                         : fail(error, "answer.unknown_question", "unknown question \"{clip}\"", {key});
         if (!ok) result.issues.push_back(std::move(error));
     }
     if (result.issues.empty()) result.value = std::move(answers);
