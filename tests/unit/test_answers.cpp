@@ -72,6 +72,14 @@ TEST_CASE("answers: JSON errors name the question and its place") {
     CHECK(answer_error(model, "[]").message == "answers must be an object keyed by question id, got an array");
     CHECK(answer_error(model, "{").code == "json.syntax");
 
+    // What a visitor typed is echoed back cut at 60 bytes: 57 and "...".
+    std::string long_option(100, 'x');
+    CHECK(answer_error(model, "{\"goal\": \"" + long_option + "\"}").message ==
+          "\"" + std::string(57, 'x') + "...\" is not an option of \"goal\" (expected one of: buy, look)");
+    std::string sixty(60, 'y');
+    CHECK(answer_error(model, "{\"goal\": \"" + sixty + "\"}").message ==
+          "\"" + sixty + "\" is not an option of \"goal\" (expected one of: buy, look)");
+
     auto several = ripen::parse_answers(model, R"({"goal": "x", "size": "y"})");
     CHECK(several.issues.size() == 2);  // every bad answer, not just the first
 }
