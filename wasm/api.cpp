@@ -34,14 +34,12 @@ bool read_request(const Model& model, const std::string& answers_json, const std
                   Context& context, std::string& error) {
     auto a = parse_answers(model, answers_json);
     auto c = parse_context(context_json);
-    std::vector<Issue> issues = a.issues;
-    for (auto& i : c.issues) {
-        i.path = "$.context" + i.path.substr(1);
-        issues.push_back(std::move(i));
-    }
-    for (auto& i : issues)
-        if (i.path.rfind("$.context", 0) != 0) i.path = "$.answers" + i.path.substr(1);
     if (!a.ok() || !c.ok()) {
+        // JavaScript sends JSON.stringify output, which our parser can still refuse: a lone
+        // surrogate ("\ud800") or nesting deeper than 200. Those errors have no path.
+        std::vector<Issue> issues;
+        move_under("$.answers", a.issues, issues);
+        move_under("$.context", c.issues, issues);
         error = failure(issues);
         return false;
     }

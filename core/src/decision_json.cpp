@@ -218,17 +218,11 @@ bool decide_json(const Model& model, std::string_view request, std::string_view 
     auto answers = parse_answers(model, *answers_json);
     Context context;
     bool ok = answers.ok();
-    for (auto& issue : answers.issues) {
-        issue.path = "$.answers" + issue.path.substr(1);
-        errors.push_back(std::move(issue));
-    }
+    move_under("$.answers", answers.issues, errors);
     if (const json::Value* context_json = document->find("context")) {
         auto parsed = parse_context(*context_json);
         ok = ok && parsed.ok();
-        for (auto& issue : parsed.issues) {
-            issue.path = "$.context" + issue.path.substr(1);
-            errors.push_back(std::move(issue));
-        }
+        move_under("$.context", parsed.issues, errors);
         if (parsed.ok()) context = std::move(*parsed.value);
     }
     if (!ok) return false;

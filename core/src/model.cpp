@@ -77,6 +77,15 @@ std::string format_issue(const Issue& issue) {
     return out;
 }
 
+void move_under(std::string_view root, std::vector<Issue>& from, std::vector<Issue>& to) {
+    for (Issue& issue : from) {
+        std::string path(root);
+        if (!issue.path.empty()) path.append(issue.path, 1, std::string::npos);  // after the "$"
+        issue.path = std::move(path);
+        to.push_back(std::move(issue));
+    }
+}
+
 bool has_errors(const std::vector<Issue>& issues) {
     return std::any_of(issues.begin(), issues.end(), [](const Issue& i) { return i.severity == Severity::error; });
 }

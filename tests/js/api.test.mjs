@@ -90,6 +90,14 @@ test('bad answers and context throw located RipenErrors', () => {
   assert.throws(() => model.decide(['replace']), { code: 'api.type' });
   assert.throws(() => model.explain({ goal: 7 }), { code: 'answer.type' });
   assert.throws(() => model.nextQuestions({ role: 'ceo' }), { code: 'answer.unknown_option' });
+  // JSON.stringify output the core's parser refuses (a lone surrogate, deep nesting) is a
+  // located error too, and the module keeps working after it.
+  assert.throws(() => model.decide({ goal: '\ud800' }), { code: 'json.syntax', path: '$.answers', message: '$.answers: unpaired surrogate in \\u escape' });
+  assert.throws(() => model.decide({}, { utm_source: '\udc00' }), { code: 'json.syntax', path: '$.context' });
+  let deep = 'x';
+  for (let i = 0; i < 250; ++i) deep = [deep];
+  assert.throws(() => model.decide({ goal: deep }), { code: 'json.syntax', path: '$.answers', message: /nesting deeper than 200 levels/ });
+  assert.equal(model.decide({ goal: 'replace' }).route, 'undecided');
 });
 
 test('a released model refuses further use; garbage collection frees models', () => {

@@ -167,3 +167,14 @@ TEST_CASE("time: RFC 3339 and Unix seconds") {
     CHECK(ripen::format_time(0) == "1970-01-01T00:00:00Z");
     CHECK(ripen::format_time(951782400) == "2000-02-29T00:00:00Z");
 }
+
+TEST_CASE("issues: move_under puts paths under a root, and a pathless issue at the root") {
+    std::vector<ripen::Issue> from(2), to(1);
+    from[0].path = "$.size";
+    from[1].code = "json.syntax";  // no path
+    ripen::move_under("$.answers", from, to);
+    REQUIRE(to.size() == 3);
+    CHECK(to[1].path == "$.answers.size");
+    CHECK(to[2].path == "$.answers");
+    CHECK(to[2].code == "json.syntax");
+}

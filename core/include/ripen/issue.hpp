@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct Issue {
 std::string format_issue(const Issue& issue);
 
 bool has_errors(const std::vector<Issue>& issues);
+
+// Appends `from` to `to` with their paths put under `root`: "$.size" under "$.answers" becomes
+// "$.answers.size"; an issue without a path (a JSON syntax error) gets `root` itself.
+void move_under(std::string_view root, std::vector<Issue>& from, std::vector<Issue>& to);
 
 // A value or the issues that prevented it. Warnings may accompany a value.
 template <class T>
