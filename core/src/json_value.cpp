@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "message.hpp"
 #include "small_sort.hpp"
 
 namespace ripen::json {
@@ -112,10 +113,25 @@ private:
 
     std::uint32_t column() const { return static_cast<std::uint32_t>(pos_ - line_start_ + 1); }
 
-    bool fail(std::string message) {
-        error_.message = std::move(message);
+    // The message is `pattern` with its holes filled (message.hpp), at the current position.
+    bool fail(std::string_view pattern, std::initializer_list<detail::Piece> pieces = {}) {
+        error_.message = detail::format(pattern, pieces);
         error_.line = line_;
         error_.column = column();
+        return false;
+    }
+
+    // "unexpected 'x', expected <what>", or "unexpected end of input, expected <what>".
+    bool unexpected(std::string_view what) {
+        if (pos_ >= text_.size()) return fail("unexpected end of input, expected {}", {what});
+        return fail("unexpected {}, expected {}", {shown(text_[pos_]), what});
+    }
+
+    // Fills the error at a member found twice.
+    bool duplicate_member(const std::string& key, std::uint32_t line, std::uint32_t column) {
+        error_.message = detail::format("duplicate member \"{}\"", {key});
+        error_.line = line;
+        error_.column = column;
         return false;
     }
 
@@ -145,16 +161,14 @@ private:
     static std::string shown(char c) {
         if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
             static const char hex[] = "0123456789abcdef";
-            std::string s = "byte 0x";
-            s += hex[(static_cast<unsigned char>(c) >> 4) & 15];
-            s += hex[static_cast<unsigned char>(c) & 15];
-            return s;
+            const char digits[2] = {hex[(static_cast<unsigned char>(c) >> 4) & 15], hex[static_cast<unsigned char>(c) & 15]};
+            return detail::format("byte 0x{}", {std::string_view(digits, 2)});
         }
-        return std::string("'") + c + "'";
+        return detail::format("'{}'", {std::string_view(&c, 1)});
     }
 
     bool parse_value(Value& out, int depth) {
-        if (pos_ >= text_.size()) return fail("unexpected end of input, expected a value");
+        if (pos_ >= text_.size()) return unexpected("a value");
         out.line = line_;
         out.column = column();
         char c = text_[pos_];
@@ -169,13 +183,13 @@ private:
             case 'n': return parse_literal("null", out, Kind::null, false);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return parse_number(out);
-                return fail("unexpected " + shown(c) + ", expected a value");
+                return unexpected("a value");
         }
     }
 
     bool parse_literal(std::string_view word, Value& out, Kind kind, bool value) {
         if (text_.substr(pos_, word.size()) != word)
-            return fail("invalid literal, expected '" + std::string(word) + "'");
+            return fail("invalid literal, expected '{}'", {word});
         pos_ += word.size();
         out.kind = kind;
         out.boolean = value;
@@ -281,7 +295,7 @@ private:
                 ++pos_;
                 return true;
             }
-            if (c < 0x20) return fail("control character " + shown(static_cast<char>(c)) + " in string; escape it");
+            if (c < 0x20) return fail("control character {} in string; escape it", {shown(static_cast<char>(c))});
             if (c >= 0x80) {
                 std::size_t n = utf8_length();
                 if (n == 0) return fail("invalid UTF-8 in string");
@@ -320,13 +334,13 @@ private:
                 }
                 default:
                     --pos_;
-                    return fail("invalid escape \\" + std::string(1, e));
+                    return fail("invalid escape \\{}", {std::string_view(&e, 1)});
             }
         }
     }
 
     bool parse_array(Value& out, int depth) {
-        if (depth >= max_depth_) return fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+        if (depth >= max_depth_) return fail("nesting deeper than {} levels", {max_depth_});
         out.kind = Kind::array;
         ++pos_;
         skip_space();
@@ -339,16 +353,15 @@ private:
             out.items.emplace_back();
             if (!parse_value(out.items.back(), depth + 1)) return false;
             skip_space();
-            if (pos_ >= text_.size()) return fail("unexpected end of input, expected ',' or ']'");
-            char c = text_[pos_];
+            char c = pos_ < text_.size() ? text_[pos_] : '\0';
             if (c == ',') { ++pos_; continue; }
             if (c == ']') { ++pos_; return true; }
-            return fail("unexpected " + shown(c) + ", expected ',' or ']'");
+            return unexpected("',' or ']'");
         }
     }
 
     bool parse_object(Value& out, int depth) {
-        if (depth >= max_depth_) return fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+        if (depth >= max_depth_) return fail("nesting deeper than {} levels", {max_depth_});
         out.kind = Kind::object;
         ++pos_;
         skip_space();
@@ -358,8 +371,8 @@ private:
         }
         while (true) {
             skip_space();
-            if (pos_ >= text_.size()) return fail("unexpected end of input, expected a member name");
-            if (text_[pos_] != '"') return fail("unexpected " + shown(text_[pos_]) + ", expected a member name in double quotes");
+            if (pos_ >= text_.size()) return unexpected("a member name");
+            if (text_[pos_] != '"') return unexpected("a member name in double quotes");
             std::uint32_t key_line = line_, key_column = column();
             std::string key;
             if (!parse_string(key)) return false;
@@ -367,29 +380,21 @@ private:
             bool duplicate = false;
             if (out.members.size() < 32)
                 for (const auto& m : out.members) duplicate = duplicate || m.first == key;
-            if (duplicate) {
-                error_.message = "duplicate member \"" + key + "\"";
-                error_.line = key_line;
-                error_.column = key_column;
-                return false;
-            }
+            if (duplicate) return duplicate_member(key, key_line, key_column);
             skip_space();
-            if (pos_ >= text_.size() || text_[pos_] != ':')
-                return fail(pos_ >= text_.size() ? "unexpected end of input, expected ':'"
-                                                 : "unexpected " + shown(text_[pos_]) + ", expected ':'");
+            if (pos_ >= text_.size() || text_[pos_] != ':') return unexpected("':'");
             ++pos_;
             skip_space();
             out.members.emplace_back(std::move(key), Value{});
             if (!parse_value(out.members.back().second, depth + 1)) return false;
             skip_space();
-            if (pos_ >= text_.size()) return fail("unexpected end of input, expected ',' or '}'");
-            char c = text_[pos_];
+            char c = pos_ < text_.size() ? text_[pos_] : '\0';
             if (c == ',') { ++pos_; continue; }
             if (c == '}') {
                 ++pos_;
                 return out.members.size() < 32 || check_large_object(out);
             }
-            return fail("unexpected " + shown(c) + ", expected ',' or '}'");
+            return unexpected("',' or '}'");
         }
     }
 
@@ -405,10 +410,7 @@ private:
         for (std::size_t i = 1; i < sorted.size(); ++i) {
             if (sorted[i]->first != sorted[i - 1]->first) continue;
             // The second of the two, as a reader meets it.
-            error_.message = "duplicate member \"" + sorted[i]->first + "\"";
-            error_.line = sorted[i]->second.line;
-            error_.column = sorted[i]->second.column;
-            return false;
+            return duplicate_member(sorted[i]->first, sorted[i]->second.line, sorted[i]->second.column);
         }
         return true;
     }
