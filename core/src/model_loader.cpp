@@ -869,7 +869,6 @@ int Loader::compile(const Value& v, const Path& path, Place place, int owner) {
     }
 
     const char* comparisons = "lt lte gt gte eq";  // in the order of Cmp
-    auto comparison_of = [&](std::string_view key) { return word_index(comparisons, key); };
     // Subject + exactly one operator.
     auto single_operator = [&](const char* subject, const char* ops, std::string& op, const Value*& operand) -> bool {
         if (v.members.size() != 2) {
@@ -921,59 +920,76 @@ int Loader::compile(const Value& v, const Path& path, Place place, int owner) {
         return d;
     };
 
-    if (const Value* subject = v.find("answer")) {
-        if (!expect(*subject, Kind::string, child(path, "answer"))) return -1;
-        int q = question_ids_.find(subject->text);
-        if (q < 0) {
-            std::vector<std::string_view> known;
-            for (const auto& other : spec.questions) known.push_back(other.id);
-            error(subject, child(path, "answer"), "ref.unknown_question", "unknown question \"{}\"{}",
-                  {subject->text, suggestion(subject->text, known)});
+    // An answer or a context value, with one operator. Both take "in"/"not_in", a presence test,
+    // the five comparisons and "domain_in"/"domain_not_in" (operator k below), and compile to
+    // CondOp::answer_* or the CondOp::context_* six places later.
+    static_assert(static_cast<int>(CondOp::context_in) == static_cast<int>(CondOp::answer_in) + 6 &&
+                  static_cast<int>(CondOp::context_domain_not_in) == static_cast<int>(CondOp::answer_domain_not_in) + 6);
+    const Value* answer = v.find("answer");
+    const Value* subject = answer ? answer : v.find("context");
+    if (subject) {
+        const char* subject_name = answer ? "answer" : "context";
+        Path subject_path = child(path, subject_name);
+        if (!expect(*subject, Kind::string, subject_path)) return -1;
+        const Question* question = nullptr;
+        CondNode node;
+        if (answer) {
+            int q = question_ids_.find(subject->text);
+            if (q < 0) {
+                std::vector<std::string_view> known;
+                for (const auto& other : spec.questions) known.push_back(other.id);
+                error(subject, subject_path, "ref.unknown_question", "unknown question \"{}\"{}", {subject->text, suggestion(subject->text, known)});
+                return -1;
+            }
+            question = &spec.questions[static_cast<std::size_t>(q)];
+            if (place == place_show_if) show_if_deps_[static_cast<std::size_t>(owner)].push_back(q);
+            else comp.in_conditions[static_cast<std::size_t>(q)] = 1;
+            node.subject = q;
+        } else if (!valid_id(subject->text)) {
+            error(subject, subject_path, "id.invalid", "context key \"{}\" must be an id such as \"utm_source\"", {subject->text});
             return -1;
         }
-        const Question& question = spec.questions[static_cast<std::size_t>(q)];
-        if (place == place_show_if) show_if_deps_[static_cast<std::size_t>(owner)].push_back(q);
-        else comp.in_conditions[static_cast<std::size_t>(q)] = 1;
+        const char* ops = answer ? "in not_in answered lt lte gt gte eq domain_in domain_not_in"
+                                 : "in not_in present lt lte gt gte eq domain_in domain_not_in";
         std::string op;
         const Value* operand = nullptr;
-        if (!single_operator("answer", "in not_in answered lt lte gt gte eq domain_in domain_not_in", op, operand))
-            return -1;
+        if (!single_operator(subject_name, ops, op, operand)) return -1;
+        int k = word_index(ops, op);
+        int first_op = static_cast<int>(answer ? CondOp::answer_in : CondOp::context_in);
         Path at = child(path, op);
+        if (!answer) node.subject = context_key(subject->text);
         auto mismatch = [&](const char* types) {
             error(operand, at, "condition.type_mismatch", "operator \"{}\" applies to {} questions; \"{}\" is a {} question",
-                  {op, types, question.id, to_string(question.type)});
+                  {op, types, question->id, to_string(question->type)});
             return -1;
         };
-        CondNode node;
-        node.subject = q;
-        if (op == "answered") {
+        if (k == 2) {  // answered / present
             if (!expect(*operand, Kind::boolean, at)) return -1;
-            node.op = CondOp::answer_answered;
+            node.op = static_cast<CondOp>(first_op + 2);
             node.expect = operand->boolean;
-            return add_node(node);
-        }
-        if (op == "in" || op == "not_in") {
-            node.op = op == "in" ? CondOp::answer_in : CondOp::answer_not_in;
+        } else if (k <= 1) {  // in / not_in
+            node.op = static_cast<CondOp>(first_op + k);
             std::vector<std::string> values;
             if (!read_string_list(*operand, at, values)) return -1;
-            if (question.type == QuestionType::single || question.type == QuestionType::multiple) {
+            QuestionType type = question ? question->type : QuestionType::text;
+            if (type == QuestionType::single || type == QuestionType::multiple) {
                 for (const auto& value : values) {
-                    auto o = std::find_if(question.options.begin(), question.options.end(), [&](const Option& x) { return x.value == value; });
-                    if (o == question.options.end()) {
+                    auto o = std::find_if(question->options.begin(), question->options.end(), [&](const Option& x) { return x.value == value; });
+                    if (o == question->options.end()) {
                         std::vector<std::string_view> known;
-                        for (const auto& x : question.options) known.push_back(x.value);
+                        for (const auto& x : question->options) known.push_back(x.value);
                         error(operand, at, "ref.unknown_option", "\"{}\" is not an option of \"{}\"{}",
-                              {value, question.id, suggestion(value, known)});
+                              {value, question->id, suggestion(value, known)});
                         return -1;
                     }
-                    node.mask |= std::uint64_t{1} << (o - question.options.begin());
+                    node.mask |= std::uint64_t{1} << (o - question->options.begin());
                 }
                 return add_node(node);
             }
-            if (question.type == QuestionType::number) return mismatch("choice, country and text");
+            if (type == QuestionType::number) return mismatch("choice, country and text");
             // An e-mail's conditions look at its domain: "in" a list of addresses would be a trap.
-            if (question.type == QuestionType::email) return mismatch("choice, country and text (use domain_in for e-mail)");
-            if (question.type == QuestionType::country) {
+            if (type == QuestionType::email) return mismatch("choice, country and text (use domain_in for e-mail)");
+            if (type == QuestionType::country) {
                 for (const auto& value : values) {
                     if (!detail::is_country_code(value)) {
                         error(operand, at, "value.country", "\"{}\" is not an ISO 3166-1 alpha-2 country code", {value});
@@ -982,79 +998,36 @@ int Loader::compile(const Value& v, const Path& path, Place place, int owner) {
                 }
             }
             node.set = add_string_set(values);
-            return add_node(node);
-        }
-        if (op == "domain_in" || op == "domain_not_in") {
-            if (question.type != QuestionType::email) return mismatch("email");
-            node.op = op == "domain_in" ? CondOp::answer_domain_in : CondOp::answer_domain_not_in;
+        } else if (k >= 8) {  // domain_in / domain_not_in
+            if (question && question->type != QuestionType::email) return mismatch("email");
+            node.op = static_cast<CondOp>(first_op + 4 + (k - 8));
             std::vector<std::string> domains;
             if (!read_domains(*operand, at, domains)) return -1;
             node.set = add_string_set(domains);
-            return add_node(node);
+        } else {  // lt lte gt gte eq
+            if (question && question->type != QuestionType::number) return mismatch("number");
+            auto number = read_number(*operand, at);
+            if (!number) return -1;
+            node.op = static_cast<CondOp>(first_op + 3);
+            node.cmp = static_cast<Cmp>(k - 3);
+            node.number = *number;
+            if (!answer) comp.context_numeric[static_cast<std::size_t>(node.subject)] = 1;
         }
-        // numeric comparison
-        if (question.type != QuestionType::number) return mismatch("number");
-        auto number = read_number(*operand, at);
-        if (!number) return -1;
-        node.op = CondOp::answer_cmp;
-        node.cmp = static_cast<Cmp>(comparison_of(op));
-        node.number = *number;
         return add_node(node);
     }
-    if (const Value* subject = v.find("context")) {
-        if (!expect(*subject, Kind::string, child(path, "context"))) return -1;
-        if (!valid_id(subject->text)) {
-            error(subject, child(path, "context"), "id.invalid", "context key \"{}\" must be an id such as \"utm_source\"", {subject->text});
-            return -1;
-        }
-        std::string op;
-        const Value* operand = nullptr;
-        if (!single_operator("context", "in not_in present lt lte gt gte eq domain_in domain_not_in", op, operand))
-            return -1;
-        Path at = child(path, op);
-        CondNode node;
-        node.subject = context_key(subject->text);
-        if (op == "present") {
-            if (!expect(*operand, Kind::boolean, at)) return -1;
-            node.op = CondOp::context_present;
-            node.expect = operand->boolean;
-            return add_node(node);
-        }
-        if (op == "in" || op == "not_in") {
-            node.op = op == "in" ? CondOp::context_in : CondOp::context_not_in;
-            std::vector<std::string> values;
-            if (!read_string_list(*operand, at, values)) return -1;
-            node.set = add_string_set(values);
-            return add_node(node);
-        }
-        if (op == "domain_in" || op == "domain_not_in") {
-            node.op = op == "domain_in" ? CondOp::context_domain_in : CondOp::context_domain_not_in;
-            std::vector<std::string> domains;
-            if (!read_domains(*operand, at, domains)) return -1;
-            node.set = add_string_set(domains);
-            return add_node(node);
-        }
-        auto number = read_number(*operand, at);
-        if (!number) return -1;
-        node.op = CondOp::context_cmp;
-        node.cmp = static_cast<Cmp>(comparison_of(op));
-        node.number = *number;
-        comp.context_numeric[static_cast<std::size_t>(node.subject)] = 1;
-        return add_node(node);
-    }
-    if (const Value* subject = v.find("criterion")) {
+    if (const Value* criterion = v.find("criterion")) {
         if (place != place_rule && place != place_track) return not_allowed("criterion");
-        if (!expect(*subject, Kind::string, child(path, "criterion"))) return -1;
+        if (!expect(*criterion, Kind::string, child(path, "criterion"))) return -1;
         CondNode node;
-        if (subject->text == "total") {
+        if (criterion->text == "total") {
             node.op = CondOp::total_cmp;
         } else {
-            int c = criterion_ids_.find(subject->text);
+            int c = criterion_ids_.find(criterion->text);
             if (c < 0) {
                 std::vector<std::string_view> known = {"total"};
                 for (const auto& other : spec.criteria) known.push_back(other.id);
-                error(subject, child(path, "criterion"), "ref.unknown_criterion", "unknown criterion \"{}\"{}",
-                      {subject->text, suggestion(subject->text, known)});
+                error(criterion, child(path, "criterion"), "ref.unknown_criterion", "unknown criterion \"{}\"{}",
+                      {criterion->text, suggestion(criterion->text, known)});
                 return -1;
             }
             node.op = CondOp::criterion_cmp;
@@ -1070,7 +1043,7 @@ int Loader::compile(const Value& v, const Path& path, Place place, int owner) {
             error(operand, at, "schema.type", "criterion comparisons take an integer, got {}", {operand->text});
             return -1;
         }
-        node.cmp = static_cast<Cmp>(comparison_of(op));
+        node.cmp = static_cast<Cmp>(word_index(comparisons, op));
         node.number = Decimal::from_int(*n);
         return add_node(node);
     }
