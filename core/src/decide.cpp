@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "evaluator.hpp"
+#include "message.hpp"
 #include "small_sort.hpp"
 #include "ripen/decision.hpp"
 #include "text_match.hpp"
@@ -23,6 +24,17 @@ std::string_view to_string(Route route) {
 }
 
 namespace {
+
+// A warning that goes with a decision, about the member `key` of the answers or context; the
+// message is `pattern` with its holes filled (message.hpp).
+Issue warning(const char* code, std::string_view key, std::string_view pattern, std::initializer_list<detail::Piece> pieces) {
+    Issue w;
+    w.code = code;
+    w.message = detail::format(pattern, pieces);
+    w.path = detail::format("$.{}", {key});
+    w.severity = Severity::warning;
+    return w;
+}
 
 Truth truth(Tri t) { return t == Tri::yes ? Truth::yes : (t == Tri::no ? Truth::no : Truth::maybe); }
 
@@ -135,7 +147,7 @@ void probes_for(const Model& model, int qi, std::vector<Alternative>& out) {
         Alternative alt{qi, Answer{}, weight};
         alt.answer.state = Answer::State::given;
         if (q.type == QuestionType::email) {
-            alt.answer.text = "lead@" + v;
+            alt.answer.text = detail::format("lead@{}", {v});
         } else if (q.type == QuestionType::country) {
             alt.answer.text = v;
             for (char& c : alt.answer.text) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
@@ -297,12 +309,9 @@ BoundContext bind(const Model& model, const Answers& answers, const Context& con
         const std::string* value = context.find(comp.context_keys[k]);
         if (!value) continue;
         if (!detail::fill_context_slot(comp, static_cast<int>(k), *value, b.slots[k])) {
-            Issue w;
-            w.code = "context.number";
-            w.message = "context value \"" + *value + "\" of \"" + comp.context_keys[k] + "\" is not a number; conditions comparing it are false";
-            w.path = "$." + comp.context_keys[k];
-            w.severity = Severity::warning;
-            b.warnings.push_back(std::move(w));
+            b.warnings.push_back(warning("context.number", comp.context_keys[k],
+                                         "context value \"{}\" of \"{}\" is not a number; conditions comparing it are false",
+                                         {*value, comp.context_keys[k]}));
         }
     }
     b.input.answers = answers.values.data();
@@ -311,12 +320,8 @@ BoundContext bind(const Model& model, const Answers& answers, const Context& con
     if (const std::string* source = context.find("source"); source && !source->empty()) {
         b.input.source_segment = model.segment_index(*source);
         if (b.input.source_segment < 0) {
-            Issue w;
-            w.code = "context.unknown_segment";
-            w.message = "source \"" + *source + "\" is not a segment of this model; the segment is chosen by its conditions";
-            w.path = "$.source";
-            w.severity = Severity::warning;
-            b.warnings.push_back(std::move(w));
+            b.warnings.push_back(warning("context.unknown_segment", "source",
+                                         "source \"{}\" is not a segment of this model; the segment is chosen by its conditions", {*source}));
         }
     }
     return b;
@@ -364,12 +369,8 @@ Decision decide(const Model& model, const Answers& answers, const Context& conte
         if (eval.visible[q] == Tri::yes && open) ++d.open;
         if (a.state != Answer::State::given) continue;
         if (eval.visible[q] == Tri::no) {
-            Issue w;
-            w.code = "answer.hidden";
-            w.message = "the answer to \"" + spec.questions[q].id + "\" is ignored: the question is not shown for these answers";
-            w.path = "$." + spec.questions[q].id;
-            w.severity = Severity::warning;
-            d.warnings.push_back(std::move(w));
+            d.warnings.push_back(warning("answer.hidden", spec.questions[q].id,
+                                         "the answer to \"{}\" is ignored: the question is not shown for these answers", {spec.questions[q].id}));
             continue;
         }
         ++d.answered;
@@ -398,12 +399,8 @@ Decision decide(const Model& model, const Answers& answers, const Context& conte
             if (d.route == Route::handoff)
                 d.sla_deadline = *t + static_cast<std::int64_t>(spec.segments[static_cast<std::size_t>(d.segment)].sla_hours) * 3600;
         } else {
-            Issue w;
-            w.code = "context.time";
-            w.message = "\"now\" is not an RFC 3339 time or Unix seconds: \"" + *now + "\"; no SLA deadline is given";
-            w.path = "$.now";
-            w.severity = Severity::warning;
-            d.warnings.push_back(std::move(w));
+            d.warnings.push_back(warning("context.time", "now", "\"now\" is not an RFC 3339 time or Unix seconds: \"{}\"; no SLA deadline is given",
+                                         {*now}));
         }
     }
     if (d.route == Route::nurture) {

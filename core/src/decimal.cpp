@@ -1,6 +1,8 @@
 // Decimal parsing and formatting in integer arithmetic only.
 #include "ripen/decimal.hpp"
 
+#include <charconv>
+
 namespace ripen {
 
 std::optional<Decimal> parse_decimal(std::string_view s) {
@@ -86,17 +88,20 @@ std::optional<Decimal> parse_decimal(std::string_view s) {
 
 std::string to_string(Decimal d) {
     std::uint64_t magnitude = d.units < 0 ? static_cast<std::uint64_t>(-(d.units + 1)) + 1 : static_cast<std::uint64_t>(d.units);
-    std::string out;
-    if (d.units < 0) out += '-';
-    out += std::to_string(magnitude / Decimal::scale);
+    char text[32];
+    char* end = text;
+    if (d.units < 0) *end++ = '-';
+    end = std::to_chars(end, text + sizeof text, magnitude / Decimal::scale).ptr;
     std::uint64_t fraction = magnitude % Decimal::scale;
     if (fraction != 0) {
-        std::string digits = std::to_string(fraction + Decimal::scale).substr(1);  // zero-padded
-        while (!digits.empty() && digits.back() == '0') digits.pop_back();
-        out += '.';
-        out += digits;
+        *end++ = '.';
+        // Zero-padded to the scale's digits ("1" of 10000 is ".0001"), trailing zeros dropped.
+        for (std::uint64_t unit = Decimal::scale / 10; fraction != 0; unit /= 10) {
+            *end++ = static_cast<char>('0' + fraction / unit);
+            fraction %= unit;
+        }
     }
-    return out;
+    return std::string(text, end);
 }
 
 }  // namespace ripen
