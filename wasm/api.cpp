@@ -48,41 +48,30 @@ bool read_request(const Model& model, const std::string& answers_json, const std
     return true;
 }
 
-std::string decide_lead(int handle, const std::string& answers_json, const std::string& context_json, const std::string& language) {
+// The three requests on a lead share one binding: what = 0 decides, 1 explains, 2 chooses the
+// next questions (at most `max`). A binding each cost the form module more than this switch.
+std::string ask(int handle, int what, const std::string& answers_json, const std::string& context_json,
+                const std::string& language, int max) {
     const Model* model = model_or_null(handle);
     if (!model) return failure("api.released", "the model was released");
     Answers answers;
     Context context;
     std::string error;
     if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
+    if (what == 2) {
+        std::vector<int> chosen = next_questions(*model, answers, context, max);
+        return success([&](json::Writer& out) {
+            out.begin_array();
+            for (int q : chosen) out.string(model->spec().questions[static_cast<std::size_t>(q)].id);
+            out.end_array();
+        });
+    }
     Decision decision = decide(*model, answers, context);
+    if (what == 1) {
+        std::string text = explain(*model, decision, language);
+        return success([&](json::Writer& out) { out.string(text); });
+    }
     return success([&](json::Writer& out) { write_decision(*model, decision, language, out); });
-}
-
-std::string explain_lead(int handle, const std::string& answers_json, const std::string& context_json, const std::string& language) {
-    const Model* model = model_or_null(handle);
-    if (!model) return failure("api.released", "the model was released");
-    Answers answers;
-    Context context;
-    std::string error;
-    if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
-    std::string text = explain(*model, decide(*model, answers, context), language);
-    return success([&](json::Writer& out) { out.string(text); });
-}
-
-std::string next(int handle, const std::string& answers_json, const std::string& context_json, int max) {
-    const Model* model = model_or_null(handle);
-    if (!model) return failure("api.released", "the model was released");
-    Answers answers;
-    Context context;
-    std::string error;
-    if (!read_request(*model, answers_json, context_json, answers, context, error)) return error;
-    std::vector<int> chosen = next_questions(*model, answers, context, max);
-    return success([&](json::Writer& out) {
-        out.begin_array();
-        for (int q : chosen) out.string(model->spec().questions[static_cast<std::size_t>(q)].id);
-        out.end_array();
-    });
 }
 
 std::string library_version() { return std::string(ripen::version()); }
@@ -92,8 +81,6 @@ std::string library_version() { return std::string(ripen::version()); }
 EMSCRIPTEN_BINDINGS(ripen_api) {
     emscripten::function("load", &load);
     emscripten::function("release", &release);
-    emscripten::function("decide", &decide_lead);
-    emscripten::function("explain", &explain_lead);
-    emscripten::function("next", &next);
+    emscripten::function("ask", &ask);
     emscripten::function("version", &library_version);
 }

@@ -15,15 +15,22 @@
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
-#include <typeinfo>
 
 extern "C" {
 
-// The name Embind prints for a type in its errors (the caller frees it).
-EMSCRIPTEN_KEEPALIVE const char* __getTypeName(const std::type_info* type) { return strdup(type->name()); }
+// The name Embind prints for a type in its errors (the caller frees it). The form module is
+// built without RTTI (EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0), so a type is known only by the
+// address Embind gives it, and that is its name, as in Embind's own bind.cpp.
+EMSCRIPTEN_KEEPALIVE const char* __getTypeName(const void* type) {
+    char name[16] = "0x";
+    auto address = reinterpret_cast<std::uintptr_t>(type);
+    for (int shift = 28, at = 2; shift >= 0; shift -= 4) name[at++] = "0123456789abcdef"[(address >> shift) & 15];
+    return strdup(name);
+}
 
 EMSCRIPTEN_KEEPALIVE __attribute__((constructor)) void __embind_register_native_and_builtin_types() {
     using namespace emscripten::internal;

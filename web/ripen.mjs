@@ -59,6 +59,11 @@ const released = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry(({ wasm, handle }) => wasm.release(handle))
   : null;
 
+// What the core's ask() binding computes (wasm/api.cpp).
+const ASK_DECIDE = 0;
+const ASK_EXPLAIN = 1;
+const ASK_NEXT = 2;
+
 /** A loaded WebAssembly core. */
 export class Ripen {
   /**
@@ -133,17 +138,17 @@ export class RipenModel {
 
   /** The decision for a lead: route, totals, interval, breakdown, rules, plan, flip, next questions. */
   decide(answers = {}, context = {}, { language = '' } = {}) {
-    return unwrap(this.#call().decide(this.#handle, toJson(answers, 'answers'), toJson(context, 'context'), language));
+    return this.#ask(ASK_DECIDE, answers, context, language, 0);
   }
 
   /** The decision in words, for people. */
   explain(answers = {}, context = {}, { language = '' } = {}) {
-    return unwrap(this.#call().explain(this.#handle, toJson(answers, 'answers'), toJson(context, 'context'), language));
+    return this.#ask(ASK_EXPLAIN, answers, context, language, 0);
   }
 
   /** The questions most likely to settle the route (their definitions from the model), best first. */
   nextQuestions(answers = {}, context = {}, { max = this.#document.progressive?.questions_per_step ?? 3 } = {}) {
-    const ids = unwrap(this.#call().next(this.#handle, toJson(answers, 'answers'), toJson(context, 'context'), max));
+    const ids = this.#ask(ASK_NEXT, answers, context, '', max);
     return ids.map((id) => this.#document.questions.find((q) => q.id === id));
   }
 
@@ -160,9 +165,10 @@ export class RipenModel {
     return this.#handle;
   }
 
-  #call() {
+  // One binding in the core answers all three requests (wasm/api.cpp).
+  #ask(what, answers, context, language, max) {
     if (this.#handle === 0) throw new RipenError([{ code: 'api.released', message: 'the model was released', path: '' }]);
-    return this.#wasm;
+    return unwrap(this.#wasm.ask(this.#handle, what, toJson(answers, 'answers'), toJson(context, 'context'), language, max));
   }
 }
 

@@ -100,6 +100,28 @@ test('bad answers and context throw located RipenErrors', () => {
   assert.equal(model.decide({ goal: 'replace' }).route, 'undecided');
 });
 
+test('memory stops growing: repeated loads and decisions reuse what they freed', () => {
+  // The form module's allocator (wasm/form_malloc.cpp) never returns memory; it must reuse it.
+  // Each round below allocates about a megabyte in all, so a leak would grow the memory by
+  // hundreds of megabytes.
+  const memory = () => ripen.wasm.HEAP8.length;
+  const round = () => {
+    const model = ripen.model(modelText);
+    for (const goal of ['replace', 'new_initiative', 'explore']) {
+      model.decide({ goal, employees: 250 }, { utm_source: 'newsletter' });
+      model.explain({ goal });
+      model.nextQuestions({ goal }, {}, { max: 3 });
+      assert.throws(() => model.decide({ goal: 'sell' }), { code: 'answer.unknown_option' });
+    }
+    assert.throws(() => ripen.model('{"format": 1, "criteria": [}'), { code: 'json.syntax' });
+    model.release();
+  };
+  for (let i = 0; i < 20; ++i) round();
+  const warmed = memory();
+  for (let i = 0; i < 400; ++i) round();
+  assert.equal(memory(), warmed);
+});
+
 test('a released model refuses further use; garbage collection frees models', () => {
   const model = ripen.model(modelText);
   model.release();
