@@ -34,6 +34,21 @@ std::string_view to_string(QuestionType type) {
 std::string_view to_string(RuleKind kind) { return kind == RuleKind::knockout ? "knockout" : "gate"; }
 
 const ModelSpec& Model::spec() const { return data_->spec; }
+Model::Model(const Model& other) : data_(other.data_) {
+    if (data_) ++data_->references;
+}
+
+Model::Model(Model&& other) noexcept : data_(other.data_) { other.data_ = nullptr; }
+
+Model& Model::operator=(Model other) noexcept {
+    std::swap(data_, other.data_);
+    return *this;
+}
+
+Model::~Model() {
+    if (data_ && --data_->references == 0) delete data_;
+}
+
 const json::Value& Model::source() const { return data_->source; }
 const detail::Compiled& Model::compiled() const { return data_->compiled; }
 int Model::max_total() const { return data_->compiled.max_total; }

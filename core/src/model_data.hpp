@@ -1,6 +1,7 @@
 // What a Model shares between its copies: the specification, its compiled form and the source.
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "compiled.hpp"
@@ -9,6 +10,7 @@
 namespace ripen {
 
 struct Model::Data {
+    mutable std::atomic<int> references{1};  // Models sharing this, across threads in the CLI; the last deletes it
     ModelSpec spec;
     detail::Compiled compiled;
     json::Value source;

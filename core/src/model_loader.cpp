@@ -2,6 +2,7 @@
 // conditions and lookup tables for evaluation.
 #include <algorithm>
 #include <initializer_list>
+#include <memory>
 
 #include "answer_range.hpp"
 #include "compiled.hpp"
@@ -1179,7 +1180,7 @@ Result<Model> Model::load(json::Value document) {
         return a.line != b.line ? a.line < b.line : a.column < b.column;
     });
     if (has_errors(result.issues)) return result;
-    auto data = std::make_shared<Model::Data>();
+    auto data = std::make_unique<Model::Data>();
     data->spec = std::move(loader.spec);
     data->compiled = std::move(loader.comp);
     data->source = std::move(document);
@@ -1189,7 +1190,7 @@ Result<Model> Model::load(json::Value document) {
     for (const auto& s : data->spec.segments) data->segment_ids.add(s.id);
     for (const auto& t : data->spec.tracks) data->track_ids.add(t.id);
     Model model;
-    model.data_ = std::move(data);
+    model.data_ = data.release();
     result.value = std::move(model);
     return result;
 }

@@ -1,6 +1,10 @@
 // Model validation: every error and warning code, with its exact message and place, and all
 // problems reported at once.
 #include <algorithm>
+#include <atomic>
+#ifndef __EMSCRIPTEN__
+#include <thread>
+#endif
 
 #include "support.hpp"
 
@@ -49,6 +53,41 @@ TEST_CASE("model: the tiny and the default model are valid") {
         CHECK(s.cadence.size() >= 7);
         CHECK(s.cadence.size() <= 13);
     }
+}
+
+TEST_CASE("model: copies share one model, across threads too; the last copy frees it") {
+    ripen::Model model = test::tiny();
+    const ripen::ModelSpec* spec = &model.spec();
+    ripen::Model copy = model;
+    CHECK(&copy.spec() == spec);
+    ripen::Model moved = std::move(copy);
+    CHECK(&moved.spec() == spec);
+    copy = moved;  // into the moved-from model
+    CHECK(&copy.spec() == spec);
+    ripen::Model& same = copy;
+    copy = same;  // onto itself
+    CHECK(&copy.spec() == spec);
+    {
+        ripen::Model last = test::tiny();
+        ripen::Model other = last;
+        last = model;  // drops one reference to the second model; `other` keeps it alive
+        CHECK(other.spec().criteria.size() == model.spec().criteria.size());
+    }
+#ifndef __EMSCRIPTEN__
+    // The native CLI hands copies to its threads (the sanitizer build checks the counting).
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 20000; ++i) {
+                ripen::Model mine = model;
+                ripen::Model again = std::move(mine);
+                if (&again.spec() != spec) ++wrong;
+            }
+        });
+    for (auto& thread : threads) thread.join();
+    CHECK(wrong == 0);
+#endif
 }
 
 TEST_CASE("model: a JSON syntax error gives its line and column") {

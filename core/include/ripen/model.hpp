@@ -153,6 +153,12 @@ namespace detail { struct Compiled; }
 
 class Model {
 public:
+    Model() = default;
+    Model(const Model& other);
+    Model(Model&& other) noexcept;
+    Model& operator=(Model other) noexcept;
+    ~Model();
+
     const ModelSpec& spec() const;
     const json::Value& source() const;  // the document the model was read from
     const detail::Compiled& compiled() const;
@@ -168,7 +174,9 @@ public:
     struct Data;
 
 private:
-    std::shared_ptr<const Data> data_;
+    // Copies share one immutable Data, counted here rather than by std::shared_ptr, whose
+    // library part brings the RTTI classes into the WebAssembly form module (~600 bytes gzip).
+    const Data* data_ = nullptr;
     static Result<Model> load(json::Value document);  // kept as source(); moved in when parsed from text
     friend Result<Model> load_model(std::string_view json_text);
     friend Result<Model> load_model(const json::Value& document);
