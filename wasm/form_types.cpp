@@ -5,9 +5,10 @@
 // global constructor) also registers every integer width, float, double, int64, the wide
 // strings, emscripten::val and seventeen memory views. Each registration imports a JavaScript
 // function, so the glue kept the code for all of them: UTF-16 and UTF-32 converters, typed-array
-// views, BigInt handling. Defining both of bind.cpp's symbols here means the linker never takes
-// bind.cpp from libembind, and the unused JavaScript is dropped (bench/RESULTS.md has the bytes).
-// The tools module keeps Embind's registration: it passes memory views and emscripten::val.
+// views, BigInt handling. The form module links Embind's JavaScript libraries but not bind.cpp
+// (wasm/CMakeLists.txt): this file defines bind.cpp's two symbols instead, and the unused
+// JavaScript is dropped (bench/RESULTS.md has the bytes). The tools module keeps --bind and
+// Embind's registration: it passes memory views and emscripten::val.
 //
 // This depends on Embind's internals as in Emscripten 3.1.6 (Debian bookworm); a binding with a
 // type not registered here fails at load with Embind's "unbound types" error, which the wasm
