@@ -10,6 +10,7 @@
 // variously, keep emmalloc and dlmalloc.
 #include <emscripten/heap.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -89,5 +90,23 @@ void* realloc(void* pointer, std::size_t size) {
     free(pointer);
     return bigger;
 }
+
+// Blocks are aligned to 16 bytes, and nothing in the core asks for more (no over-aligned
+// types); a larger alignment is refused, as an allocation that failed. Linked without LTO,
+// libc++'s aligned operator new refers to these.
+int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
+    if (alignment > kHeader) return ENOMEM;
+    void* pointer = malloc(size);
+    if (!pointer) return ENOMEM;
+    *out = pointer;
+    return 0;
+}
+
+void* aligned_alloc(std::size_t alignment, std::size_t size) {
+    void* pointer = nullptr;
+    return posix_memalign(&pointer, alignment, size) == 0 ? pointer : nullptr;
+}
+
+void* memalign(std::size_t alignment, std::size_t size) { return aligned_alloc(alignment, size); }
 
 }  // extern "C"
