@@ -44,10 +44,16 @@ std::vector<std::string_view> words(const char* list) {
     return out;
 }
 
+// The position of `word` in `list`, or -1. Asked for every member the loader checks, so it walks
+// the string rather than splitting it.
 int word_index(const char* list, std::string_view word) {
-    auto all = words(list);
-    auto it = std::find(all.begin(), all.end(), word);
-    return it == all.end() ? -1 : static_cast<int>(it - all.begin());
+    std::string_view rest(list);
+    for (int position = 0;; ++position) {
+        std::size_t space = rest.find(' ');
+        if (rest.substr(0, space) == word) return position;
+        if (space == std::string_view::npos) return -1;
+        rest.remove_prefix(space + 1);
+    }
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -159,6 +165,15 @@ public:
     detail::Compiled comp;
 
     void run();
+
+    // After a run without errors every id is valid, unique and read in order, so the loader's
+    // indexes already map each id to its item's position: the model takes them as they are.
+    void move_indexes_to(Model::Data& data) {
+        data.criterion_ids = std::move(criterion_ids_.index);
+        data.question_ids = std::move(question_ids_.index);
+        data.segment_ids = std::move(segment_ids_.index);
+        data.track_ids = std::move(track_ids_.index);
+    }
 
 private:
     const Value& doc_;
@@ -1124,7 +1139,7 @@ void Loader::compute_ranges() {
             values.push_back(question.options[o].value);
             if (question.options[o].value == "*") comp.country_other[q] = static_cast<std::int32_t>(o);
         }
-        comp.option_index[q] = detail::StringIndex(values);
+        comp.option_index[q] = detail::StringIndex(std::move(values));
         for (std::size_t c = 0; c < C; ++c) {
             int lo = 0, hi = 0;
             auto points = [&](std::size_t i) {
@@ -1184,11 +1199,7 @@ Result<Model> Model::load(json::Value document) {
     data->spec = std::move(loader.spec);
     data->compiled = std::move(loader.comp);
     data->source = std::move(document);
-    // A valid model's ids are unique: positions in the indexes are the items' positions.
-    for (const auto& c : data->spec.criteria) data->criterion_ids.add(c.id);
-    for (const auto& q : data->spec.questions) data->question_ids.add(q.id);
-    for (const auto& s : data->spec.segments) data->segment_ids.add(s.id);
-    for (const auto& t : data->spec.tracks) data->track_ids.add(t.id);
+    loader.move_indexes_to(*data);
     Model model;
     model.data_ = data.release();
     result.value = std::move(model);

@@ -138,25 +138,25 @@ std::uint64_t StringIndex::prefix_of(std::string_view s) {
     return v;
 }
 
-StringIndex::StringIndex(const std::vector<std::string>& keys) : keys_(keys) {
+StringIndex::StringIndex(std::vector<std::string> keys) : keys_(std::move(keys)) {
     // Small sets: keys grouped by length, compared by their first eight bytes.
-    linear_ = keys.size() <= 16;
+    linear_ = keys_.size() <= 16;
     if (linear_) {
-        for (std::size_t i = 0; i < keys.size(); ++i) order_.push_back(static_cast<std::int32_t>(i));
-        small_sort(order_.begin(), order_.end(), [&](int a, int b) { return keys[a].size() < keys[b].size(); });
-        for (int i : order_) prefixes_.push_back(prefix_of(keys[static_cast<std::size_t>(i)]));
+        for (std::size_t i = 0; i < keys_.size(); ++i) order_.push_back(static_cast<std::int32_t>(i));
+        small_sort(order_.begin(), order_.end(), [&](int a, int b) { return keys_[a].size() < keys_[b].size(); });
+        for (int i : order_) prefixes_.push_back(prefix_of(keys_[static_cast<std::size_t>(i)]));
         // by_length_[n] = first position in order_ of keys of length n (lengths >= kLengths share the last bucket)
         by_length_.assign(kLengths + 2, 0);
-        for (const auto& k : keys) ++by_length_[std::min(k.size(), kLengths) + 1];
+        for (const auto& k : keys_) ++by_length_[std::min(k.size(), kLengths) + 1];
         for (std::size_t n = 1; n < by_length_.size(); ++n) by_length_[n] += by_length_[n - 1];
         return;
     }
     std::size_t size = 8;
-    while (size < keys.size() * 2) size *= 2;
+    while (size < keys_.size() * 2) size *= 2;
     slots_.assign(size, Slot{});
     mask_ = static_cast<std::uint32_t>(size - 1);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        std::uint32_t h = hash_bytes(keys[i]);
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+        std::uint32_t h = hash_bytes(keys_[i]);
         std::uint32_t at = h & mask_;
         while (slots_[at].index >= 0) at = (at + 1) & mask_;
         slots_[at] = Slot{h, static_cast<std::int32_t>(i)};
@@ -191,7 +191,7 @@ int StringIndex::add(std::string_view key) {
     keys_.emplace_back(key);
     std::size_t n = keys_.size();
     if (linear_ || n * 2 > slots_.size()) {
-        *this = StringIndex(std::vector<std::string>(std::move(keys_)));  // regrouped, or a table twice as large
+        *this = StringIndex(std::move(keys_));  // regrouped, or a table twice as large
     } else {
         std::uint32_t h = hash_bytes(key);
         std::uint32_t at = h & mask_;

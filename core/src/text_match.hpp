@@ -39,7 +39,7 @@ const std::vector<std::string>& country_codes();
 class StringIndex {
 public:
     StringIndex() = default;
-    explicit StringIndex(const std::vector<std::string>& keys);
+    explicit StringIndex(std::vector<std::string> keys);
     int find(std::string_view key) const;  // position, or -1
     // The position of `key`, added at the end unless an equal key is there already.
     int add(std::string_view key);

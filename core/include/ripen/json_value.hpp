@@ -88,7 +88,7 @@ private:
     std::string& out_;
     int indent_;
     int depth_ = 0;
-    std::uint64_t has_items_ = 0;  // bit d: the open container at depth d has an item
+    std::uint64_t has_items_ = 0;  // bit d: the open container at depth d has an item (so at most 64 deep; a decision is 4)
     bool after_key_ = false;
 };
 
