@@ -1,0 +1,325 @@
+// Metrics and threshold suggestions (see ripen/tuning.hpp). Metrics come from a histogram of the
+// routing score, so sweeping the threshold never re-scores a lead.
+#include "ripen/tuning.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "evaluator.hpp"
+#include "tuning_internal.hpp"
+
+namespace ripen {
+
+namespace detail {
+
+// The score that routes a settled lead: its total, below every total when a gate failed, and
+// lowest when a knock-out fired.
+int routing_score(const TableResult& r, std::size_t i) {
+    if (r.flags[i] & TableResult::kKnockedOut) return -2;
+    if (r.flags[i] & TableResult::kGateFailed) return -1;
+    return r.total[i];
+}
+
+// AUC of real-valued scores over a subset of leads (ties count half).
+double auc_of(const std::vector<double>& score, const std::vector<std::int8_t>& outcome, const std::vector<std::size_t>& rows) {
+    std::vector<std::pair<double, int>> pairs;
+    pairs.reserve(rows.size());
+    for (std::size_t i : rows) pairs.emplace_back(score[i], outcome[i]);
+    std::sort(pairs.begin(), pairs.end());
+    double pos = 0, neg = 0, area = 0, neg_below = 0;
+    for (const auto& p : pairs) (p.second ? pos : neg) += 1;
+    if (pos == 0 || neg == 0) return 0.5;
+    for (std::size_t a = 0; a < pairs.size();) {
+        std::size_t b = a;
+        double p_here = 0, n_here = 0;
+        while (b < pairs.size() && pairs[b].first == pairs[a].first) {
+            (pairs[b].second ? p_here : n_here) += 1;
+            ++b;
+        }
+        area += p_here * (neg_below + 0.5 * n_here);
+        neg_below += n_here;
+        a = b;
+    }
+    return area / (pos * neg);
+}
+
+// Area under the ROC curve of integer scores (ties count half), from per-score counts.
+double auc_from_histogram(const std::vector<std::uint64_t>& positive, const std::vector<std::uint64_t>& negative) {
+    double pos_total = 0, neg_total = 0, area = 0, neg_below = 0;
+    for (std::size_t k = 0; k < positive.size(); ++k) {
+        pos_total += static_cast<double>(positive[k]);
+        neg_total += static_cast<double>(negative[k]);
+    }
+    if (pos_total == 0 || neg_total == 0) return 0.5;
+    for (std::size_t k = 0; k < positive.size(); ++k) {
+        area += static_cast<double>(positive[k]) * (neg_below + 0.5 * static_cast<double>(negative[k]));
+        neg_below += static_cast<double>(negative[k]);
+    }
+    return area / (pos_total * neg_total);
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::auc_from_histogram;
+using detail::routing_score;
+
+double ratio(std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
+
+void count(RouteCounts& c, Route route, bool converted) {
+    ++c.leads;
+    c.converted += converted;
+    switch (route) {
+        case Route::handoff: ++c.handoff; c.handoff_converted += converted; break;
+        case Route::nurture: ++c.nurture; c.nurture_converted += converted; break;
+        case Route::disqualify: ++c.disqualify; c.disqualify_converted += converted; break;
+        case Route::undecided: ++c.undecided; c.undecided_converted += converted; break;
+    }
+}
+
+
+
+// Everything computed from the counts of converted and other leads per routing score (shifted
+// by 2) and the per-total bands: AUC, calibration, the threshold sweep, gain and ROC.
+void finish_metrics(Metrics& m, const std::vector<std::uint64_t>& positive, const std::vector<std::uint64_t>& negative,
+                    const std::vector<ScoreBand>& bands, int max_total) {
+    m.auc = auc_from_histogram(positive, negative);
+    for (const auto& b : bands)
+        if (b.leads) m.calibration.push_back(b);
+
+    // One threshold for all segments: hand-off at or above it (knock-outs and failed gates never).
+    std::uint64_t total_leads = m.overall.leads, total_converted = m.overall.converted;
+    std::uint64_t knocked = positive[0] + negative[0], knocked_converted = positive[0];
+    for (int t = 0; t <= max_total; ++t) {
+        ThresholdPoint p;
+        p.threshold = t;
+        RouteCounts& c = p.counts;
+        c.leads = total_leads;
+        c.converted = total_converted;
+        c.disqualify = knocked;
+        c.disqualify_converted = knocked_converted;
+        for (std::size_t k = static_cast<std::size_t>(t) + 2; k < positive.size(); ++k) {
+            c.handoff += positive[k] + negative[k];
+            c.handoff_converted += positive[k];
+        }
+        c.nurture = total_leads - knocked - c.handoff;
+        c.nurture_converted = total_converted - knocked_converted - c.handoff_converted;
+        m.sweep.push_back(p);
+    }
+    // Gain and ROC, from the highest score down.
+    double pos_total = static_cast<double>(total_converted), neg_total = static_cast<double>(total_leads - total_converted);
+    double tp = 0, fp = 0;
+    m.gain.push_back({0, 0});
+    m.roc.push_back({0, 0});
+    for (std::size_t k = positive.size(); k-- > 0;) {
+        tp += static_cast<double>(positive[k]);
+        fp += static_cast<double>(negative[k]);
+        if (positive[k] + negative[k] == 0) continue;
+        m.gain.push_back({total_leads ? (tp + fp) / static_cast<double>(total_leads) : 0, pos_total > 0 ? tp / pos_total : 0});
+        m.roc.push_back({neg_total > 0 ? fp / neg_total : 0, pos_total > 0 ? tp / pos_total : 0});
+    }
+}
+
+}  // namespace
+
+double RouteCounts::handoff_share() const { return ratio(handoff, leads); }
+double RouteCounts::precision() const { return ratio(handoff_converted, handoff); }
+double RouteCounts::recall() const { return ratio(handoff_converted, converted); }
+double RouteCounts::leakage() const { return ratio(nurture_converted, converted); }
+double RouteCounts::base_rate() const { return ratio(converted, leads); }
+double RouteCounts::lift() const { return base_rate() > 0 ? precision() / base_rate() : 0.0; }
+
+Metrics compute_metrics(const LeadTable& table, const TableResult& result, const Scoring& scoring) {
+    Metrics m;
+    const Model& model = table.model();
+    const int max_total = scoring.max_total();
+    m.segments.resize(model.spec().segments.size());
+    // Routing scores -2 (knocked out), -1 (gate failed), 0..max, shifted by 2.
+    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
+    std::vector<ScoreBand> bands(static_cast<std::size_t>(max_total) + 1);
+    for (int t = 0; t <= max_total; ++t) bands[static_cast<std::size_t>(t)].total = t;
+    const auto& outcomes = table.outcomes();
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        if (outcomes[i] < 0) {
+            ++m.outcome_unknown;
+            continue;
+        }
+        bool converted = outcomes[i] == 1;
+        count(m.overall, result.route[i], converted);
+        count(m.segments[table.segment(i)], result.route[i], converted);
+        int score = routing_score(result, i);
+        (converted ? positive : negative)[static_cast<std::size_t>(std::clamp(score, -2, max_total) + 2)] += 1;
+        if (score >= 0) {
+            ScoreBand& b = bands[static_cast<std::size_t>(std::min(score, max_total))];
+            ++b.leads;
+            b.converted += converted;
+        }
+    }
+    finish_metrics(m, positive, negative, bands, max_total);
+    return m;
+}
+
+ScoreHistogram ScoreHistogram::of(const LeadTable& table, const TableResult& result, int max_total) {
+    ScoreHistogram h;
+    h.max_total = max_total;
+    h.segments = table.model().spec().segments.size();
+    h.counts.assign(h.segments * static_cast<std::size_t>(max_total + 3) * 2, 0);
+    // This runs after every edit in the playground, over every lead.
+    const std::int8_t* outcomes = table.outcomes().data();
+    const std::int32_t* totals = result.total.data();
+    const std::uint8_t* flags = result.flags.data();
+    std::uint64_t* counts = h.counts.data();
+    const std::size_t stride = static_cast<std::size_t>(max_total + 3);
+    std::uint64_t unknown = 0;
+    for (std::size_t i = 0, n = table.size(); i < n; ++i) {
+        if (outcomes[i] < 0) {
+            ++unknown;
+            continue;
+        }
+        // As routing_score: a knock-out counts as -2, a failed gate as -1. Without branches: a
+        // failed gate is common and unpredictable, and a mispredicted branch per lead cost more
+        // than the rest of the loop.
+        static constexpr int kFlagScore[4] = {0, -2, -1, -2};
+        const int f = flags[i] & (TableResult::kKnockedOut | TableResult::kGateFailed);
+        const int keep_total = -static_cast<int>(f == 0);  // all ones when no flag is set
+        int score = (std::min(totals[i], max_total) & keep_total) | (kFlagScore[f] & ~keep_total);
+        ++counts[(table.segment(i) * stride + static_cast<std::size_t>(score + 2)) * 2 + static_cast<std::size_t>(outcomes[i])];
+    }
+    h.outcome_unknown = unknown;
+    return h;
+}
+
+Metrics metrics_from_histogram(const ScoreHistogram& h, const Scoring& scoring) {
+    Metrics m;
+    const int max_total = h.max_total;
+    m.segments.resize(h.segments);
+    m.outcome_unknown = h.outcome_unknown;
+    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
+    std::vector<ScoreBand> bands(static_cast<std::size_t>(max_total) + 1);
+    for (int t = 0; t <= max_total; ++t) bands[static_cast<std::size_t>(t)].total = t;
+    for (std::size_t s = 0; s < h.segments; ++s) {
+        const int threshold = scoring.threshold(static_cast<int>(s));
+        for (int score = -2; score <= max_total; ++score) {
+            for (int outcome = 0; outcome < 2; ++outcome) {
+                const std::uint64_t n = h.at(s, score, outcome);
+                if (n == 0) continue;
+                const std::uint64_t converted = outcome ? n : 0;
+                const Route route = score == -2 ? Route::disqualify : score >= 0 && score >= threshold ? Route::handoff : Route::nurture;
+                for (RouteCounts* c : {&m.overall, &m.segments[s]}) {
+                    c->leads += n;
+                    c->converted += converted;
+                    switch (route) {
+                        case Route::handoff: c->handoff += n; c->handoff_converted += converted; break;
+                        case Route::disqualify: c->disqualify += n; c->disqualify_converted += converted; break;
+                        default: c->nurture += n; c->nurture_converted += converted; break;
+                    }
+                }
+                (outcome ? positive : negative)[static_cast<std::size_t>(score + 2)] += n;
+                if (score >= 0) {
+                    bands[static_cast<std::size_t>(score)].leads += n;
+                    bands[static_cast<std::size_t>(score)].converted += converted;
+                }
+            }
+        }
+    }
+    finish_metrics(m, positive, negative, bands, max_total);
+    return m;
+}
+
+std::string fixed4(double value) {
+    long long units = std::llround(value * 10000.0);
+    std::string sign = units < 0 ? "-" : "";
+    unsigned long long magnitude = static_cast<unsigned long long>(units < 0 ? -units : units);
+    std::string fraction = std::to_string(magnitude % 10000);
+    return sign + std::to_string(magnitude / 10000) + "." + std::string(4 - fraction.size(), '0') + fraction;
+}
+
+json::Value route_counts_to_json(const RouteCounts& c) {
+    using json::Value;
+    auto number = [](double x) { return Value::make_number_lexeme(fixed4(x)); };
+    auto count = [](std::uint64_t n) { return Value::make_int(static_cast<std::int64_t>(n)); };
+    Value v = Value::make_object();
+    v.set("leads", count(c.leads));
+    v.set("converted", count(c.converted));
+    v.set("handoff", count(c.handoff));
+    v.set("handoff_converted", count(c.handoff_converted));
+    v.set("nurture", count(c.nurture));
+    v.set("nurture_converted", count(c.nurture_converted));
+    v.set("disqualify", count(c.disqualify));
+    v.set("undecided", count(c.undecided));
+    v.set("handoff_share", number(c.handoff_share()));
+    v.set("precision", number(c.precision()));
+    v.set("recall", number(c.recall()));
+    v.set("leakage", number(c.leakage()));
+    v.set("lift", number(c.lift()));
+    return v;
+}
+
+json::Value metrics_to_json(const Model& model, const Metrics& m) {
+    using json::Value;
+    const auto& spec = model.spec();
+    Value out = Value::make_object();
+    out.set("overall", route_counts_to_json(m.overall));
+    Value segments = Value::make_object();
+    for (std::size_t s = 0; s < spec.segments.size() && s < m.segments.size(); ++s) segments.set(spec.segments[s].id, route_counts_to_json(m.segments[s]));
+    out.set("segments", std::move(segments));
+    out.set("auc", Value::make_number_lexeme(fixed4(m.auc)));
+    Value sweep = Value::make_array();
+    for (const auto& p : m.sweep) {
+        Value item = route_counts_to_json(p.counts);
+        item.set("threshold", Value::make_int(p.threshold));
+        sweep.items.push_back(std::move(item));
+    }
+    out.set("thresholds", std::move(sweep));
+    for (const char* name : {"gain", "roc"}) {
+        Value curve = Value::make_array();
+        for (const auto& p : std::string(name) == "gain" ? m.gain : m.roc) {
+            Value point = Value::make_array();
+            point.items.push_back(Value::make_number_lexeme(fixed4(p.x)));
+            point.items.push_back(Value::make_number_lexeme(fixed4(p.y)));
+            curve.items.push_back(std::move(point));
+        }
+        out.set(name, std::move(curve));
+    }
+    Value calibration = Value::make_array();
+    for (const auto& b : m.calibration) {
+        Value item = Value::make_object();
+        item.set("total", Value::make_int(b.total));
+        item.set("leads", Value::make_int(static_cast<std::int64_t>(b.leads)));
+        item.set("converted", Value::make_int(static_cast<std::int64_t>(b.converted)));
+        calibration.items.push_back(std::move(item));
+    }
+    out.set("calibration", std::move(calibration));
+    return out;
+}
+
+Suggestion suggest_for_precision(const Metrics& metrics, double target) {
+    Suggestion s;
+    for (const auto& p : metrics.sweep) {
+        if (p.counts.handoff > 0 && p.counts.precision() >= target) {
+            s.found = true;
+            s.at = p;
+            s.reason = "the lowest threshold whose hand-offs convert at " + std::to_string(static_cast<int>(std::lround(target * 100))) + " % or more";
+            return s;
+        }
+    }
+    s.reason = "no threshold reaches that precision on these leads";
+    return s;
+}
+
+Suggestion suggest_for_capacity(const Metrics& metrics, double capacity) {
+    Suggestion s;
+    for (const auto& p : metrics.sweep) {
+        if (static_cast<double>(p.counts.handoff) <= capacity) {
+            s.found = true;
+            s.at = p;
+            s.reason = "the lowest threshold whose hand-offs fit the capacity";
+            return s;
+        }
+    }
+    s.reason = "even the highest threshold hands off more leads than that capacity";
+    return s;
+}
+
+}  // namespace ripen
