@@ -19,7 +19,7 @@ struct Batch {
     std::unique_ptr<BatchScorer> scorer;
     std::string file;  // as shown in error lines
     std::string out;
-    std::vector<RowError> errors;
+    std::vector<Issue> errors;
 };
 
 std::map<int, Batch>& batches() {

@@ -294,18 +294,8 @@ Result<Answers> parse_answers(const Model& model, const json::Value& object) {
 }
 
 Result<Answers> parse_answers(const Model& model, std::string_view json_text) {
-    json::ParseError parse_error;
-    auto document = json::parse(json_text, parse_error);
-    if (!document) {
-        Result<Answers> result;
-        Issue issue;
-        issue.code = "json.syntax";
-        issue.message = parse_error.message;
-        issue.line = parse_error.line;
-        issue.column = parse_error.column;
-        result.issues.push_back(std::move(issue));
-        return result;
-    }
+    auto document = json::parse(json_text);
+    if (!document.ok()) return failed_with<Answers>(std::move(document));
     return parse_answers(model, *document);
 }
 
@@ -347,18 +337,8 @@ Result<Context> parse_context(const json::Value& object) {
 }
 
 Result<Context> parse_context(std::string_view json_text) {
-    json::ParseError parse_error;
-    auto document = json::parse(json_text, parse_error);
-    if (!document) {
-        Result<Context> result;
-        Issue issue;
-        issue.code = "json.syntax";
-        issue.message = parse_error.message;
-        issue.line = parse_error.line;
-        issue.column = parse_error.column;
-        result.issues.push_back(std::move(issue));
-        return result;
-    }
+    auto document = json::parse(json_text);
+    if (!document.ok()) return failed_with<Context>(std::move(document));
     return parse_context(*document);
 }
 

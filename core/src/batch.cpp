@@ -46,10 +46,6 @@ std::string segment_list(const Model& model) {
 
 }  // namespace
 
-std::string format_row_error(const RowError& e) {
-    return std::to_string(e.line) + ":" + std::to_string(e.column) + ": " + e.message + " [" + e.code + "]";
-}
-
 std::vector<std::string> output_columns(const Model& model) {
     std::vector<std::string> columns = {"route", "total", "max", "score", "lo", "hi", "segment"};
     for (const auto& c : model.spec().criteria) columns.push_back("points_" + c.id);
@@ -93,8 +89,13 @@ struct BatchScorer::Impl {
     std::string pending;
     std::uint64_t ndjson_line = 0;
 
-    void error(std::vector<RowError>& errors, std::uint64_t line, std::uint32_t column, std::string code, std::string message) {
-        errors.push_back(RowError{line, column, std::move(code), std::move(message)});
+    void error(std::vector<Issue>& errors, std::uint64_t line, std::uint32_t column, std::string code, std::string message) {
+        Issue issue;
+        issue.code = std::move(code);
+        issue.message = std::move(message);
+        issue.line = line;
+        issue.column = column;
+        errors.push_back(std::move(issue));
     }
 
     void record_result(int score) {
@@ -110,7 +111,7 @@ struct BatchScorer::Impl {
         return max > 0 ? (200 * evaluator.total + max) / (2 * max) : 0;
     }
 
-    bool read_header(const CsvRecord& rec, std::string& out, std::vector<RowError>& errors) {
+    bool read_header(const CsvRecord& rec, std::string& out, std::vector<Issue>& errors) {
         header_read = true;
         expected_fields = rec.fields.size();
         layout.assign(rec.fields.size(), Column{});
@@ -151,7 +152,7 @@ struct BatchScorer::Impl {
         return true;
     }
 
-    void score_csv_row(const CsvRecord& rec, std::string& out, std::vector<RowError>& errors) {
+    void score_csv_row(const CsvRecord& rec, std::string& out, std::vector<Issue>& errors) {
         ++stats.rows;
         if (rec.fields.size() != expected_fields) {
             std::size_t at = std::min(rec.fields.size(), expected_fields) - (rec.fields.size() < expected_fields ? 1 : 0);
@@ -253,14 +254,14 @@ struct BatchScorer::Impl {
         out.resize(static_cast<std::size_t>(p - out.data()));
     }
 
-    bool run_csv(std::string& out, std::vector<RowError>& errors) {
+    bool run_csv(std::string& out, std::vector<Issue>& errors) {
         CsvRecord rec;
-        CsvError csv_error;
+        Issue csv_error;
         while (!fatal) {
             auto status = reader.next(rec, csv_error);
             if (status == CsvReader::Status::need_more || status == CsvReader::Status::end) break;
             if (status == CsvReader::Status::error) {
-                error(errors, csv_error.line, csv_error.column, "csv.syntax", csv_error.message);
+                errors.push_back(std::move(csv_error));
                 if (header_read) {
                     ++stats.rows;
                     ++stats.failed;
@@ -279,16 +280,17 @@ struct BatchScorer::Impl {
         return !fatal;
     }
 
-    void score_ndjson_line(std::string_view line, std::string& out, std::vector<RowError>& errors) {
+    void score_ndjson_line(std::string_view line, std::string& out, std::vector<Issue>& errors) {
         ++ndjson_line;
         stats.bytes += line.size() + 1;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (detail::trim(line).empty()) return;
         ++stats.rows;
-        json::ParseError parse_error;
-        auto value = json::parse(line, parse_error);
-        if (!value) {
-            error(errors, ndjson_line, parse_error.column, "json.syntax", parse_error.message);
+        auto value = json::parse(line);
+        if (!value.ok()) {
+            Issue& syntax = value.issues.front();
+            syntax.line = ndjson_line;
+            errors.push_back(std::move(syntax));
             ++stats.failed;
             return;
         }
@@ -354,7 +356,7 @@ struct BatchScorer::Impl {
         evaluator.run(input);
         int score = normalised();
         record_result(score);
-        json::Value& obj = *value;
+        json::Value& obj = *value.value;
         obj.set("route", json::Value::make_string(std::string(to_string(evaluator.route))));
         obj.set("total", json::Value::make_int(evaluator.total));
         obj.set("max", json::Value::make_int(model.max_total()));
@@ -370,7 +372,7 @@ struct BatchScorer::Impl {
         out += '\n';
     }
 
-    void run_ndjson(std::string& out, std::vector<RowError>& errors, bool final) {
+    void run_ndjson(std::string& out, std::vector<Issue>& errors, bool final) {
         std::size_t start = 0;
         while (true) {
             std::size_t nl = pending.find('\n', start);
@@ -401,7 +403,7 @@ std::unique_ptr<BatchScorer> BatchScorer::fork() const {
     return copy;
 }
 
-void BatchScorer::score_block(std::string_view block, std::uint64_t first_line, std::string& out, std::vector<RowError>& errors) {
+void BatchScorer::score_block(std::string_view block, std::uint64_t first_line, std::string& out, std::vector<Issue>& errors) {
     Impl& impl = *impl_;
     if (impl.format == Format::ndjson) {
         impl.ndjson_line = first_line - 1;
@@ -474,7 +476,7 @@ std::size_t BatchScorer::record_end(std::string_view bytes, Format format, bool 
 
 BatchScorer::~BatchScorer() = default;
 
-bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<RowError>& errors) {
+bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<Issue>& errors) {
     if (impl_->fatal) return false;
     if (impl_->format == Format::csv) {
         impl_->reader.feed(chunk);
@@ -485,7 +487,7 @@ bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<Row
     return true;
 }
 
-bool BatchScorer::finish(std::string& out, std::vector<RowError>& errors) {
+bool BatchScorer::finish(std::string& out, std::vector<Issue>& errors) {
     if (impl_->fatal) return false;
     if (impl_->format == Format::csv) {
         impl_->reader.finish();

@@ -19,7 +19,8 @@ void CsvReader::compact() {
     }
 }
 
-CsvReader::Status CsvReader::next(CsvRecord& record, CsvError& error) {
+CsvReader::Status CsvReader::next(CsvRecord& record, Issue& error) {
+    error.code = "csv.syntax";
     if (!bom_checked_) {
         if (buffer_.size() - pos_ < 3 && !finished_) return Status::need_more;
         if (buffer_.compare(pos_, 3, "\xEF\xBB\xBF") == 0) {

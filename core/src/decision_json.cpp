@@ -194,9 +194,8 @@ std::string to_json(const Model& model, const Decision& decision, std::string_vi
 
 bool decide_json(const Model& model, std::string_view request, std::string_view language, std::string& out,
                  std::vector<Issue>& errors) {
-    json::ParseError parse_error;
-    auto document = json::parse(request, parse_error);
-    auto fail = [&](std::string code, std::string message, std::string path, std::uint32_t line, std::uint32_t column) {
+    auto parsed = json::parse(request);
+    auto fail = [&](std::string code, std::string message, std::string path, std::uint64_t line, std::uint32_t column) {
         Issue issue;
         issue.code = std::move(code);
         issue.message = std::move(message);
@@ -206,7 +205,11 @@ bool decide_json(const Model& model, std::string_view request, std::string_view 
         errors.push_back(std::move(issue));
         return false;
     };
-    if (!document) return fail("json.syntax", parse_error.message, "", parse_error.line, parse_error.column);
+    if (!parsed.ok()) {
+        errors.push_back(std::move(parsed.issues.front()));
+        return false;
+    }
+    const json::Value* document = &*parsed.value;
     if (!document->is_object())
         return fail("json.type", "a request must be an object with \"answers\" and optionally \"context\", got " +
                                      std::string(json::describe(document->kind)), "$", document->line, document->column);
@@ -220,10 +223,10 @@ bool decide_json(const Model& model, std::string_view request, std::string_view 
     bool ok = answers.ok();
     move_under("$.answers", answers.issues, errors);
     if (const json::Value* context_json = document->find("context")) {
-        auto parsed = parse_context(*context_json);
-        ok = ok && parsed.ok();
-        move_under("$.context", parsed.issues, errors);
-        if (parsed.ok()) context = std::move(*parsed.value);
+        auto context_result = parse_context(*context_json);
+        ok = ok && context_result.ok();
+        move_under("$.context", context_result.issues, errors);
+        if (context_result.ok()) context = std::move(*context_result.value);
     }
     if (!ok) return false;
     json::Writer writer(out);

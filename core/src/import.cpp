@@ -100,7 +100,7 @@ std::optional<Mapping> infer_mapping_from_csv(const Model& model, std::string_vi
     std::vector<std::string> header;
     std::vector<std::vector<std::string>> rows;
     CsvRecord record;
-    CsvError error;
+    Issue error;
     while (rows.size() < 2000) {
         auto status = reader.next(record, error);
         if (status == CsvReader::Status::error) continue;
@@ -138,20 +138,12 @@ const ColumnMapping* Mapping::find(std::string_view column) const {
 
 Result<Mapping> parse_mapping(const Model& model, std::string_view text) {
     Result<Mapping> result;
-    json::ParseError parse_error;
-    auto doc = json::parse(text, parse_error);
-    if (!doc) {
-        Issue i;
-        i.code = "json.syntax";
-        i.message = parse_error.message;
-        i.line = parse_error.line;
-        i.column = parse_error.column;
-        result.issues.push_back(std::move(i));
-        return result;
-    }
+    auto parsed = json::parse(text);
+    if (!parsed.ok()) return failed_with<Mapping>(std::move(parsed));
+    const Value* doc = &*parsed.value;
     auto& issues = result.issues;
     if (!doc->is_object()) {
-        issues.push_back(issue("schema.type", "a mapping must be an object with \"columns\", got " + std::string(json::describe(doc->kind)), "$", &*doc));
+        issues.push_back(issue("schema.type", "a mapping must be an object with \"columns\", got " + std::string(json::describe(doc->kind)), "$", doc));
         return result;
     }
     for (const auto& [key, value] : doc->members)
@@ -164,7 +156,7 @@ Result<Mapping> parse_mapping(const Model& model, std::string_view text) {
     if (!columns || !columns->is_object()) {
         issues.push_back(issue(columns ? "schema.type" : "schema.required",
                                columns ? "\"columns\" must be an object keyed by column name" : "missing required member \"columns\"",
-                               columns ? "$.columns" : "$", columns ? columns : &*doc));
+                               columns ? "$.columns" : "$", columns ? columns : doc));
         return result;
     }
     Mapping mapping;
@@ -435,7 +427,13 @@ struct Importer::Impl {
     Context context;
 
     void error(std::uint64_t line, std::uint32_t column, std::string code, std::string message) {
-        if (stats.errors.size() < options.max_errors) stats.errors.push_back(RowError{line, column, std::move(code), std::move(message)});
+        if (stats.errors.size() >= options.max_errors) return;
+        Issue issue;
+        issue.code = std::move(code);
+        issue.message = std::move(message);
+        issue.line = line;
+        issue.column = column;
+        stats.errors.push_back(std::move(issue));
     }
 
     void unmapped(const std::string& column, const std::string& value) { ++stats.unmapped[column][value]; }
@@ -662,12 +660,12 @@ struct Importer::Impl {
 
     bool run() {
         CsvRecord rec;
-        CsvError csv_error;
+        Issue csv_error;
         while (!fatal) {
             auto status = reader.next(rec, csv_error);
             if (status == CsvReader::Status::need_more || status == CsvReader::Status::end) break;
             if (status == CsvReader::Status::error) {
-                error(csv_error.line, csv_error.column, "csv.syntax", csv_error.message);
+                error(csv_error.line, csv_error.column, std::move(csv_error.code), std::move(csv_error.message));
                 if (!header_read) fatal = true;
                 else {
                     ++stats.rows;

@@ -87,7 +87,7 @@ namespace {
 
 class Parser {
 public:
-    Parser(std::string_view text, ParseError& error, int max_depth)
+    Parser(std::string_view text, Issue& error, int max_depth)
         : text_(text), error_(error), max_depth_(max_depth) {}
 
     std::optional<Value> run() {
@@ -105,7 +105,7 @@ public:
 
 private:
     std::string_view text_;
-    ParseError& error_;
+    Issue& error_;
     int max_depth_;
     std::size_t pos_ = 0;
     std::uint32_t line_ = 1;
@@ -456,8 +456,15 @@ void write_value(const Value& v, std::string& out, int indent, int level) {
 
 }  // namespace
 
-std::optional<Value> parse(std::string_view text, ParseError& error, int max_depth) {
-    return Parser(text, error, max_depth).run();
+Result<Value> parse(std::string_view text, int max_depth) {
+    Result<Value> result;
+    Issue error;
+    result.value = Parser(text, error, max_depth).run();
+    if (!result.value) {
+        error.code = "json.syntax";
+        result.issues.push_back(std::move(error));
+    }
+    return result;
 }
 
 void write_string(std::string_view s, std::string& out) {

@@ -539,19 +539,9 @@ Result<Model> Model::load(json::Value document) {
 Result<Model> load_model(const json::Value& document) { return Model::load(document); }
 
 Result<Model> load_model(std::string_view json_text) {
-    json::ParseError parse_error;
-    auto document = json::parse(json_text, parse_error);
-    if (!document) {
-        Result<Model> result;
-        Issue issue;
-        issue.code = "json.syntax";
-        issue.message = parse_error.message;
-        issue.line = parse_error.line;
-        issue.column = parse_error.column;
-        result.issues.push_back(std::move(issue));
-        return result;
-    }
-    return Model::load(std::move(*document));
+    auto document = json::parse(json_text);
+    if (!document.ok()) return failed_with<Model>(std::move(document));
+    return Model::load(std::move(*document.value));
 }
 
 }  // namespace ripen

@@ -117,7 +117,7 @@ bool Playground::feed(std::string_view chunk) {
     if (!importer_->feed(chunk)) {
         import_stats_ = importer_->stats();
         last_error_ = "cannot import \"" + data_name_ + "\"";
-        for (const auto& e : import_stats_.errors) last_error_ += "\n" + format_row_error(e);
+        for (const auto& e : import_stats_.errors) last_error_ += "\n" + format_issue(e);
         importing_ = false;
         return false;
     }
@@ -131,7 +131,7 @@ bool Playground::finish_import() {
     if (importer_) import_stats_ = importer_->stats();
     if (!ok) {
         last_error_ = "cannot import \"" + data_name_ + "\"";
-        for (const auto& e : import_stats_.errors) last_error_ += "\n" + format_row_error(e);
+        for (const auto& e : import_stats_.errors) last_error_ += "\n" + format_issue(e);
         return false;
     }
     if (import_stats_.imported == import_stats_.outcome_unknown) {

@@ -202,8 +202,8 @@ std::string located(std::string_view file, const Issue& issue) {
     return std::string(file) + ":" + (issue.line ? "" : " ") + format_issue(issue);
 }
 
-std::string row_error(std::string_view file, const RowError& error) {
-    return std::string(file) + ":" + format_row_error(error) + "\n";
+std::string row_error(std::string_view file, const Issue& error) {
+    return std::string(file) + ":" + format_issue(error) + "\n";
 }
 
 std::string invalid_model(std::string_view command, std::string_view path, const std::vector<Issue>& issues) {

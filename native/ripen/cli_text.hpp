@@ -26,7 +26,7 @@ std::string usage_error(std::string_view command, std::string_view message);
 std::string located(std::string_view file, const Issue& issue);
 
 // "FILE:LINE:COLUMN: message [code]\n" for a row that could not be scored.
-std::string row_error(std::string_view file, const RowError& error);
+std::string row_error(std::string_view file, const Issue& error);
 
 // "ripen COMMAND: the model "PATH" is invalid:" and every issue, one per line.
 std::string invalid_model(std::string_view command, std::string_view path, const std::vector<Issue>& issues);

@@ -222,7 +222,7 @@ int run_batch(const std::string& command, const ripen::Model& model, const Args&
     std::vector<std::unique_ptr<ripen::BatchScorer>> workers;
 
     std::uint64_t printed = 0, reported = 0;
-    auto report = [&](std::vector<ripen::RowError>& errors) {
+    auto report = [&](std::vector<ripen::Issue>& errors) {
         for (const auto& e : errors) {
             ++reported;
             if (max_errors == 0 || printed < static_cast<std::uint64_t>(max_errors)) {
@@ -270,7 +270,7 @@ int run_batch(const std::string& command, const ripen::Model& model, const Args&
         }
         if (end == std::string::npos) end = carry.size();
         std::string out;
-        std::vector<ripen::RowError> errors;
+        std::vector<ripen::Issue> errors;
         ok = scorer.feed(std::string_view(carry).substr(0, end), out, errors);
         if (ok && at_end && end == carry.size()) ok = scorer.finish(out, errors);
         report(errors);
@@ -287,7 +287,7 @@ int run_batch(const std::string& command, const ripen::Model& model, const Args&
     std::uint64_t next_block = 0, next_output = 0;
     auto run_worker = [&](ripen::BatchScorer& worker) {
         std::string block, out;
-        std::vector<ripen::RowError> errors;
+        std::vector<ripen::Issue> errors;
         for (;;) {
             std::uint64_t seq;
             {
@@ -358,7 +358,7 @@ int run_batch(const std::string& command, const ripen::Model& model, const Args&
     if (in != stdin) std::fclose(in);
     if (ok && !scorer.header_ready()) {
         std::string out;
-        std::vector<ripen::RowError> errors;
+        std::vector<ripen::Issue> errors;
         ok = scorer.finish(out, errors);
         report(errors);
     }

@@ -130,17 +130,15 @@ inline ripen::Decision decide(const ripen::Model& model, const std::string& answ
 
 // The model document with one change applied, for validation tests.
 inline ripen::json::Value tiny_document() {
-    ripen::json::ParseError error;
-    auto doc = ripen::json::parse(tiny_model_json(), error);
-    REQUIRE(doc.has_value());
-    return *doc;
+    auto doc = ripen::json::parse(tiny_model_json());
+    REQUIRE(doc.ok());
+    return *doc.value;
 }
 
 inline ripen::json::Value parse_json(const std::string& text) {
-    ripen::json::ParseError error;
-    auto doc = ripen::json::parse(text, error);
-    REQUIRE_MESSAGE(doc.has_value(), error.message);
-    return *doc;
+    auto doc = ripen::json::parse(text);
+    REQUIRE_MESSAGE(doc.ok(), (doc.ok() ? std::string() : doc.issues.front().message));
+    return *doc.value;
 }
 
 }  // namespace test

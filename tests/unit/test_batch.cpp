@@ -8,7 +8,7 @@ namespace {
 
 struct Scored {
     std::string out;
-    std::vector<ripen::RowError> errors;
+    std::vector<ripen::Issue> errors;
     bool ok = true;
     ripen::ScoreStats stats;
 };
@@ -34,9 +34,9 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
-std::string errors_text(const std::vector<ripen::RowError>& errors) {
+std::string errors_text(const std::vector<ripen::Issue>& errors) {
     std::string out;
-    for (const auto& e : errors) out += ripen::format_row_error(e) + "\n";
+    for (const auto& e : errors) out += ripen::format_issue(e) + "\n";
     return out;
 }
 
@@ -210,7 +210,7 @@ TEST_CASE("batch: chunk sizes and parallel blocks give the same output") {
     // Header through the main scorer, then three blocks cut at record ends on forks.
     ripen::BatchScorer main(model, Format::csv);
     std::string out;
-    std::vector<ripen::RowError> errors;
+    std::vector<ripen::Issue> errors;
     std::size_t header_end = ripen::BatchScorer::record_end(csv, Format::csv, false);
     REQUIRE(main.feed(std::string_view(csv).substr(0, header_end), out, errors));
     REQUIRE(main.header_ready());

@@ -13,11 +13,11 @@ struct Row {
     std::string raw;
 };
 
-std::vector<Row> read_all(const std::string& text, std::size_t chunk, std::vector<ripen::CsvError>* errors = nullptr) {
+std::vector<Row> read_all(const std::string& text, std::size_t chunk, std::vector<ripen::Issue>* errors = nullptr) {
     ripen::CsvReader reader;
     std::vector<Row> rows;
     ripen::CsvRecord rec;
-    ripen::CsvError error;
+    ripen::Issue error;
     auto drain = [&] {
         while (true) {
             auto status = reader.next(rec, error);
@@ -73,7 +73,7 @@ TEST_CASE("csv: embedded line breaks, CRLF, a BOM and empty lines") {
 }
 
 TEST_CASE("csv: errors give line and column and reading goes on") {
-    std::vector<ripen::CsvError> errors;
+    std::vector<ripen::Issue> errors;
     auto rows = read_all("a,b\n1,\"x\"y\n2,3\n4,\"open", 1 << 20, &errors);
     REQUIRE(errors.size() == 2);
     CHECK(errors[0].line == 2);

@@ -27,7 +27,7 @@ TEST_CASE("golden: batch scoring matches every expected output") {
         }
         ripen::BatchScorer scorer(model, format, options);
         std::string out;
-        std::vector<ripen::RowError> errors;
+        std::vector<ripen::Issue> errors;
         REQUIRE(scorer.feed(golden(c.find("input")->text), out, errors));
         REQUIRE(scorer.finish(out, errors));
         CHECK(errors.empty());

@@ -220,8 +220,8 @@ TEST_CASE("bad rows are reported with their line and counted; the rest imports")
     CHECK(imported.stats.imported == 1);
     CHECK(imported.stats.bad_rows == imported.stats.rows - 1);
     REQUIRE(imported.stats.errors.size() >= 3);
-    CHECK(ripen::format_row_error(imported.stats.errors[0]) == "3:9: expected 2 fields as in the header, got 3 [csv.field_count]");
-    CHECK(ripen::format_row_error(imported.stats.errors[1]) == "4:1: expected 2 fields as in the header, got 1 [csv.field_count]");
+    CHECK(ripen::format_issue(imported.stats.errors[0]) == "3:9: expected 2 fields as in the header, got 3 [csv.field_count]");
+    CHECK(ripen::format_issue(imported.stats.errors[1]) == "4:1: expected 2 fields as in the header, got 1 [csv.field_count]");
     CHECK(imported.stats.errors[2].code == "csv.syntax");
     CHECK(imported.stats.errors[2].line == 5);
     CHECK(imported.stats.errors[2].message.find("quote") != std::string::npos);
@@ -233,7 +233,7 @@ TEST_CASE("a mapped column missing from the header, and an empty file, stop the 
     auto missing = import(model, map, "goal,won\nbuy,yes\n");
     CHECK_FALSE(missing.ok);
     REQUIRE(missing.stats.errors.size() == 1);
-    CHECK(ripen::format_row_error(missing.stats.errors[0]) == "1:1: the mapping names column \"Goal\", which the header does not have [csv.missing_column]");
+    CHECK(ripen::format_issue(missing.stats.errors[0]) == "1:1: the mapping names column \"Goal\", which the header does not have [csv.missing_column]");
     auto empty = import(model, map, "");
     CHECK_FALSE(empty.ok);
     REQUIRE(empty.stats.errors.size() == 1);

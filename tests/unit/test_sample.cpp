@@ -76,7 +76,7 @@ TEST_CASE("sample: the generated CSV scores without a single row error") {
     }
     ripen::BatchScorer scorer(model, ripen::BatchScorer::Format::csv);
     std::string out;
-    std::vector<ripen::RowError> errors;
+    std::vector<ripen::Issue> errors;
     REQUIRE(scorer.feed(csv, out, errors));
     REQUIRE(scorer.finish(out, errors));
     CHECK(errors.empty());

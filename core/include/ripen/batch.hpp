@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ripen/decision.hpp"
+#include "ripen/issue.hpp"
 #include "ripen/model.hpp"
 
 namespace ripen {
@@ -18,14 +19,6 @@ namespace ripen {
 struct ScoreOptions {
     bool complete = false;  // empty answers count as declined, so every lead gets a route
 };
-
-struct RowError {
-    std::uint64_t line = 0;
-    std::uint32_t column = 0;
-    std::string code;
-    std::string message;
-};
-std::string format_row_error(const RowError& error);  // "line:column: message [code]"
 
 struct SegmentStats {
     std::uint64_t leads = 0;
@@ -55,9 +48,9 @@ public:
     // Scores the complete rows in `chunk` (plus what earlier chunks left over), appending
     // output to `out` and problems to `errors`. Returns false after a fatal error (a CSV
     // header that cannot be used), after which nothing more is scored.
-    bool feed(std::string_view chunk, std::string& out, std::vector<RowError>& errors);
+    bool feed(std::string_view chunk, std::string& out, std::vector<Issue>& errors);
     // Scores what is left at the end of input.
-    bool finish(std::string& out, std::vector<RowError>& errors);
+    bool finish(std::string& out, std::vector<Issue>& errors);
 
     const ScoreStats& stats() const;
 
@@ -67,7 +60,7 @@ public:
     // record_end() and numbers their first line.
     bool header_ready() const;
     std::unique_ptr<BatchScorer> fork() const;
-    void score_block(std::string_view block, std::uint64_t first_line, std::string& out, std::vector<RowError>& errors);
+    void score_block(std::string_view block, std::uint64_t first_line, std::string& out, std::vector<Issue>& errors);
     void add_stats(const ScoreStats& other);
 
     // The offset just past the first (or last) line end in `bytes` that ends a record, i.e.

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ripen/issue.hpp"
+
 namespace ripen {
 
 struct CsvRecord {
@@ -27,12 +29,6 @@ struct CsvRecord {
     std::vector<std::uint32_t> columns;
 };
 
-struct CsvError {
-    std::uint64_t line = 0;
-    std::uint32_t column = 0;
-    std::string message;
-};
-
 class CsvReader {
 public:
     explicit CsvReader(char delimiter = ',') : delimiter_(delimiter) {}
@@ -50,8 +46,9 @@ public:
     void finish() { finished_ = true; }
 
     enum class Status { record, need_more, end, error };
-    // Reads the next record. On `error` the reader skips to the next line and can go on.
-    Status next(CsvRecord& record, CsvError& error);
+    // Reads the next record. On `error` (filled in, code "csv.syntax") the reader skips to the
+    // next line and can go on.
+    Status next(CsvRecord& record, Issue& error);
 
     std::uint64_t bytes_consumed() const { return consumed_total_; }
 

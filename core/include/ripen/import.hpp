@@ -66,7 +66,7 @@ struct ImportStats {
     std::uint64_t rows = 0;      // data rows read
     std::uint64_t imported = 0;
     std::uint64_t bad_rows = 0;  // rows that could not be imported
-    std::vector<RowError> errors;  // the first `max_errors` of them (all are counted)
+    std::vector<Issue> errors;  // the first `max_errors` of them (all are counted)
     // Per column: values that mapped to nothing (the answer is then left unanswered), with how
     // often they came up.
     std::map<std::string, std::map<std::string, std::uint64_t>> unmapped;

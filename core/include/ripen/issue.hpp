@@ -1,5 +1,6 @@
-// Errors are data: every problem found in a model, an answer or an input row is an Issue with a
-// stable code, a readable message and the place it refers to.
+// Errors are data: every problem found in a model, an answer, a JSON text, a CSV record or an
+// input row is an Issue with a stable code, a readable message and the place it refers to. It is
+// the one error type of the core.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,7 @@ struct Issue {
     std::string code;     // stable, e.g. "ref.unknown_criterion"; see docs/errors.md
     std::string message;  // one sentence, no trailing period
     std::string path;     // JSON path such as $.questions[2].options[0], or "" when not JSON
-    std::uint32_t line = 0;    // 1-based line in the source text, 0 when unknown
+    std::uint64_t line = 0;    // 1-based line in the source text (a JSON file, a CSV row), 0 when unknown
     std::uint32_t column = 0;  // 1-based byte column, 0 when unknown
     Severity severity = Severity::error;
 };
@@ -41,5 +42,13 @@ struct Result {
     const T& operator*() const { return *value; }
     const T* operator->() const { return &*value; }
 };
+
+// A failed Result<T> with the issues of a failed Result<U>, such as a JSON text's syntax error.
+template <class T, class U>
+Result<T> failed_with(Result<U>&& other) {
+    Result<T> result;
+    result.issues = std::move(other.issues);
+    return result;
+}
 
 }  // namespace ripen

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "ripen/issue.hpp"
+
 namespace ripen::json {
 
 enum class Kind : std::uint8_t { null, boolean, number, string, array, object };
@@ -47,15 +49,9 @@ struct Value {
     static Value make_object();
 };
 
-struct ParseError {
-    std::string message;
-    std::uint32_t line = 0;
-    std::uint32_t column = 0;
-};
-
 // Parses one JSON text (RFC 8259). Rejects duplicate object keys, invalid UTF-8, nesting deeper
-// than max_depth and trailing content. Returns nullopt and fills `error` on failure.
-std::optional<Value> parse(std::string_view text, ParseError& error, int max_depth = 200);
+// than max_depth and trailing content: the issue then has code "json.syntax" and the line:column.
+Result<Value> parse(std::string_view text, int max_depth = 200);
 
 // Serialises a value: compact when indent < 0, otherwise pretty-printed with that many spaces.
 void write(const Value& value, std::string& out, int indent = -1);
