@@ -1,11 +1,16 @@
-// JSON parser and writer with source positions (see ripen/json_value.hpp for why it is our own).
+// JSON reading (nlohmann/json's parser, building Ripen's located document) and writing.
 #include "ripen/json_value.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
+#include <iterator>
 
 #include "message.hpp"
+#include "text_match.hpp"
 #include "small_sort.hpp"
 
 namespace ripen::json {
@@ -85,77 +90,248 @@ Value Value::make_object() {
 
 namespace {
 
-class Parser {
-public:
-    Parser(std::string_view text, Issue& error, int max_depth)
-        : text_(text), error_(error), max_depth_(max_depth) {}
+// ---- reading: nlohmann/json's SAX parser with positions -------------------------------------
+//
+// nlohmann/json lexes and parses; this handler builds the Value tree and adds what Ripen's
+// messages need and the SAX events do not carry: where each value starts, the exact number
+// lexeme, duplicate members, the nesting limit, and messages that name what was expected.
+//
+// Positions: the lexer reads its input through TrackedIterator, which moves one shared cursor.
+// When an event arrives the cursor stands just past the token (one byte further after a number,
+// whose end the lexer finds by reading the next byte). The tokens that give no event are ',' and
+// ':', so a value starts at the first byte after the previous event's end that is neither
+// whitespace nor the one separator the grammar allows there.
 
-    std::optional<Value> run() {
-        skip_bom();
-        skip_space();
-        Value root;
-        if (!parse_value(root, 0)) return std::nullopt;
-        skip_space();
-        if (pos_ != text_.size()) {
-            fail("unexpected content after the JSON value");
-            return std::nullopt;
-        }
-        return root;
+struct Cursor {
+    const char* at = nullptr;
+};
+
+class TrackedIterator {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char*;
+    using reference = const char&;
+
+    TrackedIterator(Cursor* cursor, const char* end) : cursor_(cursor), end_(end) {}
+    reference operator*() const { return *cursor_->at; }
+    TrackedIterator& operator++() {
+        ++cursor_->at;
+        return *this;
     }
+    bool operator==(const TrackedIterator& other) const { return position() == other.position(); }
+    bool operator!=(const TrackedIterator& other) const { return position() != other.position(); }
 
 private:
+    const char* position() const { return cursor_ ? cursor_->at : end_; }
+    Cursor* cursor_;   // null for the end iterator
+    const char* end_;  // the end iterator's position
+};
+
+using Lexed = nlohmann::json;
+
+class TreeBuilder {
+public:
+    TreeBuilder(std::string_view text, Issue& error, int max_depth, Cursor& cursor)
+        : text_(text), error_(error), max_depth_(max_depth), cursor_(cursor) {
+        if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) counted_ = line_start_ = prev_end_ = 3;
+    }
+
+    std::optional<Value> root;
+
+    // Checks, after a successful parse, that only whitespace follows the root value: the lexer
+    // takes a NUL byte for the end of its input.
+    bool only_blanks_follow() {
+        std::size_t p = prev_end_;
+        while (p < text_.size() && blank(text_[p])) ++p;
+        return p == text_.size() || fail(p, "unexpected content after the JSON value");
+    }
+
+    // The SAX interface (nlohmann::json_sax), without virtual calls.
+    bool null() { return scalar(Value{}); }
+    bool boolean(bool b) { return scalar(Value::make_bool(b)); }
+    bool number_integer(Lexed::number_integer_t) { return number(); }
+    bool number_unsigned(Lexed::number_unsigned_t) { return number(); }
+    bool number_float(Lexed::number_float_t, const std::string&) { return number(); }
+    bool string(std::string& s) { return scalar(Value::make_string(std::move(s))); }
+    bool binary(Lexed::binary_t&) { return false; }  // not in JSON text
+    bool start_object(std::size_t) { return open(Kind::object); }
+    bool start_array(std::size_t) { return open(Kind::array); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+    bool key(std::string& name);
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex);
+
+private:
+    // What the grammar allows after the last event.
+    enum class Expect : std::uint8_t { value, first_member, member, colon, array_next, object_next, end };
+
+    struct Frame {
+        Value value;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> key_positions;  // large objects only
+    };
+    struct Position {
+        std::uint32_t line, column;
+    };
+
     std::string_view text_;
     Issue& error_;
     int max_depth_;
-    std::size_t pos_ = 0;
+    Cursor& cursor_;
+    std::vector<Frame> stack_;
+    Expect expect_ = Expect::value;
+    std::size_t prev_end_ = 0;     // where the last event's token ended
+    std::size_t last_number_ = std::string_view::npos;  // start of the last value if it was a number
     std::uint32_t line_ = 1;
-    std::size_t line_start_ = 0;
+    std::size_t line_start_ = 0, counted_ = 0;  // line_ counts the newlines before counted_
 
-    std::uint32_t column() const { return static_cast<std::uint32_t>(pos_ - line_start_ + 1); }
+    std::size_t read_to() const { return static_cast<std::size_t>(cursor_.at - text_.data()); }
 
-    // The message is `pattern` with its holes filled (message.hpp), at the current position.
-    bool fail(std::string_view pattern, std::initializer_list<detail::Piece> pieces = {}) {
-        error_.message = detail::format(pattern, pieces);
-        error_.line = line_;
-        error_.column = column();
-        return false;
-    }
+    static bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-    // "unexpected 'x', expected <what>", or "unexpected end of input, expected <what>".
-    bool unexpected(std::string_view what) {
-        if (pos_ >= text_.size()) return fail("unexpected end of input, expected {}", {what});
-        return fail("unexpected {}, expected {}", {shown(text_[pos_]), what});
-    }
-
-    // Fills the error at a member found twice.
-    bool duplicate_member(const std::string& key, std::uint32_t line, std::uint32_t column) {
-        error_.message = detail::format("duplicate member \"{}\"", {key});
-        error_.line = line;
-        error_.column = column;
-        return false;
-    }
-
-    void skip_bom() {
-        if (text_.size() >= 3 && static_cast<unsigned char>(text_[0]) == 0xEF &&
-            static_cast<unsigned char>(text_[1]) == 0xBB && static_cast<unsigned char>(text_[2]) == 0xBF) {
-            pos_ = 3;
-            line_start_ = 3;
-        }
-    }
-
-    void skip_space() {
-        while (pos_ < text_.size()) {
-            char c = text_[pos_];
-            if (c == '\n') {
-                ++pos_;
-                ++line_;
-                line_start_ = pos_;
-            } else if (c == ' ' || c == '\t' || c == '\r') {
-                ++pos_;
-            } else {
-                break;
+    // Where the token after the last event starts, and the expectation once the separator the
+    // grammar allows there has been passed.
+    std::size_t next_token(Expect& expect) const {
+        std::size_t p = prev_end_;
+        expect = expect_;
+        while (p < text_.size() && blank(text_[p])) ++p;
+        if (p < text_.size()) {
+            char c = text_[p];
+            Expect after = expect_ == Expect::colon && c == ':'         ? Expect::value
+                           : expect_ == Expect::array_next && c == ','  ? Expect::value
+                           : expect_ == Expect::object_next && c == ',' ? Expect::member
+                                                                        : expect_;
+            if (after != expect_) {
+                expect = after;
+                for (++p; p < text_.size() && blank(text_[p]);) ++p;
             }
         }
+        return p;
+    }
+
+    // Line and column of an offset at or after every offset asked for before.
+    Position position_of(std::size_t offset) {
+        for (std::size_t p = counted_; p < offset; ++p)
+            if (text_[p] == '\n') {
+                ++line_;
+                line_start_ = p + 1;
+            }
+        counted_ = offset;
+        return Position{line_, static_cast<std::uint32_t>(offset - line_start_ + 1)};
+    }
+
+    bool fail(std::size_t offset, std::string_view pattern, std::initializer_list<detail::Piece> pieces = {}) {
+        Position at = position_of(offset);
+        error_.message = detail::format(pattern, pieces);
+        error_.line = at.line;
+        error_.column = at.column;
+        return false;
+    }
+
+    // A value from `start` to `end` (the next token): positioned, placed in its container.
+    bool place(Value value, std::size_t start, std::size_t end, bool is_number) {
+        Position at = position_of(start);
+        value.line = at.line;
+        value.column = at.column;
+        last_number_ = is_number ? start : std::string_view::npos;
+        prev_end_ = end;
+        if (stack_.empty()) {
+            root = std::move(value);
+            expect_ = Expect::end;
+            return true;
+        }
+        Value& parent = stack_.back().value;
+        if (parent.kind == Kind::array) {
+            parent.items.push_back(std::move(value));
+            expect_ = Expect::array_next;
+        } else {
+            parent.members.back().second = std::move(value);
+            expect_ = Expect::object_next;
+        }
+        return true;
+    }
+
+    bool scalar(Value value) {
+        Expect ignored;
+        std::size_t start = next_token(ignored);
+        return place(std::move(value), start, read_to(), false);
+    }
+
+    bool number() {
+        // The lexeme as written, which the lexer has checked; it has read one byte past it.
+        Expect ignored;
+        std::size_t start = next_token(ignored), end = start;
+        auto digits = [&] {
+            while (end < text_.size() && std::isdigit(static_cast<unsigned char>(text_[end]))) ++end;
+        };
+        if (text_[end] == '-') ++end;
+        if (text_[end] == '0') ++end;  // no digit may follow a leading zero
+        else digits();
+        if (end < text_.size() && text_[end] == '.') {
+            ++end;
+            digits();
+        }
+        if (end < text_.size() && (text_[end] == 'e' || text_[end] == 'E')) {
+            ++end;
+            if (text_[end] == '+' || text_[end] == '-') ++end;
+            digits();
+        }
+        return place(Value::make_number_lexeme(std::string(text_.substr(start, end - start))), start, end, true);
+    }
+
+    bool open(Kind kind) {
+        if (static_cast<int>(stack_.size()) >= max_depth_) return fail(read_to() - 1, "nesting deeper than {} levels", {max_depth_});
+        Expect ignored;
+        Position at = position_of(next_token(ignored));
+        prev_end_ = read_to();
+        last_number_ = std::string_view::npos;
+        Frame frame;
+        frame.value.kind = kind;
+        frame.value.line = at.line;
+        frame.value.column = at.column;
+        stack_.push_back(std::move(frame));
+        expect_ = kind == Kind::array ? Expect::value : Expect::first_member;
+        return true;
+    }
+
+    bool close() {
+        Frame frame = std::move(stack_.back());
+        stack_.pop_back();
+        if (frame.value.kind == Kind::object && frame.value.members.size() >= kLinearCheck && !check_large_object(frame)) return false;
+        // The container's position was set when it opened.
+        prev_end_ = read_to();
+        last_number_ = std::string_view::npos;
+        if (stack_.empty()) {
+            root = std::move(frame.value);
+            expect_ = Expect::end;
+        } else if (stack_.back().value.kind == Kind::array) {
+            stack_.back().value.items.push_back(std::move(frame.value));
+            expect_ = Expect::array_next;
+        } else {
+            stack_.back().value.members.back().second = std::move(frame.value);
+            expect_ = Expect::object_next;
+        }
+        return true;
+    }
+
+    // Small objects are checked for duplicate members as they grow; big ones once, sorted, when
+    // they close.
+    static constexpr std::size_t kLinearCheck = 32;
+    bool check_large_object(const Frame& frame);
+
+    // What a message says was expected.
+    static std::string_view expected(Expect expect, bool at_end) {
+        switch (expect) {
+            case Expect::value: return "a value";
+            case Expect::first_member:
+            case Expect::member: return at_end ? "a member name" : "a member name in double quotes";
+            case Expect::colon: return "':'";
+            case Expect::array_next: return "',' or ']'";
+            case Expect::object_next: return "',' or '}'";
+            case Expect::end: break;
+        }
+        return "the end of input";
     }
 
     static std::string shown(char c) {
@@ -167,254 +343,161 @@ private:
         return detail::format("'{}'", {std::string_view(&c, 1)});
     }
 
-    bool parse_value(Value& out, int depth) {
-        if (pos_ >= text_.size()) return unexpected("a value");
-        out.line = line_;
-        out.column = column();
-        char c = text_[pos_];
-        switch (c) {
-            case '{': return parse_object(out, depth);
-            case '[': return parse_array(out, depth);
-            case '"':
-                out.kind = Kind::string;
-                return parse_string(out.text);
-            case 't': return parse_literal("true", out, Kind::boolean, true);
-            case 'f': return parse_literal("false", out, Kind::boolean, false);
-            case 'n': return parse_literal("null", out, Kind::null, false);
-            default:
-                if (c == '-' || (c >= '0' && c <= '9')) return parse_number(out);
-                return unexpected("a value");
-        }
-    }
+    bool lexer_error(std::size_t token, std::string_view problem);
+};
 
-    bool parse_literal(std::string_view word, Value& out, Kind kind, bool value) {
-        if (text_.substr(pos_, word.size()) != word)
-            return fail("invalid literal, expected '{}'", {word});
-        pos_ += word.size();
-        out.kind = kind;
-        out.boolean = value;
-        return true;
+bool TreeBuilder::key(std::string& name) {
+    Expect ignored;
+    std::size_t start = next_token(ignored);
+    Position at = position_of(start);
+    prev_end_ = read_to();
+    last_number_ = std::string_view::npos;
+    Frame& frame = stack_.back();
+    auto& members = frame.value.members;
+    if (members.size() < kLinearCheck) {
+        for (const auto& m : members)
+            if (m.first == name) return fail(start, "duplicate member \"{}\"", {name});
     }
-
-    bool parse_number(Value& out) {
-        std::size_t start = pos_;
-        auto digit = [&](std::size_t i) { return i < text_.size() && text_[i] >= '0' && text_[i] <= '9'; };
-        if (text_[pos_] == '-') ++pos_;
-        if (!digit(pos_)) return fail("invalid number: expected a digit");
-        if (text_[pos_] == '0') {
-            ++pos_;
-            if (digit(pos_)) return fail("invalid number: leading zeros are not allowed");
-        } else {
-            while (digit(pos_)) ++pos_;
-        }
-        if (pos_ < text_.size() && text_[pos_] == '.') {
-            ++pos_;
-            if (!digit(pos_)) return fail("invalid number: expected a digit after '.'");
-            while (digit(pos_)) ++pos_;
-        }
-        if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-            ++pos_;
-            if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-            if (!digit(pos_)) return fail("invalid number: expected a digit in the exponent");
-            while (digit(pos_)) ++pos_;
-        }
-        out.kind = Kind::number;
-        out.text.assign(text_.substr(start, pos_ - start));
-        return true;
+    if (members.size() + 1 >= kLinearCheck) {
+        // Positions of every key, for the check when the object closes.
+        if (frame.key_positions.empty())
+            for (std::size_t i = 0; i < members.size(); ++i) frame.key_positions.emplace_back(0, 0);
+        frame.key_positions.emplace_back(at.line, at.column);
     }
+    members.emplace_back(std::move(name), Value{});
+    expect_ = Expect::colon;
+    return true;
+}
 
-    static void append_utf8(std::string& s, std::uint32_t cp) {
-        if (cp < 0x80) {
-            s += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            s += static_cast<char>(0xC0 | (cp >> 6));
-            s += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            s += static_cast<char>(0xE0 | (cp >> 12));
-            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            s += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            s += static_cast<char>(0xF0 | (cp >> 18));
-            s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            s += static_cast<char>(0x80 | (cp & 0x3F));
-        }
+bool TreeBuilder::check_large_object(const Frame& frame) {
+    const auto& members = frame.value.members;
+    std::vector<std::size_t> order(members.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    // By key, equal keys in document order.
+    detail::heap_sort(order.data(), order.size(), [&](std::size_t a, std::size_t b) {
+        int c = members[a].first.compare(members[b].first);
+        return c < 0 || (c == 0 && a < b);
+    });
+    for (std::size_t i = 1; i < order.size(); ++i) {
+        if (members[order[i]].first != members[order[i - 1]].first) continue;
+        // The second of the two, as a reader meets it.
+        const auto& at = frame.key_positions[order[i]];
+        error_.message = detail::format("duplicate member \"{}\"", {members[order[i]].first});
+        error_.line = at.first;
+        error_.column = at.second;
+        return false;
     }
+    return true;
+}
 
-    bool read_hex4(std::uint32_t& cp) {
-        if (pos_ + 4 > text_.size()) return fail("invalid \\u escape: expected four hex digits");
-        cp = 0;
-        for (int i = 0; i < 4; ++i) {
-            char h = text_[pos_ + i];
-            cp <<= 4;
-            if (h >= '0' && h <= '9') cp |= static_cast<std::uint32_t>(h - '0');
-            else if (h >= 'a' && h <= 'f') cp |= static_cast<std::uint32_t>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F') cp |= static_cast<std::uint32_t>(h - 'A' + 10);
-            else return fail("invalid \\u escape: expected four hex digits");
-        }
-        pos_ += 4;
-        return true;
+bool TreeBuilder::parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
+    Expect expect;
+    const std::size_t token = next_token(expect);
+    if (token >= text_.size()) return fail(text_.size(), "unexpected end of input, expected {}", {expected(expect, true)});
+    const char c = text_[token];
+    // A number written with leading zeros lexes as "0" and then another number.
+    if (last_number_ != std::string_view::npos && prev_end_ == token && std::isdigit(static_cast<unsigned char>(c)))
+        return fail(token, "invalid number: leading zeros are not allowed");
+    if (expect == Expect::end) return fail(token, "unexpected content after the JSON value");
+    if (expect == Expect::colon || expect == Expect::array_next || expect == Expect::object_next)
+        return fail(token, "unexpected {}, expected {}", {shown(c), expected(expect, false)});
+    if ((expect == Expect::first_member || expect == Expect::member) && c != '"')
+        return fail(token, "unexpected {}, expected {}", {shown(c), expected(expect, false)});
+    // A value or a member name was expected: the lexer's own complaint, when it had one.
+    if (ex.id == 406) {  // a number beyond the range of a double
+        std::size_t end = token;
+        while (end < text_.size() && !blank(text_[end]) && text_[end] != ',' && text_[end] != ']' && text_[end] != '}') ++end;
+        return fail(token, "number {clip} is out of range", {text_.substr(token, end - token)});
     }
+    std::string_view what(ex.what());
+    std::size_t from = what.find(" - "), to = what.find("; last read: '");
+    if (from == std::string_view::npos || to == std::string_view::npos || to < from)
+        return fail(token, "unexpected {}, expected {}", {shown(c), expected(expect, false)});
+    return lexer_error(token, what.substr(from + 3, to - from - 3));
+}
 
-    // Length of a valid UTF-8 sequence starting at pos_, or 0.
-    std::size_t utf8_length() const {
-        auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text_[i]); };
-        unsigned char b0 = byte(pos_);
-        std::size_t n;
-        std::uint32_t cp;
-        if (b0 >= 0xC2 && b0 <= 0xDF) { n = 2; cp = b0 & 0x1F; }
-        else if (b0 >= 0xE0 && b0 <= 0xEF) { n = 3; cp = b0 & 0x0F; }
-        else if (b0 >= 0xF0 && b0 <= 0xF4) { n = 4; cp = b0 & 0x07; }
-        else return 0;
-        if (pos_ + n > text_.size()) return 0;
-        for (std::size_t i = 1; i < n; ++i) {
-            unsigned char b = byte(pos_ + i);
-            if ((b & 0xC0) != 0x80) return 0;
-            cp = (cp << 6) | (b & 0x3F);
-        }
-        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
-        if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-        return n;
+bool TreeBuilder::lexer_error(std::size_t token, std::string_view problem) {
+    auto starts = [&](std::string_view prefix) { return problem.substr(0, prefix.size()) == prefix; };
+    const char c = text_[token];
+    const std::size_t last = read_to() > token ? read_to() - 1 : token;  // the last byte the lexer read
+    if (starts("invalid literal")) {
+        if (c == 't') return fail(token, "invalid literal, expected 'true'");
+        if (c == 'f') return fail(token, "invalid literal, expected 'false'");
+        if (c == 'n') return fail(token, "invalid literal, expected 'null'");
+        return fail(token, "unexpected {}, expected a value", {shown(c)});
     }
-
-    bool parse_string(std::string& out) {
-        ++pos_;  // opening quote
-        out.clear();
-        while (true) {
-            std::size_t run = pos_;
-            while (run < text_.size()) {
-                unsigned char c = static_cast<unsigned char>(text_[run]);
-                if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-                ++run;
+    if (starts("invalid number")) {
+        // At the first byte that does not continue the number.
+        std::size_t p = token;
+        if (p < text_.size() && text_[p] == '-') ++p;
+        while (p < text_.size() && std::isdigit(static_cast<unsigned char>(text_[p]))) ++p;
+        if (problem.find("after '.'") != std::string_view::npos) {
+            return fail(p + 1, "invalid number: expected a digit after '.'");
+        }
+        if (problem.find("exponent") != std::string_view::npos) {
+            while (p < text_.size() && (text_[p] == '.' || std::isdigit(static_cast<unsigned char>(text_[p])))) ++p;
+            ++p;  // the e
+            if (p < text_.size() && (text_[p] == '+' || text_[p] == '-')) ++p;
+            return fail(p, "invalid number: expected a digit in the exponent");
+        }
+        return fail(p, "invalid number: expected a digit");
+    }
+    if (starts("invalid string: missing closing quote") ||
+        (starts("invalid string: forbidden character after backslash") && read_to() == text_.size() && text_[last] == '\\'))
+        return fail(text_.size(), "unterminated string");
+    if (starts("invalid string: control character")) return fail(last, "control character {} in string; escape it", {shown(text_[last])});
+    if (starts("invalid string: forbidden character after backslash"))
+        return fail(last, "invalid escape \\{}", {std::string_view(&text_[last], 1)});
+    if (starts("invalid string: '\\u'")) {
+        // At the escape's first hex digit.
+        std::size_t u = last;
+        while (u > token && !(text_[u] == 'u' && text_[u - 1] == '\\')) --u;
+        return fail(u + 1, "invalid \\u escape: expected four hex digits");
+    }
+    if (starts("invalid string: surrogate")) {
+        // At the backslash of the escape that has no partner.
+        auto hex4 = [&](std::size_t at) -> long {
+            if (at + 6 > text_.size() || text_[at] != '\\' || text_[at + 1] != 'u') return -1;
+            long v = 0;
+            for (std::size_t k = at + 2; k < at + 6; ++k) {
+                int d = std::isdigit(static_cast<unsigned char>(text_[k])) ? text_[k] - '0' : (text_[k] | 0x20) - 'a' + 10;
+                if (d < 0 || d > 15) return -1;
+                v = v * 16 + d;
             }
-            out.append(text_.data() + pos_, run - pos_);
-            pos_ = run;
-            if (pos_ >= text_.size()) return fail("unterminated string");
-            unsigned char c = static_cast<unsigned char>(text_[pos_]);
-            if (c == '"') {
-                ++pos_;
-                return true;
-            }
-            if (c < 0x20) return fail("control character {} in string; escape it", {shown(static_cast<char>(c))});
-            if (c >= 0x80) {
-                std::size_t n = utf8_length();
-                if (n == 0) return fail("invalid UTF-8 in string");
-                out.append(text_.data() + pos_, n);
-                pos_ += n;
+            return v;
+        };
+        std::size_t p = token + 1;
+        while (p < last) {
+            if (text_[p] != '\\') {
+                ++p;
                 continue;
             }
-            // backslash escape
-            ++pos_;
-            if (pos_ >= text_.size()) return fail("unterminated string");
-            char e = text_[pos_++];
-            switch (e) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
-                case 'u': {
-                    std::uint32_t cp;
-                    if (!read_hex4(cp)) return false;
-                    if (cp >= 0xD800 && cp <= 0xDBFF) {
-                        std::uint32_t low;
-                        if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in \\u escape");
-                        pos_ += 2;
-                        if (!read_hex4(low)) return false;
-                        if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in \\u escape");
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                        return fail("unpaired surrogate in \\u escape");
-                    }
-                    append_utf8(out, cp);
-                    break;
-                }
-                default:
-                    --pos_;
-                    return fail("invalid escape \\{}", {std::string_view(&e, 1)});
+            long v = hex4(p);
+            if (v >= 0xD800 && v <= 0xDBFF) {
+                long low = hex4(p + 6);
+                if (low < 0xDC00 || low > 0xDFFF) break;
+                p += 12;
+            } else if (v >= 0xDC00 && v <= 0xDFFF) {
+                break;
+            } else {
+                p += v >= 0 ? 6 : 2;
             }
         }
+        return fail(p, "unpaired surrogate in \\u escape");
     }
-
-    bool parse_array(Value& out, int depth) {
-        if (depth >= max_depth_) return fail("nesting deeper than {} levels", {max_depth_});
-        out.kind = Kind::array;
-        ++pos_;
-        skip_space();
-        if (pos_ < text_.size() && text_[pos_] == ']') {
-            ++pos_;
-            return true;
+    if (starts("invalid string: ill-formed UTF-8")) {
+        // At the first byte of the sequence that is not UTF-8.
+        std::size_t p = token + 1;
+        while (p < last) {
+            std::size_t n = detail::utf8_sequence_length(text_, p);
+            if (n == 0) break;
+            p += n;
         }
-        while (true) {
-            skip_space();
-            out.items.emplace_back();
-            if (!parse_value(out.items.back(), depth + 1)) return false;
-            skip_space();
-            char c = pos_ < text_.size() ? text_[pos_] : '\0';
-            if (c == ',') { ++pos_; continue; }
-            if (c == ']') { ++pos_; return true; }
-            return unexpected("',' or ']'");
-        }
+        return fail(p, "invalid UTF-8 in string");
     }
-
-    bool parse_object(Value& out, int depth) {
-        if (depth >= max_depth_) return fail("nesting deeper than {} levels", {max_depth_});
-        out.kind = Kind::object;
-        ++pos_;
-        skip_space();
-        if (pos_ < text_.size() && text_[pos_] == '}') {
-            ++pos_;
-            return true;
-        }
-        while (true) {
-            skip_space();
-            if (pos_ >= text_.size()) return unexpected("a member name");
-            if (text_[pos_] != '"') return unexpected("a member name in double quotes");
-            std::uint32_t key_line = line_, key_column = column();
-            std::string key;
-            if (!parse_string(key)) return false;
-            // Small objects are checked as they grow; big ones once, sorted, at the end.
-            bool duplicate = false;
-            if (out.members.size() < 32)
-                for (const auto& m : out.members) duplicate = duplicate || m.first == key;
-            if (duplicate) return duplicate_member(key, key_line, key_column);
-            skip_space();
-            if (pos_ >= text_.size() || text_[pos_] != ':') return unexpected("':'");
-            ++pos_;
-            skip_space();
-            out.members.emplace_back(std::move(key), Value{});
-            if (!parse_value(out.members.back().second, depth + 1)) return false;
-            skip_space();
-            char c = pos_ < text_.size() ? text_[pos_] : '\0';
-            if (c == ',') { ++pos_; continue; }
-            if (c == '}') {
-                ++pos_;
-                return out.members.size() < 32 || check_large_object(out);
-            }
-            return unexpected("',' or '}'");
-        }
-    }
-
-    bool check_large_object(const Value& object) {
-        using Member = std::pair<std::string, Value>;
-        std::vector<const Member*> sorted;
-        for (const auto& m : object.members) sorted.push_back(&m);
-        // By key, equal keys in document order (members are stored in document order).
-        detail::heap_sort(sorted.data(), sorted.size(), [](const Member* a, const Member* b) {
-            int order = a->first.compare(b->first);
-            return order < 0 || (order == 0 && a < b);
-        });
-        for (std::size_t i = 1; i < sorted.size(); ++i) {
-            if (sorted[i]->first != sorted[i - 1]->first) continue;
-            // The second of the two, as a reader meets it.
-            return duplicate_member(sorted[i]->first, sorted[i]->second.line, sorted[i]->second.column);
-        }
-        return true;
-    }
-};
+    if (starts("invalid BOM")) return fail(token, "invalid byte-order mark; a UTF-8 one is EF BB BF");
+    return fail(last, "{}", {problem});
+}
 
 void write_indent(std::string& out, int indent, int level) {
     out += '\n';
@@ -459,11 +542,14 @@ void write_value(const Value& v, std::string& out, int indent, int level) {
 Result<Value> parse(std::string_view text, int max_depth) {
     Result<Value> result;
     Issue error;
-    result.value = Parser(text, error, max_depth).run();
-    if (!result.value) {
-        error.code = "json.syntax";
+    error.code = "json.syntax";
+    Cursor cursor{text.data()};
+    TreeBuilder builder(text, error, max_depth, cursor);
+    TrackedIterator first(&cursor, nullptr), last(nullptr, text.data() + text.size());
+    if (Lexed::sax_parse(first, last, &builder) && builder.root && builder.only_blanks_follow())
+        result.value = std::move(*builder.root);
+    else
         result.issues.push_back(std::move(error));
-    }
     return result;
 }
 
@@ -473,7 +559,20 @@ void write_string(std::string_view s, std::string& out) {
     std::size_t run = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+        if (c >= 0x80) {
+            // Only valid UTF-8 goes out: a byte that is not (a CSV cell from a Latin-1 file, say)
+            // becomes U+FFFD, as normalise_value() makes it on the way in.
+            std::size_t n = detail::utf8_sequence_length(s, i);
+            if (n > 0) {
+                i += n - 1;
+                continue;
+            }
+            out.append(s.data() + run, i - run);
+            out += "\xEF\xBF\xBD";
+            run = i + 1;
+            continue;
+        }
         out.append(s.data() + run, i - run);
         run = i + 1;
         switch (c) {

@@ -32,6 +32,11 @@ std::string_view email_domain(std::string_view address);
 std::string_view url_host(std::string_view url);
 
 
+// The length of the valid UTF-8 sequence that starts at s[i] (1 for ASCII), or 0 when the bytes
+// there are not valid UTF-8 (a stray continuation byte, a truncated or overlong sequence, a
+// surrogate, a code point past U+10FFFF).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
 bool is_country_code(std::string_view code);  // ISO 3166-1 alpha-2, upper case
 const std::vector<std::string>& country_codes();
 

@@ -40,3 +40,32 @@ for (const extra of [[], ['--complete']]) {
     assert.equal(wasm.stdout, native.stdout);
   });
 }
+
+// The form module reads numbers through its own strtod (wasm/form_strtod.cpp), which only tells
+// whether a number overflows a double: it must refuse and accept exactly what the native build
+// does, with the same message at the same place.
+test('the form module and the native build agree on numbers at the edge of a double', async () => {
+  const ripen = await loadRipen('form');
+  const m = ripen.model(readFileSync(model, 'utf8'));
+  const lexemes = ['1.7976931348623157e308', '1.7976931348623158e308', '1.7976931348623159e308', '1e308', '1e309', '-1e309',
+    '0.1e310', '1e-400', '250', '12.5', '2.5e2', `${'9'.repeat(309)}`, `${'9'.repeat(308)}.5`];
+  for (const lexeme of lexemes) {
+    const answers = `{"employees": ${lexeme}}`;
+    const native = run(nativeRipen, ['explain', '--model', model, '--answers', answers, '--format', 'json']);
+    let wasm;
+    try {
+      wasm = { ok: m.decide(answers) };
+    } catch (e) {
+      // The form reports paths under $.answers (a syntax error at $.answers itself); the CLI's
+      // --answers text is the answers object.
+      const path = e.path === '$.answers' ? '' : e.path.replace(/^\$\.answers/, '$');
+      wasm = { error: `--answers:${e.line}:${e.column}: ${path ? `${path}: ` : ''}${e.issues[0].message} [${e.code}]` };
+    }
+    if (native.code === 0) {
+      assert.ok(wasm.ok, `${lexeme}: native accepts, the form module says ${wasm.error}`);
+      assert.equal(wasm.ok.total, JSON.parse(native.stdout).total, lexeme);
+    } else {
+      assert.equal(wasm.error, native.stderr.trim().replace(/^--answers: /, '--answers:0:0: '), lexeme);
+    }
+  }
+});

@@ -211,3 +211,46 @@ TEST_CASE("json: accepts exactly what nlohmann/json accepts on generated documen
     CHECK(valid > 1000);
     CHECK(invalid > 1000);
 }
+
+TEST_CASE("json: a NUL byte after the value is content, not the end of the text") {
+    ripen::Issue e = parse_error(std::string("{}\0{\"a\":1}", 10));
+    CHECK(e.message == "unexpected content after the JSON value");
+    CHECK(e.column == 3);
+    CHECK(parse_error(std::string("[1,\0]", 5)).message == "unexpected byte 0x00, expected a value");
+}
+
+TEST_CASE("json: a number beyond the range of a double is refused with its text") {
+    ripen::Issue e = parse_error("{\"employees\": 1e400}");
+    CHECK(e.message == "number 1e400 is out of range");
+    CHECK(e.column == 15);
+    // Tiny numbers are fine: the lexeme is kept, nothing rounds.
+    CHECK(test::parse_json("[1e-400]").items[0].text == "1e-400");
+}
+
+TEST_CASE("json: a broken byte-order mark is named") {
+    ripen::Issue e = parse_error("\xEF\xBB{}");
+    CHECK(e.message == "invalid byte-order mark; a UTF-8 one is EF BB BF");
+    CHECK(e.column == 1);
+}
+
+TEST_CASE("json: a duplicate member in a big object is reported at its name") {
+    std::string text = "{";
+    for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",\n";
+    ripen::Issue e = parse_error(text + "\"k9\":   1}");
+    CHECK(e.line == 41);
+    CHECK(e.column == 1);
+}
+
+TEST_CASE("json: the writer emits valid UTF-8 only") {
+    // A CSV cell from a Latin-1 file: 0xf5 is no UTF-8 at all, 0xc3 0x28 a broken sequence.
+    std::string out;
+    ripen::json::write_string("caf\xe9 \xf5\xc3( ok \xc3\xa9 \xf0\x9f\x98\x80", out);
+    CHECK(out == "\"caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD( ok \xc3\xa9 \xf0\x9f\x98\x80\"");
+    auto back = ripen::json::parse(out);
+    REQUIRE(back.ok());
+    CHECK(back.value->text == "caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD( ok \xc3\xa9 \xf0\x9f\x98\x80");
+    // Surrogates written as UTF-8 bytes (CESU-8) are not UTF-8 either.
+    out.clear();
+    ripen::json::write_string("\xed\xa0\xbd", out);
+    CHECK(out == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+}

@@ -1,7 +1,9 @@
-// A small JSON document model with source positions, used for model files, answers and
-// decisions. Own code rather than a general library because (1) every node carries its
-// line:column so validation errors can point into the file, (2) numbers keep their lexeme so
-// nothing is lost to binary floating point, and (3) it keeps the WebAssembly form module small.
+// A small JSON document model with source positions, used for model files, answers, requests and
+// mappings. nlohmann/json parses (its SAX interface); the document it builds carries what a DOM
+// of doubles would lose: every node's line:column, so validation errors point into the file, and
+// each number's lexeme, so nothing is lost to binary floating point. The writer is Ripen's own:
+// it streams the decision on every decide() call without building a document, which keeps the
+// WebAssembly form module small (bench/RESULTS.md).
 #pragma once
 
 #include <cstdint>
@@ -54,6 +56,7 @@ struct Value {
 Result<Value> parse(std::string_view text, int max_depth = 200);
 
 // Serialises a value: compact when indent < 0, otherwise pretty-printed with that many spaces.
+// Strings come out as valid UTF-8 whatever they hold: a byte that is not UTF-8 becomes U+FFFD.
 void write(const Value& value, std::string& out, int indent = -1);
 std::string to_string(const Value& value, int indent = -1);
 void write_string(std::string_view s, std::string& out);  // a quoted, escaped JSON string
