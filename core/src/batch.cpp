@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "answers_internal.hpp"
 #include "evaluator.hpp"
@@ -87,6 +88,7 @@ struct BatchScorer::Impl {
 
     // NDJSON
     std::string pending;
+    std::size_t pending_scanned = 0;
     std::uint64_t ndjson_line = 0;
 
     void error(std::vector<Issue>& errors, std::uint64_t line, std::uint32_t column, std::string code, std::string message) {
@@ -115,15 +117,16 @@ struct BatchScorer::Impl {
         header_read = true;
         expected_fields = rec.fields.size();
         layout.assign(rec.fields.size(), Column{});
-        std::vector<std::string_view> seen;
+        // Hashed, so a header of 400,000 columns takes as long to check as their bytes to read.
+        std::unordered_set<std::string_view> seen;
+        seen.reserve(rec.fields.size());
         const auto& keys = model.compiled().context_keys;
         for (std::size_t i = 0; i < rec.fields.size(); ++i) {
             std::string_view name = detail::trim(rec.fields[i]);
-            if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+            if (!seen.insert(name).second) {
                 error(errors, rec.line_of(i), rec.column_of(i), "csv.duplicate_column", "duplicate column \"" + std::string(name) + "\"");
                 fatal = true;
             }
-            seen.push_back(name);
             if (std::find(columns.begin(), columns.end(), name) != columns.end()) {
                 error(errors, rec.line_of(i), rec.column_of(i), "csv.reserved_column",
                       "column \"" + std::string(name) + "\" is an output of ripen score; rename or remove it");
@@ -261,7 +264,9 @@ struct BatchScorer::Impl {
             auto status = reader.next(rec, csv_error);
             if (status == CsvReader::Status::need_more || status == CsvReader::Status::end) break;
             if (status == CsvReader::Status::error) {
+                if (csv_error.code == "csv.record_too_long") fatal = true;
                 errors.push_back(std::move(csv_error));
+                if (fatal) break;
                 if (header_read) {
                     ++stats.rows;
                     ++stats.failed;
@@ -372,20 +377,30 @@ struct BatchScorer::Impl {
         out += '\n';
     }
 
-    void run_ndjson(std::string& out, std::vector<Issue>& errors, bool final) {
+    bool run_ndjson(std::string& out, std::vector<Issue>& errors, bool final) {
         std::size_t start = 0;
         while (true) {
-            std::size_t nl = pending.find('\n', start);
+            // The bytes before pending_scanned are known to hold no line end: a long line that
+            // arrives in many chunks is searched once.
+            std::size_t nl = pending.find('\n', std::max(start, pending_scanned));
             if (nl == std::string::npos) break;
             score_ndjson_line(std::string_view(pending).substr(start, nl - start), out, errors);
             start = nl + 1;
         }
         pending.erase(0, start);
+        pending_scanned = pending.size();
+        if (pending.size() > kMaxRecordBytes) {
+            errors.push_back(record_too_long(ndjson_line + 1));
+            fatal = true;
+            pending.clear();
+            return false;
+        }
         if (final && !pending.empty()) {
             score_ndjson_line(pending, out, errors);
             stats.bytes -= 1;  // no line end after the last line
             pending.clear();
         }
+        return true;
     }
 };
 
@@ -408,6 +423,7 @@ void BatchScorer::score_block(std::string_view block, std::uint64_t first_line, 
     if (impl.format == Format::ndjson) {
         impl.ndjson_line = first_line - 1;
         impl.pending.assign(block.data(), block.size());
+        impl.pending_scanned = 0;
         impl.run_ndjson(out, errors, true);
         return;
     }
@@ -433,47 +449,6 @@ void BatchScorer::add_stats(const ScoreStats& other) {
     }
 }
 
-std::size_t BatchScorer::record_end(std::string_view bytes, Format format, bool last) {
-    const char* data = bytes.data();
-    const std::size_t size = bytes.size();
-    if (format == Format::ndjson) {
-        if (last) {
-            for (std::size_t i = size; i > 0; --i)
-                if (data[i - 1] == '\n') return i;
-            return std::string_view::npos;
-        }
-        std::size_t nl = bytes.find('\n');
-        return nl == std::string_view::npos ? nl : nl + 1;
-    }
-    // Without quotes every line end ends a record: find it with memchr / a backward scan.
-    if (!std::memchr(data, '"', size)) {
-        if (!last) {
-            const void* nl = std::memchr(data, '\n', size);
-            return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : std::string_view::npos;
-        }
-        for (std::size_t i = size; i > 0; --i)
-            if (data[i - 1] == '\n') return i;
-        return std::string_view::npos;
-    }
-    // Walk the stretches outside quotes; a line end there ends a record.
-    std::size_t found = std::string_view::npos;
-    std::size_t at = 0;
-    while (at <= size) {
-        const void* quote = std::memchr(data + at, '"', size - at);
-        std::size_t stretch_end = quote ? static_cast<std::size_t>(static_cast<const char*>(quote) - data) : size;
-        for (std::size_t i = at; i < stretch_end; ++i) {
-            if (data[i] != '\n') continue;
-            if (!last) return i + 1;
-            found = i + 1;
-        }
-        if (!quote) break;
-        const void* closing = std::memchr(data + stretch_end + 1, '"', size - stretch_end - 1);
-        if (!closing) break;  // inside an open quote up to the end
-        at = static_cast<std::size_t>(static_cast<const char*>(closing) - data) + 1;
-    }
-    return found;
-}
-
 BatchScorer::~BatchScorer() = default;
 
 bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<Issue>& errors) {
@@ -483,8 +458,7 @@ bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<Iss
         return impl_->run_csv(out, errors);
     }
     impl_->pending.append(chunk.data(), chunk.size());
-    impl_->run_ndjson(out, errors, false);
-    return true;
+    return impl_->run_ndjson(out, errors, false);
 }
 
 bool BatchScorer::finish(std::string& out, std::vector<Issue>& errors) {

@@ -2,11 +2,66 @@
 // and hands out views into the buffer; only quoted fields with doubled quotes are copied.
 #include "ripen/csv.hpp"
 
+#include <algorithm>
 #include <cstring>
+
+#include "message.hpp"
 
 namespace ripen {
 
+Issue record_too_long(std::uint64_t line) {
+    Issue issue;
+    issue.code = "csv.record_too_long";
+    issue.message = detail::format("a record is longer than {} MB (an unclosed quote?); the input is not read further",
+                                   {static_cast<std::uint64_t>(kMaxRecordBytes >> 20)});
+    issue.line = line;
+    issue.column = 1;
+    return issue;
+}
+
+void RecordScanner::scan(std::string_view bytes) {
+    const char* data = bytes.data();
+    const std::size_t size = bytes.size();
+    std::size_t i = scanned_;
+    while (i < size) {
+        if (in_quotes_) {
+            const void* quote = std::memchr(data + i, '"', size - i);
+            if (!quote) {
+                i = size;
+                break;
+            }
+            i = static_cast<std::size_t>(static_cast<const char*>(quote) - data) + 1;
+            in_quotes_ = false;  // a doubled quote reopens at once
+            continue;
+        }
+        const void* nl = std::memchr(data + i, '\n', size - i);
+        const std::size_t line_end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : size;
+        const void* quote = quoted_ ? std::memchr(data + i, '"', line_end - i) : nullptr;
+        if (quote) {
+            i = static_cast<std::size_t>(static_cast<const char*>(quote) - data) + 1;
+            in_quotes_ = true;
+            continue;
+        }
+        if (!nl) {
+            i = size;
+            break;
+        }
+        if (first_ == std::string_view::npos) first_ = line_end + 1;
+        last_ = line_end + 1;
+        i = line_end + 1;
+    }
+    scanned_ = size;
+}
+
+void RecordScanner::drop(std::size_t n) {
+    scanned_ -= n;
+    first_ = first_ != std::string_view::npos && first_ > n ? first_ - n : std::string_view::npos;
+    last_ = last_ != std::string_view::npos && last_ > n ? last_ - n : std::string_view::npos;
+    if (first_ == std::string_view::npos && last_ != std::string_view::npos) first_ = last_;
+}
+
 void CsvReader::feed(std::string_view chunk) {
+    if (failed_) return;
     compact();
     buffer_.append(chunk.data(), chunk.size());
 }
@@ -15,11 +70,50 @@ void CsvReader::compact() {
     // Drop what has been read once it is a large share of the buffer.
     if (pos_ > 0 && (pos_ >= buffer_.size() || pos_ > (1u << 20))) {
         buffer_.erase(0, pos_);
+        scan_pos_ -= std::min(scan_pos_, pos_);
+        scan_start_ -= std::min(scan_start_, pos_);
         pos_ = 0;
     }
 }
 
+// Whether the record at pos_ is complete in the buffer: a line end outside quotes ('\n', or a
+// '\r' that is not the buffer's last byte) follows. Continues where the last call stopped.
+bool CsvReader::record_complete() {
+    const char* data = buffer_.data();
+    const std::size_t size = buffer_.size();
+    if (scan_start_ != pos_) {
+        scan_start_ = scan_pos_ = pos_;
+        scan_in_quotes_ = false;
+    }
+    std::size_t i = scan_pos_;
+    while (i < size) {
+        char c = data[i];
+        if (scan_in_quotes_) {
+            const void* quote = std::memchr(data + i, '"', size - i);
+            if (!quote) {
+                i = size;
+                break;
+            }
+            i = static_cast<std::size_t>(static_cast<const char*>(quote) - data) + 1;
+            scan_in_quotes_ = false;
+            continue;
+        }
+        if (c == '"') {
+            scan_in_quotes_ = true;
+        } else if (c == '\n' || (c == '\r' && i + 1 < size)) {
+            scan_pos_ = i;
+            return true;
+        } else if (c == '\r') {
+            break;  // "\r\n" or a lone '\r': the next byte tells
+        }
+        ++i;
+    }
+    scan_pos_ = i;
+    return false;
+}
+
 CsvReader::Status CsvReader::next(CsvRecord& record, Issue& error) {
+    if (failed_) return Status::end;
     error.code = "csv.syntax";
     if (!bom_checked_) {
         if (buffer_.size() - pos_ < 3 && !finished_) return Status::need_more;
@@ -44,6 +138,17 @@ CsvReader::Status CsvReader::next(CsvRecord& record, Issue& error) {
             ++line_;
         }
         if (pos_ >= size) return finished_ ? Status::end : Status::need_more;
+        if (!finished_ && !record_complete()) {
+            if (size - pos_ <= max_record_) return Status::need_more;
+            error = record_too_long(line_);
+            failed_ = true;
+            finished_ = true;
+            consumed_total_ += size - pos_;
+            buffer_.clear();
+            buffer_.shrink_to_fit();
+            pos_ = scan_pos_ = scan_start_ = 0;
+            return Status::error;
+        }
 
         record.lines.clear();
         record.columns.clear();

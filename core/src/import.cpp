@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "evaluator.hpp"
 #include "ripen/csv.hpp"
@@ -116,12 +117,24 @@ std::optional<Mapping> infer_mapping_from_csv(const Model& model, std::string_vi
 std::string normalise_value(std::string_view raw) {
     std::string out;
     bool gap = false;
-    for (char c : raw) {
-        char l = detail::ascii_lower(c);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        char l = detail::ascii_lower(raw[i]);
         if (is_word(l)) {
             if (gap && !out.empty()) out += '_';
-            out += l;
             gap = false;
+            if (static_cast<unsigned char>(l) < 0x80) {
+                out += l;
+                continue;
+            }
+            // Valid UTF-8 as it is; any other byte as U+FFFD, so a value written to a mapping
+            // file (always valid UTF-8) still matches the cell it came from.
+            std::size_t n = detail::utf8_sequence_length(raw, i);
+            if (n == 0) {
+                out += "\xEF\xBF\xBD";
+                continue;
+            }
+            out.append(raw.data() + i, n);
+            i += n - 1;
         } else {
             gap = true;
         }
@@ -442,10 +455,16 @@ struct Importer::Impl {
         header_read = true;
         fields = rec.fields.size();
         bound.assign(fields, Bound{});
+        // Hashed both ways, so a header of 400,000 columns costs what its bytes cost to read.
+        std::unordered_map<std::string_view, const ColumnMapping*> by_name;
+        by_name.reserve(mapping.columns.size());
+        for (const auto& c : mapping.columns) by_name.emplace(c.column, &c);
+        std::unordered_set<const ColumnMapping*> present;
         for (std::size_t i = 0; i < fields; ++i) {
-            std::string name(detail::trim(rec.fields[i]));
-            const ColumnMapping* c = mapping.find(name);
-            if (!c) continue;
+            auto found = by_name.find(detail::trim(rec.fields[i]));
+            if (found == by_name.end()) continue;
+            const ColumnMapping* c = found->second;
+            present.insert(c);
             Bound b;
             b.mapping = c;
             if (c->role == ColumnMapping::Role::question) {
@@ -463,9 +482,7 @@ struct Importer::Impl {
             bound[i] = std::move(b);
         }
         for (const auto& c : mapping.columns) {
-            bool present = false;
-            for (const auto& b : bound) present = present || b.mapping == &c;
-            if (!present) {
+            if (!present.count(&c)) {
                 error(1, 1, "csv.missing_column", "the mapping names column " + quoted(c.column) + ", which the header does not have");
                 fatal = true;
             }
@@ -665,8 +682,9 @@ struct Importer::Impl {
             auto status = reader.next(rec, csv_error);
             if (status == CsvReader::Status::need_more || status == CsvReader::Status::end) break;
             if (status == CsvReader::Status::error) {
+                if (csv_error.code == "csv.record_too_long") fatal = true;
                 error(csv_error.line, csv_error.column, std::move(csv_error.code), std::move(csv_error.message));
-                if (!header_read) fatal = true;
+                if (!header_read || fatal) fatal = true;
                 else {
                     ++stats.rows;
                     ++stats.bad_rows;

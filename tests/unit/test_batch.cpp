@@ -211,14 +211,18 @@ TEST_CASE("batch: chunk sizes and parallel blocks give the same output") {
     ripen::BatchScorer main(model, Format::csv);
     std::string out;
     std::vector<ripen::Issue> errors;
-    std::size_t header_end = ripen::BatchScorer::record_end(csv, Format::csv, false);
+    ripen::RecordScanner header_scan;
+    header_scan.scan(csv);
+    std::size_t header_end = header_scan.first_end();
     REQUIRE(main.feed(std::string_view(csv).substr(0, header_end), out, errors));
     REQUIRE(main.header_ready());
     std::size_t start = header_end;
     std::uint64_t line = 2;
     for (std::size_t size : {std::size_t{70000}, std::size_t{50000}, csv.size()}) {
         std::string_view rest = std::string_view(csv).substr(start);
-        std::size_t end = size >= rest.size() ? rest.size() : ripen::BatchScorer::record_end(rest.substr(0, size), Format::csv, true);
+        ripen::RecordScanner block_scan;
+        block_scan.scan(rest.substr(0, std::min(size, rest.size())));
+        std::size_t end = size >= rest.size() ? rest.size() : block_scan.last_end();
         auto worker = main.fork();
         worker->score_block(rest.substr(0, end), line, out, errors);
         main.add_stats(worker->stats());
@@ -232,10 +236,30 @@ TEST_CASE("batch: chunk sizes and parallel blocks give the same output") {
     CHECK(main.stats().scored == whole.stats.scored);
 }
 
-TEST_CASE("batch: record ends skip line breaks inside quotes") {
-    std::string_view text = "a,\"x\ny\"\nb,c\n\"open\n";
-    CHECK(ripen::BatchScorer::record_end(text, Format::csv, false) == 8);
-    CHECK(ripen::BatchScorer::record_end(text, Format::csv, true) == 12);
-    CHECK(ripen::BatchScorer::record_end("no end", Format::csv, true) == std::string_view::npos);
-    CHECK(ripen::BatchScorer::record_end("{}\n{}\n{", Format::ndjson, true) == 6);
+TEST_CASE("batch: record ends skip line breaks inside quotes, however the bytes arrive") {
+    std::string text = "a,\"x\ny\"\nb,c\n\"open\n";
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{5}, text.size()}) {
+        ripen::RecordScanner scanner;
+        std::string grown;
+        for (std::size_t at = 0; at < text.size(); at += chunk) {
+            grown += text.substr(at, chunk);
+            scanner.scan(grown);
+        }
+        CHECK(scanner.first_end() == 8);
+        CHECK(scanner.last_end() == 12);
+        // Dropping the first record keeps the rest's positions.
+        scanner.drop(8);
+        grown.erase(0, 8);
+        CHECK(scanner.first_end() == 4);
+        CHECK(scanner.last_end() == 4);
+        grown += "x\"\nz\n";
+        scanner.scan(grown);
+        CHECK(scanner.last_end() == grown.size());
+    }
+    ripen::RecordScanner none;
+    none.scan("no end");
+    CHECK(none.last_end() == std::string_view::npos);
+    ripen::RecordScanner lines(false);
+    lines.scan("{\"a\":\"\"}\n{}\n{");
+    CHECK(lines.last_end() == 12);
 }

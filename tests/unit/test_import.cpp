@@ -282,3 +282,13 @@ TEST_CASE("an empty cell is unanswered even where an option's value looks like a
     CHECK(codes[2] == ripen::LeadTable::kNone);                       // a placeholder
     CHECK(codes[3] == option_code(model, "budget", "planned"));
 }
+
+TEST_CASE("import: a byte that is not UTF-8 normalises to U+FFFD, so a written mapping matches its cell again") {
+    CHECK(ripen::normalise_value("Caf\xe9 Owner") == "caf\xEF\xBF\xBD_owner");
+    CHECK(ripen::normalise_value("\xc3\xa9t\xc3\xa9") == "\xc3\xa9t\xc3\xa9");
+    std::string written;
+    ripen::json::write_string(ripen::normalise_value("Caf\xe9"), written);
+    auto read = ripen::json::parse(written);
+    REQUIRE(read.ok());
+    CHECK(read.value->text == ripen::normalise_value("Caf\xe9"));
+}

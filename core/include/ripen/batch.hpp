@@ -56,17 +56,13 @@ public:
 
     // Parallel scoring. After the CSV header has been fed, fork() makes scorers that share the
     // header's layout; each scores blocks of whole records on its own (one per thread) and keeps
-    // its own statistics, which add_stats() then merges. The caller cuts blocks with
-    // record_end() and numbers their first line.
+    // its own statistics, which add_stats() then merges. The caller cuts blocks at record ends
+    // (RecordScanner, csv.hpp) and numbers their first line.
     bool header_ready() const;
     std::unique_ptr<BatchScorer> fork() const;
     void score_block(std::string_view block, std::uint64_t first_line, std::string& out, std::vector<Issue>& errors);
     void add_stats(const ScoreStats& other);
 
-    // The offset just past the first (or last) line end in `bytes` that ends a record, i.e.
-    // outside a quoted CSV field; std::string_view::npos when there is none. `bytes` must
-    // start at a record boundary.
-    static std::size_t record_end(std::string_view bytes, Format format, bool last);
 
 private:
     struct Impl;

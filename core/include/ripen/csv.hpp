@@ -1,6 +1,7 @@
 // An incremental RFC 4180 CSV reader: quoted fields with embedded commas, quotes and line
 // breaks, a leading BOM, CRLF or LF line ends, and empty lines (skipped, but counted). Bytes
-// arrive in chunks of any size; records come out with the line and column of every field.
+// arrive in chunks of any size; records come out with the line and column of every field. Time
+// is linear in the input however it is cut, and a record has a length limit.
 #pragma once
 
 #include <cstdint>
@@ -29,9 +30,39 @@ struct CsvRecord {
     std::vector<std::uint32_t> columns;
 };
 
+// The longest record a reader accepts (an unclosed quote would otherwise hold the rest of a file
+// in memory): past it the reader fails with csv.record_too_long, which ends the input.
+inline constexpr std::size_t kMaxRecordBytes = std::size_t{256} << 20;
+
+// The csv.record_too_long issue, one text for every reader of records.
+Issue record_too_long(std::uint64_t line);
+
+// Finds record ends in a buffer that grows at its end, looking at each byte once however the
+// bytes arrive: a line end ('\n') outside a quoted CSV field ends a record (NDJSON: every line
+// end). The buffer may lose its start at a record end found here (drop()).
+class RecordScanner {
+public:
+    explicit RecordScanner(bool quoted_fields = true) : quoted_(quoted_fields) {}
+
+    // Looks at the bytes added since the last call; then first_end() and last_end() are the
+    // offsets just past the first and the last record end in `bytes`, or npos.
+    void scan(std::string_view bytes);
+    std::size_t first_end() const { return first_; }
+    std::size_t last_end() const { return last_; }
+    // The caller removed the first `n` bytes (n at or before last_end()).
+    void drop(std::size_t n);
+
+private:
+    bool quoted_;
+    bool in_quotes_ = false;
+    std::size_t scanned_ = 0;
+    std::size_t first_ = std::string_view::npos, last_ = std::string_view::npos;
+};
+
 class CsvReader {
 public:
-    explicit CsvReader(char delimiter = ',') : delimiter_(delimiter) {}
+    explicit CsvReader(char delimiter = ',', std::size_t max_record = kMaxRecordBytes)
+        : delimiter_(delimiter), max_record_(max_record) {}
 
     // Reads a block cut from the middle of a file: no byte-order mark, lines numbered from
     // `first_line`.
@@ -54,7 +85,14 @@ public:
 
 private:
     char delimiter_;
+    std::size_t max_record_;
     bool finished_ = false;
+    bool failed_ = false;          // a record was too long: the input ends there
+    // How far the record starting at pos_ is known to be incomplete: a long record arriving in
+    // many chunks is looked at once, not again with every chunk.
+    std::size_t scan_start_ = 0;   // the pos_ the scan below belongs to
+    std::size_t scan_pos_ = 0;
+    bool scan_in_quotes_ = false;
     bool bom_checked_ = false;
     std::string buffer_;
     std::size_t pos_ = 0;          // start of the unread part of buffer_
@@ -70,6 +108,7 @@ private:
 
     void compact();
     bool fast_record(CsvRecord& record);
+    bool record_complete();
 };
 
 // Writes one field, quoting it when it holds the delimiter, a quote or a line break.

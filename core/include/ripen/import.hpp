@@ -60,6 +60,7 @@ std::optional<Mapping> infer_mapping_from_csv(const Model& model, std::string_vi
 // The canonical form of a raw value: trimmed, lower case, runs of blanks and punctuation folded to
 // one '_' ("Blue-Collar " -> "blue_collar", "admin." -> "admin"); placeholders (empty, "N/A",
 // "NA", "null", "none", "-", "?", "Select", "Please select", "unknown") all become "unknown".
+// Bytes that are not UTF-8 become U+FFFD.
 std::string normalise_value(std::string_view raw);
 
 struct ImportStats {
