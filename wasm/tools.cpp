@@ -1,14 +1,17 @@
-// Embind bindings of the tools module (for Node and the playground): streaming batch scoring
-// over raw bytes, sample leads, and the CLI's texts so web/bin/ripen.mjs prints what the native
-// ripen prints.
+// Embind bindings of the tools module (for Node and the playground): the whole command layer
+// (native/cli) over an Io that web/bin/ripen.mjs implements on node:fs, so the Node CLI runs every
+// command as the native one does; and streaming batch scoring and sample leads for the tests.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <cstdint>
 #include <map>
 
-#include "../native/ripen/cli_text.hpp"
 #include "boundary.hpp"
+#include "cli/cli.hpp"
+#include "cli/text.hpp"
+#include "ripen/batch.hpp"
+#include "ripen/sample.hpp"
 
 namespace {
 
@@ -94,34 +97,60 @@ std::string sample_csv(int model_handle, double count, double seed) {
     return out;
 }
 
-std::string help(const std::string& command) { return std::string(cli::help(command)); }
-std::string usage_error(const std::string& command, const std::string& message) { return cli::usage_error(command, message); }
-
-// {"out": report, "code": exit status} for `ripen validate` on a file's bytes.
-val validate_report(const std::string& path, std::uintptr_t address, std::size_t length) {
-    int code = 0;
-    std::string out = cli::validate_report(path, std::string_view(reinterpret_cast<const char*>(address), length), code);
-    val result = val::object();
-    result.set("out", out);
-    result.set("code", code);
-    return result;
-}
-
-// The invalid-model message, or "" after loading the model (its handle is then `handle`).
-val load_for_command(const std::string& command, const std::string& path, std::uintptr_t address, std::size_t length) {
-    auto result = load_model(std::string_view(reinterpret_cast<const char*>(address), length));
-    val out = val::object();
-    if (!result.ok()) {
-        out.set("error", cli::invalid_model(command, path, result.issues));
-        return out;
+// The command layer's Io over a JavaScript object (web/bin/ripen.mjs): files by handle, bytes
+// through the module's memory, error texts in io.lastError.
+class JsInput : public cli::Input {
+public:
+    JsInput(val io, int handle) : io_(std::move(io)), handle_(handle) {}
+    ~JsInput() override { io_.call<void>("close", handle_); }
+    std::int64_t read(char* buffer, std::size_t size, std::string& error) override {
+        double n = io_.call<double>("read", handle_, reinterpret_cast<std::uintptr_t>(buffer), size);
+        if (n < 0) error = io_["lastError"].as<std::string>();
+        return static_cast<std::int64_t>(n);
     }
-    out.set("handle", wasm::models().add(std::move(*result.value)));
-    return out;
-}
 
-std::string score_footer(const std::string& command, double reported, double printed, double failed, double rows) {
-    return cli::score_footer(command, static_cast<std::uint64_t>(reported), static_cast<std::uint64_t>(printed),
-                             static_cast<std::uint64_t>(failed), static_cast<std::uint64_t>(rows));
+private:
+    val io_;
+    int handle_;
+};
+
+class JsIo : public cli::Io {
+public:
+    explicit JsIo(val io) : io_(std::move(io)) {}
+    std::unique_ptr<cli::Input> open(const std::string& path, std::string& error) override {
+        int handle = io_.call<int>("open", path);
+        if (handle < 0) {
+            error = io_["lastError"].as<std::string>();
+            return nullptr;
+        }
+        return std::make_unique<JsInput>(io_, handle);
+    }
+    bool write_file(const std::string& path, std::string_view bytes, std::string& error) override {
+        bool ok = io_.call<bool>("writeFile", path, reinterpret_cast<std::uintptr_t>(bytes.data()), bytes.size());
+        if (!ok) error = io_["lastError"].as<std::string>();
+        return ok;
+    }
+    bool write_out(std::string_view bytes, std::string& error) override {
+        bool ok = io_.call<bool>("writeOut", reinterpret_cast<std::uintptr_t>(bytes.data()), bytes.size());
+        if (!ok) error = io_["lastError"].as<std::string>();
+        return ok;
+    }
+    void write_err(std::string_view bytes) override {
+        io_.call<void>("writeErr", reinterpret_cast<std::uintptr_t>(bytes.data()), bytes.size());
+    }
+    bool is_terminal(int stream) override { return io_.call<bool>("isTerminal", stream); }
+
+private:
+    val io_;
+};
+
+// Runs one command line (an array of strings) on `io`; returns the exit status.
+int run_cli(val words, val io) {
+    std::vector<std::string> list;
+    const unsigned count = words["length"].as<unsigned>();
+    for (unsigned i = 0; i < count; ++i) list.push_back(words[i].as<std::string>());
+    JsIo js(std::move(io));
+    return cli::run(js, list);
 }
 
 }  // namespace
@@ -132,9 +161,5 @@ EMSCRIPTEN_BINDINGS(ripen_tools) {
     emscripten::function("batchFinish", &batch_finish);
     emscripten::function("batchClose", &batch_close);
     emscripten::function("sampleCsv", &sample_csv);
-    emscripten::function("cliHelp", &help);
-    emscripten::function("cliUsageError", &usage_error);
-    emscripten::function("cliValidate", &validate_report);
-    emscripten::function("cliLoadModel", &load_for_command);
-    emscripten::function("cliScoreFooter", &score_footer);
+    emscripten::function("runCli", &run_cli);
 }

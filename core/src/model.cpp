@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "model_data.hpp"
+#include "text_match.hpp"
 #include "ripen/model.hpp"
 
 namespace ripen {
@@ -85,10 +86,45 @@ const std::vector<std::string_view>& required_text_keys() {
 std::string format_issue(const Issue& issue) {
     std::string out;
     if (issue.line > 0) out += std::to_string(issue.line) + ":" + std::to_string(issue.column) + ": ";
-    if (!issue.path.empty()) out += issue.path + ": ";
+    if (!issue.path.empty()) out += printable(issue.path) + ": ";
     if (issue.severity == Severity::warning) out += "warning: ";
-    out += issue.message;
+    out += printable(issue.message, 500);
     out += " [" + issue.code + "]";
+    return out;
+}
+
+std::string printable(std::string_view text, std::size_t limit) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(std::min(text.size(), limit) + 3);
+    auto escape = [&](unsigned char c) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (out.size() >= limit) {
+            out += "...";
+            break;
+        }
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x80) {
+            escape(c);
+        } else {
+            std::size_t n = detail::utf8_sequence_length(text, i);
+            // C1 controls (U+0080..U+009F, such as the 8-bit CSI) act on some terminals too.
+            if (n == 0 || (n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0)) {
+                escape(c);
+                continue;
+            }
+            out.append(text.data() + i, n);
+            i += n - 1;
+        }
+    }
     return out;
 }
 

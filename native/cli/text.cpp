@@ -1,6 +1,10 @@
-// Texts and reports of the ripen command line (see cli_text.hpp).
-#include "cli_text.hpp"
+// Texts of the ripen command line (see text.hpp).
+#include "cli/text.hpp"
 
+#include <cstdarg>
+#include <cstdio>
+
+#include "cli/session.hpp"
 #include "ripen/model.hpp"
 
 namespace ripen::cli {
@@ -199,15 +203,39 @@ std::string usage_error(std::string_view command, std::string_view message) {
 }
 
 std::string located(std::string_view file, const Issue& issue) {
-    return std::string(file) + ":" + (issue.line ? "" : " ") + format_issue(issue);
+    return safe(file) + ":" + (issue.line ? "" : " ") + format_issue(issue);
 }
 
 std::string row_error(std::string_view file, const Issue& error) {
-    return std::string(file) + ":" + format_issue(error) + "\n";
+    return safe(file) + ":" + format_issue(error) + "\n";
+}
+
+std::string printf_string(const char* format, ...) {
+    char small[256];
+    va_list args;
+    va_start(args, format);
+    va_list again;
+    va_copy(again, args);
+    int n = std::vsnprintf(small, sizeof small, format, args);
+    va_end(args);
+    std::string out;
+    if (n < 0) {
+        va_end(again);
+        return out;
+    }
+    if (static_cast<std::size_t>(n) < sizeof small) {
+        out.assign(small, static_cast<std::size_t>(n));
+    } else {
+        out.resize(static_cast<std::size_t>(n) + 1);
+        std::vsnprintf(&out[0], out.size(), format, again);
+        out.resize(static_cast<std::size_t>(n));
+    }
+    va_end(again);
+    return out;
 }
 
 std::string invalid_model(std::string_view command, std::string_view path, const std::vector<Issue>& issues) {
-    std::string out = "ripen " + std::string(command) + ": the model \"" + std::string(path) + "\" is invalid:\n";
+    std::string out = "ripen " + std::string(command) + ": the model \"" + safe(path) + "\" is invalid:\n";
     for (const auto& issue : issues) out += located(path, issue) + "\n";
     return out;
 }

@@ -1,13 +1,11 @@
-// Texts and reports of the ripen command line, shared by the native CLI (native/ripen) and the
-// Node entry (web/bin/ripen.mjs, through the WebAssembly tools module), so both print the same
-// bytes for the same arguments.
+// Texts of the ripen command line: the usage and each command's help, usage errors, located
+// issues. Part of the command layer, so the native and the Node CLI print the same bytes.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "ripen/batch.hpp"
 #include "ripen/issue.hpp"
 
 namespace ripen::cli {
@@ -27,6 +25,9 @@ std::string located(std::string_view file, const Issue& issue);
 
 // "FILE:LINE:COLUMN: message [code]\n" for a row that could not be scored.
 std::string row_error(std::string_view file, const Issue& error);
+
+// printf into a string, for the commands' tables.
+std::string printf_string(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 // "ripen COMMAND: the model "PATH" is invalid:" and every issue, one per line.
 std::string invalid_model(std::string_view command, std::string_view path, const std::vector<Issue>& issues);

@@ -23,8 +23,15 @@ struct Issue {
     Severity severity = Severity::error;
 };
 
-// "path: message [code]", prefixed by "line:column: " when the position is known.
+// "path: message [code]", prefixed by "line:column: " when the position is known. The path and
+// message come out printable(), the message cut at 500 bytes.
 std::string format_issue(const Issue& issue);
+
+// `text` safe to show on a terminal or in a log: control bytes (NUL, ESC, ...), DEL, the C1
+// controls and bytes that are not UTF-8 are written as \xNN (a tab as \t), so input can neither
+// move the cursor, retitle the terminal, nor cut a message short; past `limit` bytes it is cut
+// and ends in "...".
+std::string printable(std::string_view text, std::size_t limit = 200);
 
 bool has_errors(const std::vector<Issue>& issues);
 

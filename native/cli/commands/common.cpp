@@ -1,0 +1,185 @@
+// Shared by the commands (see common.hpp).
+#include "commands/common.hpp"
+
+#include "cli/text.hpp"
+
+namespace ripen::cli {
+
+void print_issues(Session& s, const std::string& file, const std::vector<Issue>& issues) {
+    for (const auto& issue : issues) s.err(located(file, issue) + "\n");
+}
+
+std::optional<Model> load_model_option(Session& s, const Args& args, int& exit_code) {
+    const std::string* path = args.value("model");
+    if (!path) {
+        exit_code = s.usage("missing --model MODEL");
+        return std::nullopt;
+    }
+    std::string text;
+    if (!s.read_whole(*path, kMaxModelBytes, "a model file", text)) {
+        exit_code = kExitUsage;
+        return std::nullopt;
+    }
+    auto result = load_model(text);
+    if (!result.ok()) {
+        s.err(invalid_model(s.command(), *path, result.issues));
+        exit_code = kExitInvalid;
+        return std::nullopt;
+    }
+    return std::move(*result.value);
+}
+
+bool read_json_option(Session& s, const std::string& option, const std::string& value, std::string& text, std::string& place) {
+    if (!value.empty() && value[0] == '@') {
+        place = value.substr(1);
+        return s.read_whole(place, kMaxJsonArgumentBytes, "--" + option, text);
+    }
+    text = value;
+    place = "--" + option;
+    return true;
+}
+
+std::optional<Mapping> infer_from_file(Session& s, const Model& model, const std::string& path, int& exit_code) {
+    std::string error;
+    auto input = s.io().open(path, error);
+    if (!input) {
+        s.say("cannot read \"" + safe(path) + "\": " + error);
+        exit_code = kExitUsage;
+        return std::nullopt;
+    }
+    std::string head;
+    const std::size_t limit = std::size_t{1} << 20;
+    head.resize(limit);
+    std::size_t filled = 0;
+    while (filled < limit) {
+        std::int64_t n = input->read(&head[filled], limit - filled, error);
+        if (n < 0) {
+            s.say("cannot read \"" + safe(path) + "\": " + error);
+            exit_code = kExitUsage;
+            return std::nullopt;
+        }
+        if (n == 0) break;
+        filled += static_cast<std::size_t>(n);
+    }
+    head.resize(filled);
+    auto mapping = infer_mapping_from_csv(model, head, filled < limit);
+    if (!mapping) {
+        s.say("\"" + safe(path) + "\" has no header row");
+        exit_code = kExitUsage;
+    }
+    return mapping;
+}
+
+int load_history(Session& s, const Args& args, const Model& model, History& history) {
+    const std::string* data = args.value("data");
+    if (!data) return s.usage("missing --data CSV");
+    if (const std::string* map = args.value("map")) {
+        std::string text;
+        if (!s.read_whole(*map, kMaxMappingBytes, "a mapping file", text)) return kExitUsage;
+        auto parsed = parse_mapping(model, text);
+        if (!parsed.ok()) {
+            s.say("the mapping \"" + safe(*map) + "\" is invalid:");
+            print_issues(s, *map, parsed.issues);
+            return kExitInvalid;
+        }
+        history.mapping = std::move(*parsed.value);
+    } else {
+        int code = kExitOk;
+        auto inferred = infer_from_file(s, model, *data, code);
+        if (!inferred) return code;
+        history.mapping = std::move(*inferred);
+        history.inferred = true;
+    }
+    std::string error;
+    auto input = s.io().open(*data, error);
+    if (!input) return s.fail("cannot read \"" + safe(*data) + "\": " + error, kExitUsage);
+    history.table.emplace(model);
+    Importer importer(model, history.mapping, *history.table);
+    std::string buffer(std::size_t{1} << 20, '\0');
+    std::uint64_t bytes = 0;
+    bool ok = true;
+    for (;;) {
+        std::int64_t n = input->read(&buffer[0], buffer.size(), error);
+        if (n < 0) {
+            s.io().progress_done();
+            return s.fail("cannot read \"" + safe(*data) + "\": " + error, kExitUsage);
+        }
+        if (n == 0) break;
+        bytes += static_cast<std::uint64_t>(n);
+        ok = importer.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        s.io().progress("imported", importer.stats().rows, bytes);
+        if (!ok) break;
+    }
+    if (ok) ok = importer.finish();
+    s.io().progress_done();
+    history.stats = importer.stats();
+    for (const auto& e : history.stats.errors) s.err(row_error(*data, e));
+    if (history.stats.bad_rows > history.stats.errors.size())
+        s.say(std::to_string(history.stats.bad_rows - history.stats.errors.size()) + " more bad rows not shown");
+    if (!ok) return s.fail("cannot import \"" + safe(*data) + "\"", kExitUsage);
+    if (history.stats.imported == 0 || history.stats.imported == history.stats.outcome_unknown)
+        return s.fail("no lead in \"" + safe(*data) + "\" has an outcome; map the outcome column (ripen map shows the mapping)",
+                      kExitInvalid);
+    return kExitOk;
+}
+
+std::string import_summary(const std::string& path, const History& h) {
+    const auto& s = h.stats;
+    std::string out = "Data " + safe(path) + ": " + std::to_string(s.rows) + " rows, " + std::to_string(s.imported) + " imported, " +
+                      std::to_string(s.bad_rows) + " bad; " + std::to_string(s.converted) + " converted";
+    if (s.outcome_unknown) out += ", " + std::to_string(s.outcome_unknown) + " without an outcome (left out of the metrics)";
+    out += "\nMapping: " + std::string(h.inferred ? "inferred from the data (save and edit it with: ripen map --model ... --data ...)" : "as given") + "\n";
+    for (const auto& [column, values] : s.unmapped) {
+        std::uint64_t total = 0;
+        for (const auto& [v, count] : values) total += count;
+        out += "Unmapped in " + safe(column, 80) + ": " + std::to_string(total) + " values, left unanswered:";
+        int shown = 0;
+        for (const auto& [v, count] : values) {
+            if (++shown > 8) {
+                out += " ...";
+                break;
+            }
+            out += " \"" + safe(v, 60) + "\" x" + std::to_string(count);
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+json::Value import_json(const History& h) {
+    using json::Value;
+    Value v = Value::make_object();
+    v.set("rows", Value::make_int(static_cast<std::int64_t>(h.stats.rows)));
+    v.set("imported", Value::make_int(static_cast<std::int64_t>(h.stats.imported)));
+    v.set("bad_rows", Value::make_int(static_cast<std::int64_t>(h.stats.bad_rows)));
+    v.set("converted", Value::make_int(static_cast<std::int64_t>(h.stats.converted)));
+    v.set("outcome_unknown", Value::make_int(static_cast<std::int64_t>(h.stats.outcome_unknown)));
+    v.set("mapping_inferred", Value::make_bool(h.inferred));
+    Value unmapped = Value::make_object();
+    for (const auto& [column, values] : h.stats.unmapped) {
+        Value list = Value::make_object();
+        for (const auto& [value, count] : values) list.set(value, Value::make_int(static_cast<std::int64_t>(count)));
+        unmapped.set(column, std::move(list));
+    }
+    v.set("unmapped", std::move(unmapped));
+    return v;
+}
+
+std::string pct(double share) { return printf_string("%.1f %%", 100.0 * share); }
+
+std::string fixed(double value, int digits) { return printf_string("%.*f", digits, value); }
+
+std::string percent(std::uint64_t part, std::uint64_t whole) {
+    return printf_string("%llu (%.1f%%)", static_cast<unsigned long long>(part),
+                         whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+}
+
+std::string counts_row(const std::string& name, const RouteCounts& c) {
+    return printf_string("%-12s %8llu  %8llu %-8s %9s %8s %8s %6s\n", name.c_str(), static_cast<unsigned long long>(c.leads),
+                         static_cast<unsigned long long>(c.handoff), ("(" + pct(c.handoff_share()) + ")").c_str(), pct(c.precision()).c_str(),
+                         pct(c.recall()).c_str(), pct(c.leakage()).c_str(), fixed(c.lift(), 2).c_str());
+}
+
+const char* const kCountsHeader = "             leads     hand-offs          precision   recall  leakage   lift\n";
+
+}  // namespace ripen::cli
