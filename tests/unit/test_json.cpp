@@ -254,3 +254,72 @@ TEST_CASE("json: the writer emits valid UTF-8 only") {
     ripen::json::write_string("\xed\xa0\xbd", out);
     CHECK(out == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
+
+namespace {
+// A generated JSON text that records where each value starts as it is written, so positions are
+// checked against the writer's own record, not against another parser.
+struct Positioned {
+    std::string text;
+    std::uint32_t line = 1;
+    std::size_t line_start = 0;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> starts;  // in document order
+
+    void put(const std::string& s) {
+        for (char c : s) {
+            text += c;
+            if (c == '\n') {
+                ++line;
+                line_start = text.size();
+            }
+        }
+    }
+    void mark() { starts.emplace_back(line, static_cast<std::uint32_t>(text.size() - line_start + 1)); }
+};
+
+void positioned_json(std::mt19937& rng, int depth, Positioned& out) {
+    static const char* blanks[] = {"", " ", "\n", "\r\n", "\t", "\n  "};
+    static const char* atoms[] = {"0", "-1.5e3", "true", "null", "\"a\\\"b\"", "\"\xc3\xa9\\n\"", "123456789012345678901"};
+    auto blank = [&] { out.put(blanks[rng() % 6]); };
+    int kind = depth > 3 ? 0 : static_cast<int>(rng() % 3);
+    out.mark();
+    if (kind == 0) {
+        out.put(atoms[rng() % 7]);
+        return;
+    }
+    out.put(kind == 1 ? "[" : "{");
+    int n = static_cast<int>(rng() % 4);
+    for (int i = 0; i < n; ++i) {
+        if (i) out.put(",");
+        blank();
+        if (kind == 2) {
+            out.put("\"k" + std::to_string(i) + "\"");
+            blank();
+            out.put(":");
+            blank();
+        }
+        positioned_json(rng, depth + 1, out);
+        blank();
+    }
+    out.put(kind == 1 ? "]" : "}");
+}
+
+void collect_positions(const Value& v, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) {
+    out.emplace_back(static_cast<std::uint32_t>(v.line), v.column);
+    for (const auto& item : v.items) collect_positions(item, out);
+    for (const auto& member : v.members) collect_positions(member.second, out);
+}
+}  // namespace
+
+TEST_CASE("json: every value's line and column is where the text puts it") {
+    std::mt19937 rng(17);
+    for (int i = 0; i < 3000; ++i) {
+        Positioned doc;
+        if (i % 7 == 0) doc.put("\n \r\n");
+        positioned_json(rng, 0, doc);
+        auto parsed = ripen::json::parse(doc.text);
+        REQUIRE_MESSAGE(parsed.ok(), doc.text);
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> found;
+        collect_positions(*parsed.value, found);
+        REQUIRE_MESSAGE(found == doc.starts, doc.text);
+    }
+}
