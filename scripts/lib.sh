@@ -4,7 +4,11 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JOBS=${JOBS:-2}
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Bold only on a terminal, and never with NO_COLOR set (https://no-color.org): CI logs and
+# pipes get plain text.
+say() {
+  if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2; else printf '==> %s\n' "$*" >&2; fi
+}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -23,7 +27,8 @@ ensure_packages() {
 }
 
 # What every native build needs.
-NATIVE_PACKAGES=(cmake ninja-build g++ make doctest-dev nlohmann-json3-dev)
+# (time: /usr/bin/time measures the memory of the hostile-input test.)
+NATIVE_PACKAGES=(cmake ninja-build g++ make doctest-dev nlohmann-json3-dev time)
 # The WebAssembly build and its Node tests; the browser tests' Chromium.
 WASM_PACKAGES=(emscripten node-acorn)
 BROWSER_PACKAGES=(chromium fonts-dejavu-core)

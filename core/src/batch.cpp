@@ -264,7 +264,7 @@ struct BatchScorer::Impl {
             auto status = reader.next(rec, csv_error);
             if (status == CsvReader::Status::need_more || status == CsvReader::Status::end) break;
             if (status == CsvReader::Status::error) {
-                if (csv_error.code == "csv.record_too_long") fatal = true;
+                if (reader.failed()) fatal = true;
                 errors.push_back(std::move(csv_error));
                 if (fatal) break;
                 if (header_read) {

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "message.hpp"
+#include "text_match.hpp"
 
 namespace ripen {
 
@@ -116,7 +117,19 @@ CsvReader::Status CsvReader::next(CsvRecord& record, Issue& error) {
     if (failed_) return Status::end;
     error.code = "csv.syntax";
     if (!bom_checked_) {
-        if (buffer_.size() - pos_ < 3 && !finished_) return Status::need_more;
+        if (buffer_.size() - pos_ < 8 && !finished_) return Status::need_more;
+        if (std::string_view encoding = detail::foreign_encoding(std::string_view(buffer_).substr(pos_, 8)); !encoding.empty()) {
+            error.code = "csv.encoding";
+            error.message = encoding == detail::kTwoByteOrderMarks
+                                ? "the file starts with two UTF-8 byte-order marks (converted to UTF-8 twice): remove one"
+                                : detail::format("the file is {}, not UTF-8: save it as UTF-8 (in Excel: CSV UTF-8)", {encoding});
+            error.line = 1;
+            error.column = 1;
+            failed_ = true;
+            buffer_.clear();
+            pos_ = 0;
+            return Status::error;
+        }
         if (buffer_.compare(pos_, 3, "\xEF\xBB\xBF") == 0) {
             pos_ += 3;
             consumed_total_ += 3;

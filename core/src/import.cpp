@@ -682,7 +682,7 @@ struct Importer::Impl {
             auto status = reader.next(rec, csv_error);
             if (status == CsvReader::Status::need_more || status == CsvReader::Status::end) break;
             if (status == CsvReader::Status::error) {
-                if (csv_error.code == "csv.record_too_long") fatal = true;
+                if (reader.failed()) fatal = true;
                 error(csv_error.line, csv_error.column, std::move(csv_error.code), std::move(csv_error.message));
                 if (!header_read || fatal) fatal = true;
                 else {

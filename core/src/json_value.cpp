@@ -543,6 +543,14 @@ Result<Value> parse(std::string_view text, int max_depth) {
     Result<Value> result;
     Issue error;
     error.code = "json.syntax";
+    if (std::string_view encoding = detail::foreign_encoding(text.substr(0, 8)); !encoding.empty()) {
+        error.message = detail::format("the text is {}, not UTF-8: save it as UTF-8", {encoding});
+        if (encoding == detail::kTwoByteOrderMarks) error.message = "the text starts with two UTF-8 byte-order marks (converted to UTF-8 twice): remove one";
+        error.line = 1;
+        error.column = 1;
+        result.issues.push_back(std::move(error));
+        return result;
+    }
     Cursor cursor{text.data()};
     TreeBuilder builder(text, error, max_depth, cursor);
     TrackedIterator first(&cursor, nullptr), last(nullptr, text.data() + text.size());

@@ -135,6 +135,22 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     return n;
 }
 
+std::string_view foreign_encoding(std::string_view head) {
+    auto at = [&](std::size_t i) { return i < head.size() ? static_cast<unsigned char>(head[i]) : 0x100u; };
+    auto starts = [&](std::string_view prefix) { return head.substr(0, prefix.size()) == prefix; };
+    if (starts(std::string_view("\xFF\xFE\0\0", 4))) return "UTF-32 (little-endian)";
+    if (starts(std::string_view("\0\0\xFE\xFF", 4))) return "UTF-32 (big-endian)";
+    if (starts("\xFF\xFE")) return "UTF-16 (little-endian)";
+    if (starts("\xFE\xFF")) return "UTF-16 (big-endian)";
+    if (starts("\xEF\xBB\xBF\xEF\xBB\xBF")) return kTwoByteOrderMarks;
+    // Without a byte-order mark: ASCII text in UTF-16 or UTF-32 has a zero byte in every unit.
+    if (head.size() >= 4 && at(0) != 0 && at(1) == 0 && at(2) == 0 && at(3) == 0) return "UTF-32 (little-endian)";
+    if (head.size() >= 4 && at(0) == 0 && at(1) == 0 && at(2) == 0 && at(3) != 0) return "UTF-32 (big-endian)";
+    if (head.size() >= 4 && at(0) != 0 && at(1) == 0 && at(2) != 0 && at(3) == 0) return "UTF-16 (little-endian)";
+    if (head.size() >= 4 && at(0) == 0 && at(1) != 0 && at(2) == 0 && at(3) != 0) return "UTF-16 (big-endian)";
+    return {};
+}
+
 bool is_country_code(std::string_view code) {
     if (code.size() != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z') return false;
     return country_table().present[code[0] - 'A'][code[1] - 'A'];

@@ -37,6 +37,13 @@ std::string_view url_host(std::string_view url);
 // surrogate, a code point past U+10FFFF).
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
+// How a text that is not UTF-8 starts, by its first bytes: "UTF-16 (little-endian)" and the like
+// (a byte-order mark, or the zero bytes of ASCII in UTF-16 or UTF-32), "two UTF-8 byte-order
+// marks" (a file converted to UTF-8 twice); "" when it may well be UTF-8. `head` should hold the
+// first 8 bytes when the text has them.
+std::string_view foreign_encoding(std::string_view head);
+inline constexpr std::string_view kTwoByteOrderMarks = "two UTF-8 byte-order marks";
+
 bool is_country_code(std::string_view code);  // ISO 3166-1 alpha-2, upper case
 const std::vector<std::string>& country_codes();
 

@@ -82,6 +82,8 @@ public:
     Status next(CsvRecord& record, Issue& error);
 
     std::uint64_t bytes_consumed() const { return consumed_total_; }
+    // After an error that ends the input (csv.record_too_long, csv.encoding): nothing more is read.
+    bool failed() const { return failed_; }
 
 private:
     char delimiter_;
