@@ -12,6 +12,7 @@
 
 #include "evaluator.hpp"
 #include "bench_support.hpp"
+#include "model_data.hpp"
 #include "ripen/ripen.hpp"
 
 namespace {
@@ -70,11 +71,11 @@ void run(const ripen::Model& model, const ripen::SampleLead& lead, bool engine_o
     ripen::Decision full = ripen::decide(model, lead.answers, context_of(lead, true));
     // The full form's length: the questions shown to this lead.
     ripen::detail::Evaluator eval(model);
-    std::vector<ripen::detail::ContextSlot> slots(model.compiled().context_keys.size());
+    std::vector<ripen::detail::ContextSlot> slots(ripen::detail::compiled(model).context_keys.size());
     ripen::Context complete = context_of(lead, true);
     for (std::size_t k = 0; k < slots.size(); ++k)
-        if (const std::string* v = complete.find(model.compiled().context_keys[k]))
-            ripen::detail::fill_context_slot(model.compiled(), static_cast<int>(k), *v, slots[k]);
+        if (const std::string* v = complete.find(ripen::detail::compiled(model).context_keys[k]))
+            ripen::detail::fill_context_slot(ripen::detail::compiled(model), static_cast<int>(k), *v, slots[k]);
     ripen::detail::LeadInput input;
     input.answers = lead.answers.values.data();
     input.context = slots.data();

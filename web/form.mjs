@@ -5,6 +5,12 @@
 //
 //   <ripen-form model="/models/default.json" endpoint="/api/leads"></ripen-form>
 //   import { mountRipenForm } from '@ripen/core/form'; mountRipenForm(element, { model: '/m.json' });
+//
+// Sections
+//   small DOM helpers        text-only elements, model texts in the page language, storage
+//   the submission outbox    kept in localStorage until the endpoint accepts it
+//   the form                 FormController: steps, answers, outcome, submission
+//   mountRipenForm, <ripen-form>   the two ways to put the form on a page
 
 import { Ripen, RipenError } from './ripen.mjs';
 

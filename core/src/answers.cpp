@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "compiled.hpp"
+#include "model_data.hpp"
 #include "ripen/decision.hpp"
 #include "answers_internal.hpp"
 #include "evaluator.hpp"
@@ -92,7 +93,7 @@ bool set_number(const Question& q, Decimal value, std::string_view shown, Answer
 
 bool select_option(const Model& model, int question, std::string_view value, Answer& out, Issue& error) {
     const Question& q = model.spec().questions[static_cast<std::size_t>(question)];
-    int o = model.compiled().option_index[static_cast<std::size_t>(question)].find(value);
+    int o = detail::compiled(model).option_index[static_cast<std::size_t>(question)].find(value);
     if (o < 0) {
         if (value.empty()) return fail(error, "answer.unknown_option", "empty choice in the answer to \"{clip}\"", {q.id});
         return unknown_option(error, value, q);
@@ -134,8 +135,8 @@ bool set_text_like(const Model& model, int question, std::string_view text, Answ
                 return fail(error, "answer.invalid_country", "\"{clip}\" is not an ISO 3166-1 alpha-2 country code", {text});
             out.text.assign(normalised);
             detail::lowercase_into(normalised, out.folded);
-            int o = model.compiled().option_index[static_cast<std::size_t>(question)].find(normalised);
-            out.option = o >= 0 ? o : model.compiled().country_other[static_cast<std::size_t>(question)];
+            int o = detail::compiled(model).option_index[static_cast<std::size_t>(question)].find(normalised);
+            out.option = o >= 0 ? o : detail::compiled(model).country_other[static_cast<std::size_t>(question)];
             break;
         }
         default: {
@@ -176,7 +177,7 @@ bool set_answer_text(const Model& model, int question, std::string_view text, An
     if (value.empty()) return true;
     switch (q.type) {
         case QuestionType::single: {
-            int o = model.compiled().option_index[static_cast<std::size_t>(question)].find(value);
+            int o = detail::compiled(model).option_index[static_cast<std::size_t>(question)].find(value);
             if (o < 0) return unknown_option(error, value, q);
             out.state = Answer::State::given;
             out.option = o;
@@ -226,7 +227,7 @@ bool set_answer_json(const Model& model, int q, const json::Value& value, Answer
             if (!value.is_string()) return type_error("a string (one of its options)");
             if (value.text.empty()) return true;
             // JSON values are taken as written: no trimming, unlike CSV cells.
-            int o = model.compiled().option_index[static_cast<std::size_t>(q)].find(value.text);
+            int o = detail::compiled(model).option_index[static_cast<std::size_t>(q)].find(value.text);
             if (o < 0)
                 return unknown_option(error, value.text, question);
             out.state = Answer::State::given;

@@ -1,6 +1,7 @@
 // Streaming batch scoring (see ripen/batch.hpp). Per row it reuses one set of answers, one
 // evaluator and one output buffer, so the steady state allocates nothing.
 #include "ripen/batch.hpp"
+#include "model_data.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -56,7 +57,7 @@ std::vector<std::string> output_columns(const Model& model) {
 struct BatchScorer::Impl {
     Impl(const Model& m, Format f, ScoreOptions o)
         : model(m), format(f), options(o), evaluator(m), answers(empty_answers(m)),
-          context(m.compiled().context_keys.size()), columns(output_columns(m)) {
+          context(detail::compiled(m).context_keys.size()), columns(output_columns(m)) {
         stats.segments.resize(m.spec().segments.size());
         input.answers = answers.values.data();
         input.context = context.data();
@@ -120,7 +121,7 @@ struct BatchScorer::Impl {
         // Hashed, so a header of 400,000 columns takes as long to check as their bytes to read.
         std::unordered_set<std::string_view> seen;
         seen.reserve(rec.fields.size());
-        const auto& keys = model.compiled().context_keys;
+        const auto& keys = detail::compiled(model).context_keys;
         for (std::size_t i = 0; i < rec.fields.size(); ++i) {
             std::string_view name = detail::trim(rec.fields[i]);
             if (!seen.insert(name).second) {
@@ -177,7 +178,7 @@ struct BatchScorer::Impl {
                     // it, an unknown value) goes the general way, which also words the error.
                     Answer& a = answers.values[static_cast<std::size_t>(col.index)];
                     std::string_view cell = rec.fields[i];
-                    int o = cell.empty() ? -1 : model.compiled().option_index[static_cast<std::size_t>(col.index)].find(cell);
+                    int o = cell.empty() ? -1 : detail::compiled(model).option_index[static_cast<std::size_t>(col.index)].find(cell);
                     if (o >= 0) {
                         a.state = Answer::State::given;
                         a.option = o;
@@ -203,9 +204,9 @@ struct BatchScorer::Impl {
                 case ColumnRole::context: {
                     std::string_view value = detail::trim(rec.fields[i]);
                     if (value.empty()) break;
-                    if (!detail::fill_context_slot(model.compiled(), col.index, value, context[static_cast<std::size_t>(col.index)])) {
+                    if (!detail::fill_context_slot(detail::compiled(model), col.index, value, context[static_cast<std::size_t>(col.index)])) {
                         error(errors, rec.line_of(i), rec.column_of(i), "context.number",
-                              "\"" + std::string(value) + "\" is not a number (context \"" + model.compiled().context_keys[static_cast<std::size_t>(col.index)] + "\")");
+                              "\"" + std::string(value) + "\" is not a number (context \"" + detail::compiled(model).context_keys[static_cast<std::size_t>(col.index)] + "\")");
                         ok = false;
                     }
                     break;
@@ -213,7 +214,7 @@ struct BatchScorer::Impl {
                 case ColumnRole::source: {
                     std::string_view value = detail::trim(rec.fields[i]);
                     if (value.empty()) break;
-                    if (col.index >= 0) detail::fill_context_slot(model.compiled(), col.index, value, context[static_cast<std::size_t>(col.index)]);
+                    if (col.index >= 0) detail::fill_context_slot(detail::compiled(model), col.index, value, context[static_cast<std::size_t>(col.index)]);
                     input.source_segment = model.segment_index(value);
                     if (input.source_segment < 0) {
                         error(errors, rec.line_of(i), rec.column_of(i), "context.unknown_segment",
@@ -308,7 +309,7 @@ struct BatchScorer::Impl {
         input.source_segment = -1;
         for (auto& slot : context) slot.present = false;
         for (auto& a : answers.values) a = Answer{};
-        const auto& keys = model.compiled().context_keys;
+        const auto& keys = detail::compiled(model).context_keys;
         std::vector<std::string> held;  // context values that are not strings in the JSON
         held.reserve(value->members.size());
         for (const auto& [key, v] : value->members) {
@@ -336,7 +337,7 @@ struct BatchScorer::Impl {
             if (key == "source") {
                 auto source_key = std::find(keys.begin(), keys.end(), "source");
                 if (source_key != keys.end())
-                    detail::fill_context_slot(model.compiled(), static_cast<int>(source_key - keys.begin()), text,
+                    detail::fill_context_slot(detail::compiled(model), static_cast<int>(source_key - keys.begin()), text,
                                               context[static_cast<std::size_t>(source_key - keys.begin())]);
                 input.source_segment = model.segment_index(text);
                 if (input.source_segment < 0) {
@@ -349,7 +350,7 @@ struct BatchScorer::Impl {
             auto it = std::find(keys.begin(), keys.end(), key);
             if (it == keys.end()) continue;
             int k = static_cast<int>(it - keys.begin());
-            if (!detail::fill_context_slot(model.compiled(), k, text, context[static_cast<std::size_t>(k)])) {
+            if (!detail::fill_context_slot(detail::compiled(model), k, text, context[static_cast<std::size_t>(k)])) {
                 error(errors, ndjson_line, v.column, "context.number", "\"" + std::string(text) + "\" is not a number (context \"" + key + "\")");
                 ok = false;
             }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "evaluator.hpp"
+#include "model_data.hpp"
 #include "message.hpp"
 #include "small_sort.hpp"
 #include "ripen/decision.hpp"
@@ -114,7 +115,7 @@ void alternatives_for(const Model& model, int qi, const Answer& current, std::ve
 // usual answers and a deny-list (in, domain_in: "competitors") the rare ones, nine to one.
 void probes_for(const Model& model, int qi, std::vector<Alternative>& out) {
     const Question& q = model.spec().questions[static_cast<std::size_t>(qi)];
-    const detail::Compiled& comp = model.compiled();
+    const detail::Compiled& comp = detail::compiled(model);
     constexpr long long usual = 9, rare = 1;
     std::vector<std::pair<std::string, long long>> values;
     bool allow_list = false;
@@ -266,7 +267,7 @@ std::vector<int> choose_next_questions(const Model& model, const Answers& answer
         Rank rank{static_cast<int>(q), 0, 0, 0};
         for (std::size_t c = 0; c < C; ++c)
             rank.swing += spec.criteria[c].weight *
-                          (model.compiled().answer_max[q * C + c] - model.compiled().answer_min[q * C + c]);
+                          (detail::compiled(model).answer_max[q * C + c] - detail::compiled(model).answer_min[q * C + c]);
         if (alternatives.empty()) continue;  // nothing about it can change the route
         long long total_weight = 0;
         for (const auto& alt : alternatives) total_weight += alt.weight;
@@ -302,7 +303,7 @@ struct BoundContext {
 };
 
 BoundContext bind(const Model& model, const Answers& answers, const Context& context) {
-    const detail::Compiled& comp = model.compiled();
+    const detail::Compiled& comp = detail::compiled(model);
     BoundContext b;
     b.slots.resize(comp.context_keys.size());
     for (std::size_t k = 0; k < comp.context_keys.size(); ++k) {
@@ -338,7 +339,7 @@ std::vector<int> next_questions(const Model& model, const Answers& answers, cons
 
 Decision decide(const Model& model, const Answers& answers, const Context& context) {
     const ModelSpec& spec = model.spec();
-    const detail::Compiled& comp = model.compiled();
+    const detail::Compiled& comp = detail::compiled(model);
     Decision d;
     BoundContext bound = bind(model, answers, context);
     d.warnings = std::move(bound.warnings);

@@ -2,6 +2,7 @@
 // final total lies in [lo, hi], and the route is settled only when every possible completion
 // of the answers leads to the same route.
 #include "evaluator.hpp"
+#include "model_data.hpp"
 
 #include <algorithm>
 
@@ -60,7 +61,7 @@ std::string answer_text(const Model& model, int question, const Answer& answer) 
 }
 
 Evaluator::Evaluator(const Model& model)
-    : model_(model), spec_(model.spec()), comp_(model.compiled()) {
+    : model_(model), spec_(model.spec()), comp_(detail::compiled(model)) {
     visible.resize(spec_.questions.size());
     signal.resize(spec_.signals.size());
     rule.resize(spec_.rules.size());

@@ -1,6 +1,14 @@
 // CRM export import (see ripen/import.hpp): mapping files, mapping inference, value
 // normalisation and the streaming importer into a LeadTable.
+//
+// Sections
+//   placeholders, loose numbers   what counts as no answer; numbers written as a CRM writes them
+//   normalise_value               the canonical form of a raw value
+//   parse_mapping, mapping_to_json   the mapping file, read with located errors and written
+//   infer_mapping                 guessing a mapping from a header and some rows
+//   the importer                  Importer::Impl: streaming records into a LeadTable
 #include "ripen/import.hpp"
+#include "model_data.hpp"
 
 #include <algorithm>
 #include <set>
@@ -395,7 +403,7 @@ Mapping infer_mapping(const Model& model, const std::vector<std::string>& header
             c.role = ColumnMapping::Role::outcome;
             c.positive.push_back("1");
         } else {
-            const auto& keys = model.compiled().context_keys;
+            const auto& keys = detail::compiled(model).context_keys;
             auto it = std::find(keys.begin(), keys.end(), name);
             if (it != keys.end()) {
                 c.role = ColumnMapping::Role::context;

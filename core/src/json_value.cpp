@@ -1,4 +1,11 @@
 // JSON reading (nlohmann/json's parser, building Ripen's located document) and writing.
+//
+// Sections
+//   Value                       building and finding in the located document
+//   reading                     Cursor, TrackedIterator (positions), TreeBuilder (the SAX
+//                               handler: values, duplicate members, depth, Ripen's messages)
+//   writing                     write_value, write_string (valid UTF-8 only), Writer
+//   parse, to_int64             the entry points
 #include "ripen/json_value.hpp"
 
 #include <nlohmann/json.hpp>

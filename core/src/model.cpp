@@ -51,7 +51,6 @@ Model::~Model() {
 }
 
 const json::Value& Model::source() const { return data_->source; }
-const detail::Compiled& Model::compiled() const { return data_->compiled; }
 int Model::max_total() const { return data_->compiled.max_total; }
 
 int Model::threshold_for(int segment) const {

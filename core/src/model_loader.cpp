@@ -1,5 +1,13 @@
 // Reads a model document, reports every structural and semantic problem at once, and compiles
 // lookup tables and point ranges for evaluation (conditions: conditions.cpp).
+//
+// Sections
+//   names and checks       reserved ids, word lists, edit-distance suggestions, ids, languages, URLs
+//   Loader::run            the order in which a document is read
+//   read_*                 languages, criteria, questions, signals, rules, thresholds, segments,
+//                          nurture, texts
+//   compute_ranges, check_thresholds   point ranges and thresholds that can never be reached
+//   Model::load, load_model            the entry points
 #include "model_loader.hpp"
 
 #include <algorithm>
@@ -525,13 +533,13 @@ Result<Model> Model::load(json::Value document) {
         return a.line != b.line ? a.line < b.line : a.column < b.column;
     });
     if (has_errors(result.issues)) return result;
-    auto data = std::make_unique<Model::Data>();
+    auto data = std::make_unique<detail::ModelData>();
     data->spec = std::move(loader.spec);
     data->compiled = std::move(loader.comp);
     data->source = std::move(document);
     loader.move_indexes_to(*data);
     Model model;
-    model.data_ = data.release();
+    detail::ModelAccess::adopt(model, data.release());
     result.value = std::move(model);
     return result;
 }

@@ -86,7 +86,7 @@ public:
 
     // After a run without errors every id is valid, unique and read in order, so the loader's
     // indexes already map each id to its item's position: the model takes them as they are.
-    void move_indexes_to(Model::Data& data) {
+    void move_indexes_to(ModelData& data) {
         data.criterion_ids = std::move(criterion_ids_.index);
         data.question_ids = std::move(question_ids_.index);
         data.segment_ids = std::move(segment_ids_.index);

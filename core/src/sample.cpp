@@ -2,6 +2,7 @@
 // towards higher- or lower-scoring options, which gives the data the correlations a tuning
 // engine should find.
 #include "ripen/sample.hpp"
+#include "model_data.hpp"
 
 #include <algorithm>
 
@@ -60,7 +61,7 @@ const char* const kNotes[] = {"Please call in the morning", "Looking for a demo"
 struct LeadGenerator::Impl {
     Impl(const Model& m, std::uint64_t seed) : model(m), random(seed), evaluator(m) {
         const ModelSpec& spec = m.spec();
-        const detail::Compiled& comp = m.compiled();
+        const detail::Compiled& comp = detail::compiled(m);
         std::size_t C = spec.criteria.size();
         // Weighted points of each option or band, for tilting choices.
         option_value.resize(spec.questions.size());
@@ -210,8 +211,8 @@ struct LeadGenerator::Impl {
                     code = all[random.index(all.size())];
                 }
                 a.text = code;
-                int o = model.compiled().option_index[qi].find(code);
-                a.option = o >= 0 ? o : model.compiled().country_other[qi];
+                int o = detail::compiled(model).option_index[qi].find(code);
+                a.option = o >= 0 ? o : detail::compiled(model).country_other[qi];
                 break;
             }
             case QuestionType::text:
@@ -224,7 +225,7 @@ struct LeadGenerator::Impl {
 
     void next(SampleLead& lead) {
         const ModelSpec& spec = model.spec();
-        const detail::Compiled& comp = model.compiled();
+        const detail::Compiled& comp = detail::compiled(model);
         std::uint64_t draws = random.below(1001);
         draws += random.below(1001);
         draws += random.below(1001);
@@ -309,7 +310,7 @@ std::string LeadGenerator::csv_header() const {
     out += "source";
     for (int k : impl_->context_columns) {
         out += ',';
-        out += model.compiled().context_keys[static_cast<std::size_t>(k)];
+        out += detail::compiled(model).context_keys[static_cast<std::size_t>(k)];
     }
     out += ",converted\n";
     return out;
@@ -324,7 +325,7 @@ void LeadGenerator::append_csv(const SampleLead& lead, std::string& out) const {
     out += lead.source;
     for (int k : impl_->context_columns) {
         out += ',';
-        const std::string& key = model.compiled().context_keys[static_cast<std::size_t>(k)];
+        const std::string& key = detail::compiled(model).context_keys[static_cast<std::size_t>(k)];
         for (const auto& [ck, cv] : lead.context)
             if (ck == key) write_csv_field(cv, out);
     }

@@ -2,7 +2,14 @@
 // on the answers is worked out once, by the general evaluator, when a lead is added; scoring
 // then only sums rows of points, clamps, weights and routes. The kernel agrees with decide()
 // exactly; tests/unit/test_table.cpp checks that on generated leads.
+//
+// Sections
+//   LeadTable                 adding leads: their answer codes, rules and point ranges, once
+//   Scoring                   the tunable numbers (points, weights, thresholds) of a model
+//   TableScorer               rows of points per answer, the routing plan, the scoring kernel
+//   incremental re-scoring    IncrementalScorer: per-criterion sums updated by differences
 #include "ripen/table.hpp"
+#include "model_data.hpp"
 
 #include <algorithm>
 #include <array>
@@ -45,7 +52,7 @@ int clamp(int v, int max) { return v < 0 ? 0 : (v > max ? max : v); }
 }  // namespace
 
 struct LeadTable::Scratch {
-    explicit Scratch(const Model& model) : evaluator(model), slots(model.compiled().context_keys.size()) {}
+    explicit Scratch(const Model& model) : evaluator(model), slots(detail::compiled(model).context_keys.size()) {}
     detail::Evaluator evaluator;
     std::vector<detail::ContextSlot> slots;
 };
@@ -58,7 +65,7 @@ LeadTable::LeadTable(const Model& model) : model_(&model), scratch_(std::make_un
     const ModelSpec& spec = model.spec();
     codes_.resize(spec.questions.size());
     selected_.resize(spec.questions.size());
-    const detail::Compiled& comp = model.compiled();
+    const detail::Compiled& comp = detail::compiled(model);
     for (std::size_t r = 0; r < spec.rules.size(); ++r)
         if (uses_points(comp, comp.rule_when[r])) collect_atoms(comp, comp.rule_when[r], point_atoms_);
 }
@@ -70,7 +77,7 @@ void LeadTable::append(const Answers& answers, const Context& context, bool comp
 void LeadTable::append(const Answers& answers, const Context& context, bool complete, int outcome) {
     const Model& model = *model_;
     const ModelSpec& spec = model.spec();
-    const detail::Compiled& comp = model.compiled();
+    const detail::Compiled& comp = detail::compiled(model);
     std::vector<detail::ContextSlot>& slots = scratch_->slots;
     for (std::size_t k = 0; k < comp.context_keys.size(); ++k) {
         slots[k].present = false;
@@ -139,7 +146,7 @@ Scoring Scoring::from(const Model& model) {
     s.handoff_at = spec.handoff_at;
     for (const auto& seg : spec.segments) s.segment_handoff_at.push_back(seg.handoff_at ? *seg.handoff_at : -1);
     s.rule_enabled.assign(spec.rules.size(), 1);
-    const detail::Compiled& comp = model.compiled();
+    const detail::Compiled& comp = detail::compiled(model);
     for (std::size_t r = 0; r < spec.rules.size(); ++r) {
         const CondNode& n = comp.nodes[static_cast<std::size_t>(comp.rule_when[r])];
         const bool one_comparison = n.op == CondOp::criterion_cmp || n.op == CondOp::total_cmp;
@@ -181,7 +188,7 @@ void TableScorer::build() {
         std::vector<int> lo(C, 0), hi(C, 0);
         for (std::size_t c = 0; c < C; ++c) {
             auto scored = [&](std::size_t i) { return points[i * C + c]; };
-            detail::answer_range(question, model_->compiled().country_other[q] >= 0, scored, lo[c], hi[c]);
+            detail::answer_range(question, detail::compiled(*model_).country_other[q] >= 0, scored, lo[c], hi[c]);
         }
         for (int o = 0; o < options && o < LeadTable::kMaybeShown; ++o) {
             for (std::size_t c = 0; c < C; ++c) {
@@ -214,7 +221,7 @@ void TableScorer::build() {
         maxima_[c] = scoring_.maxima[c];
     }
     point_rules_.clear();
-    const detail::Compiled& comp = model_->compiled();
+    const detail::Compiled& comp = detail::compiled(*model_);
     for (std::size_t r = 0; r < spec.rules.size(); ++r) {
         int node = comp.rule_when[r];
         if (!uses_points(comp, node)) continue;
@@ -232,7 +239,7 @@ void TableScorer::build() {
 
 int TableScorer::eval_point_rule(int node, const LeadTable& table, std::size_t lead, const int* crit_lo,
                                  const int* crit_hi, int lo, int hi) const {
-    const detail::Compiled& comp = model_->compiled();
+    const detail::Compiled& comp = detail::compiled(*model_);
     const CondNode& n = comp.nodes[static_cast<std::size_t>(node)];
     switch (n.op) {
         case CondOp::all: {
@@ -334,7 +341,7 @@ inline void TableScorer::finish_lead(const RoutingPlan& plan, const LeadTable& t
         const int state = p.simple ? static_cast<int>(detail::compare_interval(static_cast<detail::Cmp>(p.cmp),
                                                                                p.criterion < 0 ? lo : clo[p.criterion],
                                                                                p.criterion < 0 ? hi : chi[p.criterion], p.operand))
-                                   : eval_point_rule(model_->compiled().rule_when[static_cast<std::size_t>(p.rule)], table, i, clo, chi, lo, hi);
+                                   : eval_point_rule(detail::compiled(*model_).rule_when[static_cast<std::size_t>(p.rule)], table, i, clo, chi, lo, hi);
         const bool knockout = p.knockout;
         knocked_out |= knockout & (state == 2);
         knockout_possible |= knockout & (state == 1);

@@ -1,5 +1,13 @@
 // The scoring playground: Dear ImGui drawing over playground::Playground, one source for the
 // browser (Emscripten GLFW + WebGL2) and the desktop (GLFW + OpenGL 3).
+//
+// Sections
+//   App                     the state of one window: the playground, file dialogs, the status line
+//   browser integration     exporting the model as a download
+//   drawing                 histogram, gain chart, funnel, definition editor, results, preview, assist
+//   frame, render_once      one frame of the whole window; a frame for a screenshot
+//   JavaScript hooks        the page's file picker and drop zone, and the browser tests' handles
+//   main                    the desktop window or the browser's main loop
 #include <GLFW/glfw3.h>
 
 #include <algorithm>

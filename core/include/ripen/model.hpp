@@ -149,7 +149,10 @@ struct ModelSpec {
     int questions_per_step = 3;  // how many questions the form asks at once
 };
 
-namespace detail { struct Compiled; }
+namespace detail {
+struct ModelData;    // the shared, immutable state of a Model (core/src/model_data.hpp)
+struct ModelAccess;  // how the core's internals reach it
+}  // namespace detail
 
 class Model {
 public:
@@ -161,7 +164,6 @@ public:
 
     const ModelSpec& spec() const;
     const json::Value& source() const;  // the document the model was read from
-    const detail::Compiled& compiled() const;
 
     int max_total() const;  // sum of weight * max over criteria
     int threshold_for(int segment) const;
@@ -171,12 +173,11 @@ public:
     int track_index(std::string_view id) const;
     std::string_view text(std::string_view key, std::string_view language) const;
 
-    struct Data;
-
 private:
-    // Copies share one immutable Data, counted here rather than by std::shared_ptr, whose
+    // Copies share one immutable ModelData, counted here rather than by std::shared_ptr, whose
     // library part brings the RTTI classes into the WebAssembly form module (~600 bytes gzip).
-    const Data* data_ = nullptr;
+    const detail::ModelData* data_ = nullptr;
+    friend struct detail::ModelAccess;
     static Result<Model> load(json::Value document);  // kept as source(); moved in when parsed from text
     friend Result<Model> load_model(std::string_view json_text);
     friend Result<Model> load_model(const json::Value& document);
