@@ -4,6 +4,8 @@
 
 using ripen::Answer;
 
+TEST_SUITE_BEGIN("answers");
+
 namespace {
 
 ripen::Issue answer_error(const ripen::Model& model, const std::string& json) {
@@ -22,7 +24,7 @@ ripen::Issue cell_error(const ripen::Model& model, const std::string& question, 
 
 }  // namespace
 
-TEST_CASE("answers: JSON values of every question type") {
+TEST_CASE("JSON values of every question type") {
     auto model = test::tiny();
     auto a = test::answers(model, R"({"goal": "look", "size": 150, "tools": ["b", "a"], "student": null,
                                       "email": "Jane@Mail.Example.COM", "country": "de", "why": "Because"})");
@@ -45,7 +47,7 @@ TEST_CASE("answers: JSON values of every question type") {
     CHECK(test::answers(model, R"({"country": "FR"})").values[5].option == 1);
 }
 
-TEST_CASE("answers: JSON errors name the question and its place") {
+TEST_CASE("JSON errors name the question and its place") {
     auto model = test::tiny();
     ripen::Issue e = answer_error(model, "{\n  \"size\": \"many\"\n}");
     CHECK(e.code == "answer.not_a_number");
@@ -84,7 +86,7 @@ TEST_CASE("answers: JSON errors name the question and its place") {
     CHECK(several.issues.size() == 2);  // every bad answer, not just the first
 }
 
-TEST_CASE("answers: required questions cannot be declined; no choice declines a multiple choice") {
+TEST_CASE("required questions cannot be declined; no choice declines a multiple choice") {
     auto model = test::tiny();
     auto e = answer_error(model, R"({"goal": null})");
     CHECK(e.code == "answer.required");
@@ -99,7 +101,7 @@ TEST_CASE("answers: required questions cannot be declined; no choice declines a 
     CHECK(answer_error(strict, R"({"tools": []})").message == "\"tools\" is required and needs at least one choice");
 }
 
-TEST_CASE("answers: CSV cells") {
+TEST_CASE("CSV cells") {
     auto model = test::tiny();
     Answer a;
     ripen::Issue error;
@@ -124,7 +126,7 @@ TEST_CASE("answers: CSV cells") {
     CHECK(cell_error(model, "why", "caf\xe9").code == "answer.encoding");
 }
 
-TEST_CASE("answers: selection counts") {
+TEST_CASE("selection counts") {
     std::string text = test::tiny_model_json();
     std::string from = "{\"id\": \"tools\", \"type\": \"multiple\", \"label\": \"Tools\",";
     text.replace(text.find(from), from.size(), from + " \"min_select\": 1, \"max_select\": 1,");
@@ -134,7 +136,7 @@ TEST_CASE("answers: selection counts") {
     CHECK(answer_error(model, R"({"tools": []})").code == "answer.selection_count");
 }
 
-TEST_CASE("context: values, completeness and errors") {
+TEST_CASE("values, completeness and errors" * doctest::test_suite("context")) {
     auto c = test::context(R"({"utm_medium": "event", "page_views": 7, "vip": true, "gone": null, "complete": true})");
     CHECK(c.complete);
     REQUIRE(c.find("utm_medium"));
@@ -153,7 +155,7 @@ TEST_CASE("context: values, completeness and errors") {
     CHECK(ripen::parse_context("5").issues[0].message == "context must be an object, got a number");
 }
 
-TEST_CASE("time: RFC 3339 and Unix seconds") {
+TEST_CASE("RFC 3339 and Unix seconds" * doctest::test_suite("time")) {
     CHECK(ripen::parse_time("1970-01-01T00:00:00Z") == 0);
     CHECK(ripen::parse_time("2026-11-23T09:30:00Z") == 1795426200);
     CHECK(ripen::parse_time("2026-11-23T10:30:00+01:00") == 1795426200);
@@ -168,7 +170,7 @@ TEST_CASE("time: RFC 3339 and Unix seconds") {
     CHECK(ripen::format_time(951782400) == "2000-02-29T00:00:00Z");
 }
 
-TEST_CASE("issues: move_under puts paths under a root, and a pathless issue at the root") {
+TEST_CASE("move_under puts paths under a root, and a pathless issue at the root" * doctest::test_suite("issues")) {
     std::vector<ripen::Issue> from(2), to(1);
     from[0].path = "$.size";
     from[1].code = "json.syntax";  // no path
@@ -178,3 +180,5 @@ TEST_CASE("issues: move_under puts paths under a root, and a pathless issue at t
     CHECK(to[2].path == "$.answers");
     CHECK(to[2].code == "json.syntax");
 }
+
+TEST_SUITE_END();

@@ -4,6 +4,8 @@
 
 using Format = ripen::BatchScorer::Format;
 
+TEST_SUITE_BEGIN("batch");
+
 namespace {
 
 struct Scored {
@@ -44,7 +46,7 @@ const char* kHeader = "goal,size,tools,student,email,country,why,source,utm_medi
 
 }  // namespace
 
-TEST_CASE("batch: appends route, totals, interval, segment and points") {
+TEST_CASE("appends route, totals, interval, segment and points") {
     auto model = test::tiny();
     auto s = score(model, std::string(kHeader) +
                               "buy,150,a,no,x@acme.com,DE,soon,,\n"
@@ -66,7 +68,7 @@ TEST_CASE("batch: appends route, totals, interval, segment and points") {
     CHECK(complete.out.substr(complete.out.find('\n') + 1) == "buy,,,,,,,,,nurture,3,9,33,3,3,web,3,0\n");
 }
 
-TEST_CASE("batch: every CSV row scores as decide() scores it") {
+TEST_CASE("every CSV row scores as decide() scores it") {
     auto model = test::default_model();
     ripen::LeadGenerator generator(model, 99);
     std::string csv = generator.csv_header();
@@ -103,7 +105,7 @@ TEST_CASE("batch: every CSV row scores as decide() scores it") {
     }
 }
 
-TEST_CASE("batch: bad rows are reported with line and column, counted, and skipped") {
+TEST_CASE("bad rows are reported with line and column, counted, and skipped") {
     auto model = test::tiny();
     auto s = score(model, std::string(kHeader) +
                               "buy,150,,no,x@acme.com,DE,,,\n"
@@ -129,7 +131,7 @@ TEST_CASE("batch: bad rows are reported with line and column, counted, and skipp
     CHECK(std::count(s.out.begin(), s.out.end(), '\n') == 3);  // header and the two good rows
 }
 
-TEST_CASE("batch: conditions on context \"source\" see the source column") {
+TEST_CASE("conditions on context \"source\" see the source column") {
     std::string text = test::tiny_model_json();
     std::string from = "\"when\": {\"criterion\": \"fit\", \"gte\": 1}";
     text.replace(text.find(from), from.size(), "\"when\": {\"not\": {\"context\": \"source\", \"in\": [\"event\"]}}");
@@ -144,7 +146,7 @@ TEST_CASE("batch: conditions on context \"source\" see the source column") {
     CHECK(d.route == ripen::Route::nurture);
 }
 
-TEST_CASE("batch: a header that cannot be used stops scoring") {
+TEST_CASE("a header that cannot be used stops scoring") {
     auto model = test::tiny();
     auto dup = score(model, "goal,size,goal\nbuy,1,buy\n");
     CHECK_FALSE(dup.ok);
@@ -161,7 +163,7 @@ TEST_CASE("batch: a header that cannot be used stops scoring") {
     CHECK(errors_text(numeric.errors) == "2:9: \"many\" is not a number (context \"page_views\") [context.number]\n");
 }
 
-TEST_CASE("batch: NDJSON in, NDJSON out") {
+TEST_CASE("NDJSON in, NDJSON out") {
     auto model = test::tiny();
     auto s = score(model,
                    "{\"goal\":\"buy\",\"size\":150,\"tools\":[\"a\"],\"student\":\"no\",\"email\":\"x@acme.com\",\"country\":\"DE\",\"id\":17}\n"
@@ -189,7 +191,7 @@ TEST_CASE("batch: NDJSON in, NDJSON out") {
     CHECK(s.stats.failed == 4);
 }
 
-TEST_CASE("batch: chunk sizes and parallel blocks give the same output") {
+TEST_CASE("chunk sizes and parallel blocks give the same output") {
     auto model = test::default_model();
     ripen::LeadGenerator generator(model, 5);
     std::string csv = generator.csv_header();
@@ -236,7 +238,7 @@ TEST_CASE("batch: chunk sizes and parallel blocks give the same output") {
     CHECK(main.stats().scored == whole.stats.scored);
 }
 
-TEST_CASE("batch: record ends skip line breaks inside quotes, however the bytes arrive") {
+TEST_CASE("record ends skip line breaks inside quotes, however the bytes arrive") {
     std::string text = "a,\"x\ny\"\nb,c\n\"open\n";
     for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{5}, text.size()}) {
         ripen::RecordScanner scanner;
@@ -263,3 +265,5 @@ TEST_CASE("batch: record ends skip line breaks inside quotes, however the bytes 
     lines.scan("{\"a\":\"\"}\n{}\n{");
     CHECK(lines.last_end() == 12);
 }
+
+TEST_SUITE_END();

@@ -4,6 +4,8 @@
 
 #include "support.hpp"
 
+TEST_SUITE_BEGIN("csv");
+
 namespace {
 
 struct Row {
@@ -46,7 +48,7 @@ std::vector<Row> read_all(const std::string& text, std::size_t chunk, std::vecto
 
 }  // namespace
 
-TEST_CASE("csv: plain and quoted fields") {
+TEST_CASE("plain and quoted fields") {
     auto rows = read_all("a,b,c\n1,\"x,y\",\"say \"\"hi\"\"\"\n,,\n", 1 << 20);
     REQUIRE(rows.size() == 3);
     CHECK(rows[0].fields == std::vector<std::string>{"a", "b", "c"});
@@ -57,7 +59,7 @@ TEST_CASE("csv: plain and quoted fields") {
     CHECK(rows[2].line == 3);
 }
 
-TEST_CASE("csv: embedded line breaks, CRLF, a BOM and empty lines") {
+TEST_CASE("embedded line breaks, CRLF, a BOM and empty lines") {
     auto rows = read_all("\xEF\xBB\xBFid,note\r\n\r\n1,\"two\r\nlines\"\r\n2,end\r\n\n", 1 << 20);
     REQUIRE(rows.size() == 3);
     CHECK(rows[0].fields[0] == "id");
@@ -72,7 +74,7 @@ TEST_CASE("csv: embedded line breaks, CRLF, a BOM and empty lines") {
     CHECK(last[2].fields[0] == "c");
 }
 
-TEST_CASE("csv: errors give line and column and reading goes on") {
+TEST_CASE("errors give line and column and reading goes on") {
     std::vector<ripen::Issue> errors;
     auto rows = read_all("a,b\n1,\"x\"y\n2,3\n4,\"open", 1 << 20, &errors);
     REQUIRE(errors.size() == 2);
@@ -86,7 +88,7 @@ TEST_CASE("csv: errors give line and column and reading goes on") {
     CHECK(rows[1].fields == std::vector<std::string>{"2", "3"});
 }
 
-TEST_CASE("csv: chunk boundaries do not change the records") {
+TEST_CASE("chunk boundaries do not change the records") {
     std::mt19937 rng(7);
     std::string text = "\xEF\xBB\xBFq1,q2,q3\r\n";
     for (int i = 0; i < 300; ++i) {
@@ -117,7 +119,7 @@ TEST_CASE("csv: chunk boundaries do not change the records") {
     }
 }
 
-TEST_CASE("csv: fields are written back with quotes only where needed") {
+TEST_CASE("fields are written back with quotes only where needed") {
     std::string out;
     ripen::write_csv_field("plain", out);
     out += ',';
@@ -129,3 +131,5 @@ TEST_CASE("csv: fields are written back with quotes only where needed") {
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].fields == std::vector<std::string>{"plain", "a,b", "say \"hi\"\nthere"});
 }
+
+TEST_SUITE_END();

@@ -5,11 +5,13 @@
 using ripen::Route;
 using ripen::Truth;
 
+TEST_SUITE_BEGIN("decide");
+
 namespace {
 const char* kComplete = R"({"complete": true})";
 }
 
-TEST_CASE("decide: a full answer set is scored, clamped and weighted") {
+TEST_CASE("a full answer set is scored, clamped and weighted") {
     auto model = test::tiny();
     // need: buy 3 + tools a 1 = 4 -> clamped 3; fit: size 150 -> 3, DE +1 = 4 -> 3.
     // total = 1*3 + 2*3 = 9 of 9.
@@ -34,7 +36,7 @@ TEST_CASE("decide: a full answer set is scored, clamped and weighted") {
     CHECK(d.next_questions.empty());
 }
 
-TEST_CASE("decide: a failed gate nurtures and picks the nurture track") {
+TEST_CASE("a failed gate nurtures and picks the nurture track") {
     auto model = test::tiny();
     // need: look 1; fit: size 50 -> 1, free mail -1, FR (*) 0 -> 0. total = 1 + 0 = 1.
     // The gate fit >= 1 fails.
@@ -51,7 +53,7 @@ TEST_CASE("decide: a failed gate nurtures and picks the nurture track") {
     CHECK(d.criteria[1].from[1].points == -1);
 }
 
-TEST_CASE("decide: the gate holds back a high total") {
+TEST_CASE("the gate holds back a high total") {
     auto model = test::tiny();
     // need 3 (buy), fit: size 50 -> 1, tools b -1, gmail -1 -> -1 -> 0. total 3 < 6 anyway;
     // with fit 0 the gate fails too, so the route is nurture on two counts.
@@ -61,7 +63,7 @@ TEST_CASE("decide: the gate holds back a high total") {
     CHECK(d.track == model.track_index("hot"));  // goal = buy
 }
 
-TEST_CASE("decide: a knock-out disqualifies whatever the score") {
+TEST_CASE("a knock-out disqualifies whatever the score") {
     auto model = test::tiny();
     auto d = test::decide(model, R"({"goal": "buy", "size": 500, "student": "yes", "email": "x@acme.com", "country": "DE"})", kComplete);
     CHECK(d.total == 9);
@@ -70,7 +72,7 @@ TEST_CASE("decide: a knock-out disqualifies whatever the score") {
     CHECK(d.track == -1);
 }
 
-TEST_CASE("decide: open questions give an exact interval and an undecided route") {
+TEST_CASE("open questions give an exact interval and an undecided route") {
     auto model = test::tiny();
     // Only goal = buy. need: 3, tools may add 1 but the maximum is 3 -> [3, 3].
     // fit (unclamped): size is required and shown: [1, 3]; tools optional: [-1, 0];
@@ -96,7 +98,7 @@ TEST_CASE("decide: open questions give an exact interval and an undecided route"
     CHECK(d.next_questions[2] == model.question_index("tools"));
 }
 
-TEST_CASE("decide: the route settles as soon as the interval clears the threshold") {
+TEST_CASE("the route settles as soon as the interval clears the threshold") {
     auto model = test::tiny();
     // need 3; fit: size 500 -> 3, DE +1, tools/free mail may still take up to 2 off -> [2, 3]
     // once email is known not to be free mail and tools is answered: lo = 3 + 2*3 = 9.
@@ -113,7 +115,7 @@ TEST_CASE("decide: the route settles as soon as the interval clears the threshol
     CHECK(low.route == Route::nurture);
 }
 
-TEST_CASE("decide: segments choose thresholds; an explicit source wins") {
+TEST_CASE("segments choose thresholds; an explicit source wins") {
     auto model = test::tiny();
     // need 1 (look) + fit 2*2 (size 50 -> 1, DE +1) = 5: nurture on the web (6), hand-off at events (5).
     const char* answers = R"({"goal": "look", "size": 50, "student": "no", "email": "x@acme.com", "country": "DE"})";
@@ -133,7 +135,7 @@ TEST_CASE("decide: segments choose thresholds; an explicit source wins") {
     CHECK(unknown.warnings[0].message == "source \"fair\" is not a segment of this model; the segment is chosen by its conditions");
 }
 
-TEST_CASE("decide: a route is undecided while segments with different thresholds remain possible") {
+TEST_CASE("a route is undecided while segments with different thresholds remain possible") {
     std::string text = test::tiny_model_json();
     std::string from = "\"when\": {\"context\": \"utm_medium\", \"in\": [\"event\"]}";
     text.replace(text.find(from), from.size(), "\"when\": {\"answer\": \"why\", \"in\": [\"met you at the fair\"]}");
@@ -147,7 +149,7 @@ TEST_CASE("decide: a route is undecided while segments with different thresholds
     CHECK(buy.route == Route::handoff);
 }
 
-TEST_CASE("decide: answers to hidden questions are ignored with a warning") {
+TEST_CASE("answers to hidden questions are ignored with a warning") {
     auto model = test::tiny();
     auto d = test::decide(model, R"({"goal": "look", "why": "curious"})");
     REQUIRE(d.warnings.size() == 1);
@@ -156,7 +158,7 @@ TEST_CASE("decide: answers to hidden questions are ignored with a warning") {
     CHECK(d.warnings[0].message == "the answer to \"why\" is ignored: the question is not shown for these answers");
 }
 
-TEST_CASE("decide: the flip is the smallest change of answers that gives another route") {
+TEST_CASE("the flip is the smallest change of answers that gives another route") {
     auto model = test::tiny();
     // need 1 + fit 2*3 (size 150) = 7: hand-off. Adding tool b (fit -1) gives 1 + 2*2 = 5:
     // nurture, a change of 2; smaller than dropping the size band (total 3).
@@ -179,7 +181,7 @@ TEST_CASE("decide: the flip is the smallest change of answers that gives another
     CHECK(ko.flip->changes[0].to == "no");
 }
 
-TEST_CASE("decide: a flip may need two answers") {
+TEST_CASE("a flip may need two answers") {
     auto model = test::tiny();
     // look (1) + size 10 (fit 1) + FR: total 1 + 2 = 3. One change reaches at most:
     // buy -> 3 + 2 = 5; size large -> 1 + 6 = 7 (hand-off!). So one change suffices here;
@@ -201,7 +203,7 @@ TEST_CASE("decide: a flip may need two answers") {
     CHECK(two.flip->changes.size() == 2);
 }
 
-TEST_CASE("decide: SLA deadline from the context's time") {
+TEST_CASE("SLA deadline from the context's time") {
     auto model = test::tiny();
     auto d = test::decide(model, R"({"goal": "buy", "size": 150, "student": "no", "email": "x@acme.com", "country": "DE"})",
                           R"({"complete": true, "now": "2026-11-23T09:00:00Z"})");
@@ -215,7 +217,7 @@ TEST_CASE("decide: SLA deadline from the context's time") {
     CHECK(bad.warnings[0].code == "context.time");
 }
 
-TEST_CASE("decide: intervals count only answers a question accepts") {
+TEST_CASE("intervals count only answers a question accepts") {
     // A number question whose minimum is at or above the first band's start never scores 0;
     // a multiple choice with max_select picks at most that many options.
     std::string text = test::tiny_model_json();
@@ -233,7 +235,7 @@ TEST_CASE("decide: intervals count only answers a question accepts") {
     CHECK(d.criteria[1].hi == 3);
 }
 
-TEST_CASE("decide: context numbers that are not numbers are warned about") {
+TEST_CASE("context numbers that are not numbers are warned about") {
     auto model = test::default_model();
     auto d = test::decide(model, R"({"goal": "replace"})", R"({"page_views": "lots"})");
     REQUIRE(d.warnings.size() == 1);
@@ -241,7 +243,7 @@ TEST_CASE("decide: context numbers that are not numbers are warned about") {
     CHECK(d.warnings[0].message == "context value \"lots\" of \"page_views\" is not a number; conditions comparing it are false");
 }
 
-TEST_CASE("decide: the default model hands off a strong lead and explains why") {
+TEST_CASE("the default model hands off a strong lead and explains why") {
     auto model = test::default_model();
     auto d = test::decide(model, R"({"goal": "replace", "timeframe": "under_3_months", "role": "manager", "budget": "approved",
                                      "employees": 250, "email": "jane@acme.com", "country": "DE"})",
@@ -253,7 +255,7 @@ TEST_CASE("decide: the default model hands off a strong lead and explains why") 
     CHECK(ripen::format_time(*d.sla_deadline) == "2026-11-23T17:00:00Z");
 }
 
-TEST_CASE("decide: JSON output") {
+TEST_CASE("JSON output") {
     auto model = test::tiny();
     auto d = test::decide(model, R"({"goal": "look", "size": 150, "student": "no", "email": "x@acme.com", "country": "FR"})", kComplete);
     std::string json = ripen::to_json(model, d);
@@ -274,3 +276,5 @@ TEST_CASE("decide: JSON output") {
     CHECK(v.find("knockouts")->items.empty());
     CHECK(v.find("signals")->find("free_mail")->boolean == false);
 }
+
+TEST_SUITE_END();

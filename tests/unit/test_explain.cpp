@@ -2,6 +2,8 @@
 // what would flip the route and the plan, with labels in the requested language.
 #include "support.hpp"
 
+TEST_SUITE_BEGIN("explain");
+
 namespace {
 bool contains(const std::string& text, const std::string& part) {
     if (text.find(part) != std::string::npos) return true;
@@ -10,7 +12,7 @@ bool contains(const std::string& text, const std::string& part) {
 }
 }  // namespace
 
-TEST_CASE("explain: a hand-off lists breakdown, rules, flip and cadence") {
+TEST_CASE("a hand-off lists breakdown, rules, flip and cadence") {
     auto model = test::tiny();
     auto d = test::decide(model, R"({"goal": "look", "size": 150, "student": "no", "email": "x@acme.com", "country": "FR"})",
                           R"({"complete": true, "now": "2026-11-23T09:00:00Z"})");
@@ -29,7 +31,7 @@ TEST_CASE("explain: a hand-off lists breakdown, rules, flip and cadence") {
     CHECK(contains(text, "  If sales rejects: no_budget -> nurture track cold, re-scored after 90 days\n"));
 }
 
-TEST_CASE("explain: nurture, disqualify and undecided plans") {
+TEST_CASE("nurture, disqualify and undecided plans") {
     auto model = test::tiny();
     auto nurture = ripen::explain(model, test::decide(model, R"({"goal": "buy", "size": 10, "student": "no", "email": "x@a.com", "country": "FR"})", R"({"complete": true})"));
     CHECK(contains(nurture, "  Nurture track hot (Hot, stage decision), a touch every 14 days:\n    - Pricing /pricing\n"));
@@ -46,7 +48,7 @@ TEST_CASE("explain: nurture, disqualify and undecided plans") {
     CHECK(contains(open, "  Fit   0/3 x2 (can reach 0..3)\n"));
 }
 
-TEST_CASE("explain: labels follow the language, with the default as fallback") {
+TEST_CASE("labels follow the language, with the default as fallback") {
     auto model = test::default_model();
     auto d = test::decide(model, R"({"goal": "replace", "timeframe": "no_plan", "role": "executive", "employees": 20, "email": "a@b.de", "country": "DE"})",
                           R"({"complete": true})");
@@ -59,3 +61,5 @@ TEST_CASE("explain: labels follow the language, with the default as fallback") {
     CHECK(fr == ripen::explain(model, d, "en"));
     CHECK(contains(fr, "goal = \"Replace a tool we use today\" (+3)"));
 }
+
+TEST_SUITE_END();

@@ -2,6 +2,8 @@
 // expected output (the CLI, WebAssembly and browser tests check the same files).
 #include "support.hpp"
 
+TEST_SUITE_BEGIN("golden");
+
 namespace {
 
 std::string golden(const std::string& relative) { return test::read_file(test::source_path("tests/golden/" + relative)); }
@@ -10,7 +12,7 @@ ripen::json::Value cases() { return test::parse_json(golden("cases.json")); }
 
 }  // namespace
 
-TEST_CASE("golden: batch scoring matches every expected output") {
+TEST_CASE("batch scoring matches every expected output") {
     auto all = cases();
     const auto& score_cases = all.find("score")->items;
     REQUIRE(score_cases.size() >= 5);
@@ -35,7 +37,7 @@ TEST_CASE("golden: batch scoring matches every expected output") {
     }
 }
 
-TEST_CASE("golden: decisions match every expected line") {
+TEST_CASE("decisions match every expected line") {
     auto all = cases();
     for (const auto& c : all.find("decide")->items) {
         std::string name = c.find("name")->text;
@@ -57,7 +59,7 @@ TEST_CASE("golden: decisions match every expected line") {
     }
 }
 
-TEST_CASE("golden: decide_json reports bad requests with their place") {
+TEST_CASE("decide_json reports bad requests with their place") {
     auto model = test::tiny();
     auto errors_of = [&](const std::string& request) {
         std::string out;
@@ -76,3 +78,5 @@ TEST_CASE("golden: decide_json reports bad requests with their place") {
     CHECK(errors_of("[]") == "1:1: $: a request must be an object with \"answers\" and optionally \"context\", got an array [json.type]\n");
     CHECK(errors_of("{\"answers\": ") == "1:13: unexpected end of input, expected a value [json.syntax]\n");
 }
+
+TEST_SUITE_END();

@@ -7,6 +7,8 @@ namespace {
 using ripen::ColumnMapping;
 using ripen::LeadTable;
 
+TEST_SUITE_BEGIN("import");
+
 ripen::Mapping mapping(const ripen::Model& model, const std::string& json) {
     auto parsed = ripen::parse_mapping(model, json);
     if (!parsed.ok())
@@ -283,7 +285,7 @@ TEST_CASE("an empty cell is unanswered even where an option's value looks like a
     CHECK(codes[3] == option_code(model, "budget", "planned"));
 }
 
-TEST_CASE("import: a byte that is not UTF-8 normalises to U+FFFD, so a written mapping matches its cell again") {
+TEST_CASE("a byte that is not UTF-8 normalises to U+FFFD, so a written mapping matches its cell again") {
     CHECK(ripen::normalise_value("Caf\xe9 Owner") == "caf\xEF\xBF\xBD_owner");
     CHECK(ripen::normalise_value("\xc3\xa9t\xc3\xa9") == "\xc3\xa9t\xc3\xa9");
     std::string written;
@@ -292,3 +294,5 @@ TEST_CASE("import: a byte that is not UTF-8 normalises to U+FFFD, so a written m
     REQUIRE(read.ok());
     CHECK(read.value->text == ripen::normalise_value("Caf\xe9"));
 }
+
+TEST_SUITE_END();

@@ -10,6 +10,8 @@
 using ripen::json::Kind;
 using ripen::json::Value;
 
+TEST_SUITE_BEGIN("json");
+
 namespace {
 ripen::Issue parse_error(const std::string& text) {
     auto v = ripen::json::parse(text);
@@ -20,7 +22,7 @@ ripen::Issue parse_error(const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("json: values keep their kind, text and position") {
+TEST_CASE("values keep their kind, text and position") {
     Value v = test::parse_json("{\n  \"a\": [1, -2.5e3, true, null],\n  \"b\": \"x\\u00e9\\ud83d\\ude00\"\n}");
     REQUIRE(v.is_object());
     CHECK(v.line == 1);
@@ -39,7 +41,7 @@ TEST_CASE("json: values keep their kind, text and position") {
     CHECK(v.find("missing") == nullptr);
 }
 
-TEST_CASE("json: syntax errors name the line, column and problem") {
+TEST_CASE("syntax errors name the line, column and problem") {
     ripen::Issue e = parse_error("{\n  \"a\": 1,\n  \"b\" 2\n}");
     CHECK(e.message == "unexpected '2', expected ':'");
     CHECK(e.line == 3);
@@ -70,7 +72,7 @@ TEST_CASE("json: syntax errors name the line, column and problem") {
     CHECK(parse_error(std::string(300, '[')).message == "nesting deeper than 200 levels");
 }
 
-TEST_CASE("json: duplicate members are found in big objects too") {
+TEST_CASE("duplicate members are found in big objects too") {
     std::string text = "{";
     for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",\n";
     ripen::Issue e = parse_error(text + "\"k7\": 1}");
@@ -79,7 +81,7 @@ TEST_CASE("json: duplicate members are found in big objects too") {
     CHECK(test::parse_json(text + "\"k40\": 1}").members.size() == 41);
 }
 
-TEST_CASE("json: in a big object the second of three equal members is the one reported") {
+TEST_CASE("in a big object the second of three equal members is the one reported") {
     std::string text = "{";
     for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",\n";
     ripen::Issue e = parse_error(text + "\"k3\": 1,\n\"k3\": 2}");
@@ -87,13 +89,13 @@ TEST_CASE("json: in a big object the second of three equal members is the one re
     CHECK(e.line == 41);
 }
 
-TEST_CASE("json: a byte-order mark is skipped and CRLF counts as one line") {
+TEST_CASE("a byte-order mark is skipped and CRLF counts as one line") {
     Value v = test::parse_json("\xEF\xBB\xBF{\r\n\"a\": 1}");
     CHECK(v.find("a")->line == 2);
     CHECK(v.find("a")->column == 6);
 }
 
-TEST_CASE("json: writing escapes strings and keeps member order") {
+TEST_CASE("writing escapes strings and keeps member order") {
     Value v = test::parse_json(R"({"z":"a\"b\\c\n\u0001","a":[1,2.50,{}],"e":[]})");
     CHECK(ripen::json::to_string(v) == R"({"z":"a\"b\\c\n\u0001","a":[1,2.50,{}],"e":[]})");
     CHECK(ripen::json::to_string(v, 2) == "{\n  \"z\": \"a\\\"b\\\\c\\n\\u0001\",\n  \"a\": [\n    1,\n    2.50,\n    {}\n  ],\n  \"e\": []\n}");
@@ -129,7 +131,7 @@ void write_through(const Value& v, ripen::json::Writer& w) {
 }
 }  // namespace
 
-TEST_CASE("json: the streaming writer writes what to_string writes, compact and indented") {
+TEST_CASE("the streaming writer writes what to_string writes, compact and indented") {
     for (const char* text : {R"({"z":"a\"b\\c\n\u0001","a":[1,-20,{}],"e":[],"n":null,"t":[true,false,[[]]]})", "[]", "{}",
                              "7", R"("x")", R"([{"a":{"b":[1,{"c":{}}]}}])"}) {
         Value v = test::parse_json(text);
@@ -149,7 +151,7 @@ TEST_CASE("json: the streaming writer writes what to_string writes, compact and 
     CHECK(out == R"([null,"x"])");
 }
 
-TEST_CASE("json: integer conversion accepts only whole numbers that fit") {
+TEST_CASE("integer conversion accepts only whole numbers that fit") {
     CHECK(ripen::json::to_int64("42") == 42);
     CHECK(ripen::json::to_int64("-9223372036854775808") == INT64_MIN);
     CHECK(ripen::json::to_int64("9223372036854775807") == INT64_MAX);
@@ -179,7 +181,7 @@ std::string random_json(std::mt19937& rng, int depth) {
 }
 }  // namespace
 
-TEST_CASE("json: accepts exactly what nlohmann/json accepts on generated documents") {
+TEST_CASE("accepts exactly what nlohmann/json accepts on generated documents") {
     std::mt19937 rng(2024);
     int valid = 0, invalid = 0;
     for (int i = 0; i < 4000; ++i) {
@@ -212,14 +214,14 @@ TEST_CASE("json: accepts exactly what nlohmann/json accepts on generated documen
     CHECK(invalid > 1000);
 }
 
-TEST_CASE("json: a NUL byte after the value is content, not the end of the text") {
+TEST_CASE("a NUL byte after the value is content, not the end of the text") {
     ripen::Issue e = parse_error(std::string("{}\0{\"a\":1}", 10));
     CHECK(e.message == "unexpected content after the JSON value");
     CHECK(e.column == 3);
     CHECK(parse_error(std::string("[1,\0]", 5)).message == "unexpected byte 0x00, expected a value");
 }
 
-TEST_CASE("json: a number beyond the range of a double is refused with its text") {
+TEST_CASE("a number beyond the range of a double is refused with its text") {
     ripen::Issue e = parse_error("{\"employees\": 1e400}");
     CHECK(e.message == "number 1e400 is out of range");
     CHECK(e.column == 15);
@@ -227,13 +229,13 @@ TEST_CASE("json: a number beyond the range of a double is refused with its text"
     CHECK(test::parse_json("[1e-400]").items[0].text == "1e-400");
 }
 
-TEST_CASE("json: a broken byte-order mark is named") {
+TEST_CASE("a broken byte-order mark is named") {
     ripen::Issue e = parse_error("\xEF\xBB{}");
     CHECK(e.message == "invalid byte-order mark; a UTF-8 one is EF BB BF");
     CHECK(e.column == 1);
 }
 
-TEST_CASE("json: a duplicate member in a big object is reported at its name") {
+TEST_CASE("a duplicate member in a big object is reported at its name") {
     std::string text = "{";
     for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",\n";
     ripen::Issue e = parse_error(text + "\"k9\":   1}");
@@ -241,7 +243,7 @@ TEST_CASE("json: a duplicate member in a big object is reported at its name") {
     CHECK(e.column == 1);
 }
 
-TEST_CASE("json: the writer emits valid UTF-8 only") {
+TEST_CASE("the writer emits valid UTF-8 only") {
     // A CSV cell from a Latin-1 file: 0xf5 is no UTF-8 at all, 0xc3 0x28 a broken sequence.
     std::string out;
     ripen::json::write_string("caf\xe9 \xf5\xc3( ok \xc3\xa9 \xf0\x9f\x98\x80", out);
@@ -310,7 +312,7 @@ void collect_positions(const Value& v, std::vector<std::pair<std::uint32_t, std:
 }
 }  // namespace
 
-TEST_CASE("json: every value's line and column is where the text puts it") {
+TEST_CASE("every value's line and column is where the text puts it") {
     std::mt19937 rng(17);
     for (int i = 0; i < 3000; ++i) {
         Positioned doc;
@@ -323,3 +325,5 @@ TEST_CASE("json: every value's line and column is where the text puts it") {
         REQUIRE_MESSAGE(found == doc.starts, doc.text);
     }
 }
+
+TEST_SUITE_END();

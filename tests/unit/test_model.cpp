@@ -8,6 +8,8 @@
 
 #include "support.hpp"
 
+TEST_SUITE_BEGIN("model");
+
 namespace {
 
 // The tiny model with `from` replaced by `to` (which must occur exactly once).
@@ -40,7 +42,7 @@ void check(const std::string& model_text, const std::string& code, const std::st
 
 }  // namespace
 
-TEST_CASE("model: the tiny and the default model are valid") {
+TEST_CASE("the tiny and the default model are valid") {
     auto tiny = ripen::load_model(test::tiny_model_json());
     CHECK(tiny.ok());
     CHECK(tiny.issues.empty());
@@ -55,7 +57,7 @@ TEST_CASE("model: the tiny and the default model are valid") {
     }
 }
 
-TEST_CASE("model: copies share one model, across threads too; the last copy frees it") {
+TEST_CASE("copies share one model, across threads too; the last copy frees it") {
     ripen::Model model = test::tiny();
     const ripen::ModelSpec* spec = &model.spec();
     ripen::Model copy = model;
@@ -90,7 +92,7 @@ TEST_CASE("model: copies share one model, across threads too; the last copy free
 #endif
 }
 
-TEST_CASE("model: a JSON syntax error gives its line and column") {
+TEST_CASE("a JSON syntax error gives its line and column") {
     auto result = ripen::load_model("{\n  \"format\": 1,\n  \"id\": tiny\n}");
     REQUIRE(result.issues.size() == 1);
     CHECK(result.issues[0].code == "json.syntax");
@@ -100,7 +102,7 @@ TEST_CASE("model: a JSON syntax error gives its line and column") {
     CHECK(ripen::format_issue(result.issues[0]) == "3:9: invalid literal, expected 'true' [json.syntax]");
 }
 
-TEST_CASE("model: structural errors") {
+TEST_CASE("structural errors") {
     check(edit("\"max\": 3, \"weight\": 2", "\"max\": \"3\", \"weight\": 2"), "schema.type", "$.criteria[1].max",
           "expected a number, got a string");
     check(edit("\"max\": 3, \"weight\": 2", "\"max\": 2.5, \"weight\": 2"), "schema.type", "$.criteria[1].max",
@@ -125,7 +127,7 @@ TEST_CASE("model: structural errors") {
     CHECK(i.message == "languages must not be empty");
 }
 
-TEST_CASE("model: ids") {
+TEST_CASE("ids") {
     check(edit("{\"id\": \"goal\", \"type\"", "{\"id\": \"Goal\", \"type\""), "id.invalid", "$.questions[0].id",
           "question id \"Goal\" must start with a lowercase letter and contain only a-z, 0-9 and _ (at most 64)");
     check(edit("{\"id\": \"fit\", \"label\": \"Fit\"", "{\"id\": \"need\", \"label\": \"Fit\""), "id.duplicate", "$.criteria[1].id",
@@ -136,7 +138,7 @@ TEST_CASE("model: ids") {
           "language \"EN\" must be a lowercase tag such as \"en\" or \"pt-br\"");
 }
 
-TEST_CASE("model: references") {
+TEST_CASE("references") {
     check(edit("\"show_if\": {\"answer\": \"goal\"", "\"show_if\": {\"answer\": \"gaol\""), "ref.unknown_question",
           "$.questions[6].show_if.answer", "unknown question \"gaol\", did you mean \"goal\"?");
     check(edit("\"points\": {\"need\": 3}", "\"points\": {\"nede\": 3}"), "ref.unknown_criterion",
@@ -158,7 +160,7 @@ TEST_CASE("model: references") {
           "ref.unknown_criterion", "$.rules[1].when.criterion", "unknown criterion \"fitt\", did you mean \"fit\"?");
 }
 
-TEST_CASE("model: show_if cycles are found") {
+TEST_CASE("show_if cycles are found") {
     std::string text = edit("{\"id\": \"goal\", \"type\": \"single\", \"label\": \"Goal\", \"required\": true,",
                             "{\"id\": \"goal\", \"type\": \"single\", \"label\": \"Goal\", \"required\": true, \"show_if\": {\"answer\": \"why\", \"answered\": true},");
     check(text, "show_if.cycle", "$.questions[0].show_if", "show_if conditions form a cycle: goal -> why -> goal");
@@ -166,7 +168,7 @@ TEST_CASE("model: show_if cycles are found") {
           "show_if.cycle", "$.questions[6].show_if", "show_if conditions form a cycle: why -> why");
 }
 
-TEST_CASE("model: conditions") {
+TEST_CASE("conditions") {
     std::string path = "\"when\": {\"criterion\": \"fit\", \"gte\": 1}";
     check(edit(path, "\"when\": {\"answer\": \"goal\"}"), "condition.invalid", "$.rules[1].when",
           "a \"answer\" condition needs exactly one operator (one of: in, not_in, answered, lt, lte, gt, gte, eq, domain_in, domain_not_in)");
@@ -191,7 +193,7 @@ TEST_CASE("model: conditions") {
           "\"XX\" is not an ISO 3166-1 alpha-2 country code");
 }
 
-TEST_CASE("model: thresholds") {
+TEST_CASE("thresholds") {
     check(edit("\"handoff\": 6", "\"handoff\": 10"), "threshold.unreachable", "$.thresholds.handoff",
           "hand-off threshold 10 is above the highest reachable total 9 (of 9)");
     check(edit("\"handoff_at\": 5", "\"handoff_at\": 12"), "threshold.unreachable", "$.segments[0].handoff_at",
@@ -207,7 +209,7 @@ TEST_CASE("model: thresholds") {
     CHECK(ripen::load_model(edit("\"handoff\": 6", "\"handoff\": 0")).ok());
 }
 
-TEST_CASE("model: questions") {
+TEST_CASE("questions") {
     check(edit("{\"from\": 100, \"label\": \"large\"", "{\"from\": 1, \"label\": \"large\""), "bands.order",
           "$.questions[1].bands[1].from", "bands must be in ascending order: 1 does not exceed the previous band's 1");
     check(edit("\"required\": true, \"min\": 1,", "\"required\": true, \"min\": 10, \"max\": 5,"), "question.min_max",
@@ -227,7 +229,7 @@ TEST_CASE("model: questions") {
     CHECK(w.message == "5 points exceed the maximum of \"need\" (3); the criterion is capped");
 }
 
-TEST_CASE("model: texts and translations") {
+TEST_CASE("texts and translations") {
     std::string two_languages = edit("\"languages\": [\"en\"]", "\"languages\": [\"en\", \"de\"]");
     auto result = ripen::load_model(two_languages);
     CHECK(result.ok());  // missing translations are warnings
@@ -246,7 +248,7 @@ TEST_CASE("model: texts and translations") {
           "URL \"javascript:alert(1)\" must start with https://, http://, mailto: or /");
 }
 
-TEST_CASE("model: segments, tracks and cadences") {
+TEST_CASE("segments, tracks and cadences") {
     check(edit("{\"id\": \"web\", \"label\": \"Web\",", "{\"id\": \"web\", \"label\": \"Web\", \"when\": {\"answer\": \"goal\", \"in\": [\"buy\"]},"),
           "segment.default", "$.segments", "one segment must omit \"when\" to be the default");
     check(edit("\"when\": {\"context\": \"utm_medium\", \"in\": [\"event\"]}, ", ""), "segment.default", "$.segments[1]",
@@ -264,7 +266,7 @@ TEST_CASE("model: segments, tracks and cadences") {
     CHECK(w.message == "hand-off cadences usually plan 7 to 13 touches; this one has 1");
 }
 
-TEST_CASE("model: every problem is reported at once") {
+TEST_CASE("every problem is reported at once") {
     std::string text = edit("\"weight\": 2", "\"weigth\": 2",
                             edit("\"handoff\": 6", "\"handoff\": 99", edit("\"points\": {\"need\": 3}", "\"points\": {\"nede\": 3}")));
     auto result = ripen::load_model(text);
@@ -276,7 +278,7 @@ TEST_CASE("model: every problem is reported at once") {
     CHECK(std::count(codes.begin(), codes.end(), "threshold.unreachable") == 1);
 }
 
-TEST_CASE("model: wrong shapes never crash the loader") {
+TEST_CASE("wrong shapes never crash the loader") {
     for (const char* text : {"[]", "null", "1", "\"x\"", "{}", "{\"criteria\": {}}", "{\"questions\": [1, \"a\", null]}",
                              "{\"format\": 1, \"criteria\": [{\"id\": 5}], \"questions\": [{\"id\": \"q\", \"type\": 3}]}",
                              "{\"segments\": [{\"when\": {\"all\": [{\"not\": {\"any\": [{}]}}]}}]}",
@@ -290,3 +292,5 @@ TEST_CASE("model: wrong shapes never crash the loader") {
         }
     }
 }
+
+TEST_SUITE_END();

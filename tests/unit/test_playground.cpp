@@ -9,6 +9,8 @@ namespace {
 
 using ripen::playground::Playground;
 
+TEST_SUITE_BEGIN("playground");
+
 std::string default_text() { return test::read_file(test::source_path("models/default.json")); }
 
 // The metrics the CLI's report computes for the same leads and scoring.
@@ -232,3 +234,5 @@ TEST_CASE("a broken model or a CSV without outcomes is refused, with a message, 
     CHECK(pg.last_error() == "no lead in \"no-outcome.csv\" has an outcome: map the outcome column");
     CHECK(pg.leads() == 100);
 }
+
+TEST_SUITE_END();

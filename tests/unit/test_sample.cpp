@@ -2,7 +2,9 @@
 // outcomes that rise with the score.
 #include "support.hpp"
 
-TEST_CASE("sample: the same seed gives the same leads, another seed others") {
+TEST_SUITE_BEGIN("sample");
+
+TEST_CASE("the same seed gives the same leads, another seed others") {
     auto model = test::default_model();
     auto make = [&](std::uint64_t seed) {
         ripen::LeadGenerator g(model, seed);
@@ -21,7 +23,7 @@ TEST_CASE("sample: the same seed gives the same leads, another seed others") {
                     "source,page_views,account_tier,utm_medium,utm_source,converted");
 }
 
-TEST_CASE("sample: leads are valid, respect show-if and convert more often when they score higher") {
+TEST_CASE("leads are valid, respect show-if and convert more often when they score higher") {
     auto model = test::default_model();
     ripen::LeadGenerator g(model, 11);
     ripen::SampleLead lead;
@@ -65,7 +67,7 @@ TEST_CASE("sample: leads are valid, respect show-if and convert more often when 
     CHECK(disqualified < 0.02);
 }
 
-TEST_CASE("sample: the generated CSV scores without a single row error") {
+TEST_CASE("the generated CSV scores without a single row error") {
     auto model = test::default_model();
     ripen::LeadGenerator g(model, 3);
     std::string csv = g.csv_header();
@@ -82,3 +84,5 @@ TEST_CASE("sample: the generated CSV scores without a single row error") {
     CHECK(errors.empty());
     CHECK(scorer.stats().scored == 5000);
 }
+
+TEST_SUITE_END();

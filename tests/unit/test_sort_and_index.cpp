@@ -7,7 +7,9 @@
 #include "support.hpp"
 #include "text_match.hpp"
 
-TEST_CASE("sort: heap_sort orders long lists like std::sort") {
+TEST_SUITE_BEGIN("sort and index");
+
+TEST_CASE("heap_sort orders long lists like std::sort" * doctest::test_suite("sort")) {
     std::mt19937 rng(7);
     for (int n : {0, 1, 2, 3, 17, 1000}) {
         std::vector<int> values(static_cast<std::size_t>(n));
@@ -19,7 +21,7 @@ TEST_CASE("sort: heap_sort orders long lists like std::sort") {
     }
 }
 
-TEST_CASE("index: a string index grows key by key and finds the first of equal keys") {
+TEST_CASE("a string index grows key by key and finds the first of equal keys" * doctest::test_suite("index")) {
     ripen::detail::StringIndex index;
     CHECK(index.find("a") == -1);
     // Past 16 keys it switches from length buckets to a hash table, which then doubles.
@@ -32,3 +34,5 @@ TEST_CASE("index: a string index grows key by key and finds the first of equal k
     CHECK(index.find("key300") == -1);
     CHECK(index.find("") == -1);
 }
+
+TEST_SUITE_END();

@@ -2,6 +2,8 @@
 // weights, thresholds and rules give what a model edited the same way gives.
 #include "support.hpp"
 
+TEST_SUITE_BEGIN("table");
+
 namespace {
 
 struct Generated {
@@ -44,21 +46,21 @@ void check_agrees(const ripen::Model& scoring_model, const ripen::Model& table_m
 
 }  // namespace
 
-TEST_CASE("table: the kernel agrees with decide() on complete and partial leads") {
+TEST_CASE("the kernel agrees with decide() on complete and partial leads") {
     auto model = test::default_model();
     auto leads = generate(model, 5000, 21);
     check_agrees(model, model, ripen::Scoring::from(model), leads, true);
     check_agrees(model, model, ripen::Scoring::from(model), leads, false);
 }
 
-TEST_CASE("table: the kernel agrees on the tiny model's edge cases") {
+TEST_CASE("the kernel agrees on the tiny model's edge cases") {
     auto model = test::tiny();
     auto leads = generate(model, 3000, 4);
     check_agrees(model, model, ripen::Scoring::from(model), leads, false);
     check_agrees(model, model, ripen::Scoring::from(model), leads, true);
 }
 
-TEST_CASE("table: edited scoring equals scoring with an edited model") {
+TEST_CASE("edited scoring equals scoring with an edited model") {
     auto model = test::default_model();
     // The same edits, once in a model file and once in a Scoring.
     std::string text = test::read_file(test::source_path("models/default.json"));
@@ -93,7 +95,7 @@ TEST_CASE("table: edited scoring equals scoring with an edited model") {
     check_agrees(edited_model, model, scoring, leads, false);
 }
 
-TEST_CASE("table: disabling a rule") {
+TEST_CASE("disabling a rule") {
     auto model = test::tiny();
     ripen::LeadTable table(model);
     table.append(test::answers(model, R"({"goal": "buy", "size": 150, "student": "yes", "email": "a@b.com", "country": "DE"})"),
@@ -201,12 +203,12 @@ void check_incremental_walk(const ripen::Model& model, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("table: incremental re-scoring equals the full kernel after every kind of edit") {
+TEST_CASE("incremental re-scoring equals the full kernel after every kind of edit") {
     SUBCASE("default model") { check_incremental_walk(test::default_model(), 3); }
     SUBCASE("tiny model") { check_incremental_walk(test::tiny(), 11); }
 }
 
-TEST_CASE("table: incremental re-scoring refuses leads with open answers") {
+TEST_CASE("incremental re-scoring refuses leads with open answers") {
     auto model = test::default_model();
     ripen::LeadTable table(model);
     for (const auto& lead : generate(model, 200, 5)) table.append(lead.answers, context_of(lead, false), false);
@@ -220,3 +222,5 @@ TEST_CASE("table: incremental re-scoring refuses leads with open answers") {
     CHECK(incremental.ready());
     CHECK(result.total.size() == 1);
 }
+
+TEST_SUITE_END();

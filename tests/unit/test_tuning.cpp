@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+TEST_SUITE_BEGIN("tuning");
+
 namespace {
 
 struct Lead {
@@ -263,3 +265,5 @@ TEST_CASE("fitting refuses data it cannot learn from, with a message") {
     CHECK(one.issues[0].code == "fit.one_outcome");
     CHECK(one.issues[0].message == "the leads to learn from all have the same outcome; points cannot be fitted");
 }
+
+TEST_SUITE_END();
