@@ -32,6 +32,8 @@ NATIVE_PACKAGES=(cmake ninja-build g++ make doctest-dev nlohmann-json3-dev time)
 # The WebAssembly build and its Node tests; the browser tests' Chromium.
 WASM_PACKAGES=(emscripten node-acorn)
 BROWSER_PACKAGES=(chromium fonts-dejavu-core)
+# clang-14 with libFuzzer and its sanitizer runtimes: the fuzz targets (tests/fuzz).
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 # The native playground (GLFW + OpenGL 3) and its screenshot under a virtual display.
 PLAYGROUND_PACKAGES=(libglfw3-dev libgl-dev xvfb xauth)
 
