@@ -80,33 +80,82 @@ void count(RouteCounts& c, Route route, bool converted) {
 
 
 
-// Everything computed from the counts of converted and other leads per routing score (shifted
-// by 2) and the per-total bands: AUC, calibration, the threshold sweep, gain and ROC.
-void finish_metrics(Metrics& m, const std::vector<std::uint64_t>& positive, const std::vector<std::uint64_t>& negative,
-                    const std::vector<ScoreBand>& bands, int max_total) {
+// Counts of converted and other leads per segment and routing score (shifted by 2).
+struct SegmentCounts {
+    std::vector<std::vector<std::uint64_t>> positive, negative;  // [segment][score + 2]
+    SegmentCounts(std::size_t segments, int max_total)
+        : positive(segments, std::vector<std::uint64_t>(static_cast<std::size_t>(max_total) + 3, 0)), negative(positive) {}
+};
+
+// One segment's leads at hand-off threshold t: knock-outs disqualified, failed gates and totals
+// below t nurtured, the rest handed off.
+RouteCounts segment_at(const std::vector<std::uint64_t>& positive, const std::vector<std::uint64_t>& negative, int t) {
+    RouteCounts c;
+    for (std::size_t k = 0; k < positive.size(); ++k) {
+        const std::uint64_t n = positive[k] + negative[k];
+        c.leads += n;
+        c.converted += positive[k];
+        const int score = static_cast<int>(k) - 2;
+        if (score == -2) {
+            c.disqualify += n;
+            c.disqualify_converted += positive[k];
+        } else if (score >= 0 && score >= t) {
+            c.handoff += n;
+            c.handoff_converted += positive[k];
+        } else {
+            c.nurture += n;
+            c.nurture_converted += positive[k];
+        }
+    }
+    return c;
+}
+
+void add_counts(RouteCounts& to, const RouteCounts& c) {
+    to.leads += c.leads;
+    to.converted += c.converted;
+    to.handoff += c.handoff;
+    to.handoff_converted += c.handoff_converted;
+    to.nurture += c.nurture;
+    to.nurture_converted += c.nurture_converted;
+    to.disqualify += c.disqualify;
+    to.disqualify_converted += c.disqualify_converted;
+    to.undecided += c.undecided;
+    to.undecided_converted += c.undecided_converted;
+}
+
+// Everything computed from the per-segment counts and the per-total bands: AUC, calibration, the
+// threshold sweeps, gain and ROC. The sweep routes exactly as a model with the swept number as
+// its `thresholds.handoff` would: segments with their own `handoff_at` keep it.
+void finish_metrics(Metrics& m, const SegmentCounts& counts, const std::vector<ScoreBand>& bands, int max_total, const Scoring& scoring) {
+    const std::size_t segments = counts.positive.size();
+    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
+    for (std::size_t s = 0; s < segments; ++s)
+        for (std::size_t k = 0; k < positive.size(); ++k) {
+            positive[k] += counts.positive[s][k];
+            negative[k] += counts.negative[s][k];
+        }
     m.auc = auc_from_histogram(positive, negative);
     for (const auto& b : bands)
         if (b.leads) m.calibration.push_back(b);
 
-    // One threshold for all segments: hand-off at or above it (knock-outs and failed gates never).
-    std::uint64_t total_leads = m.overall.leads, total_converted = m.overall.converted;
-    std::uint64_t knocked = positive[0] + negative[0], knocked_converted = positive[0];
+    m.thresholds.resize(segments);
+    m.own_threshold.resize(segments);
+    m.segment_sweeps.assign(segments, {});
+    for (std::size_t s = 0; s < segments; ++s) {
+        m.thresholds[s] = scoring.threshold(static_cast<int>(s));
+        m.own_threshold[s] = scoring.segment_handoff_at[s] >= 0;
+        for (int t = 0; t <= max_total; ++t)
+            m.segment_sweeps[s].push_back({t, segment_at(counts.positive[s], counts.negative[s], t)});
+    }
     for (int t = 0; t <= max_total; ++t) {
         ThresholdPoint p;
         p.threshold = t;
-        RouteCounts& c = p.counts;
-        c.leads = total_leads;
-        c.converted = total_converted;
-        c.disqualify = knocked;
-        c.disqualify_converted = knocked_converted;
-        for (std::size_t k = static_cast<std::size_t>(t) + 2; k < positive.size(); ++k) {
-            c.handoff += positive[k] + negative[k];
-            c.handoff_converted += positive[k];
-        }
-        c.nurture = total_leads - knocked - c.handoff;
-        c.nurture_converted = total_converted - knocked_converted - c.handoff_converted;
+        for (std::size_t s = 0; s < segments; ++s)
+            add_counts(p.counts, m.own_threshold[s] ? segment_at(counts.positive[s], counts.negative[s], m.thresholds[s])
+                                                    : m.segment_sweeps[s][static_cast<std::size_t>(t)].counts);
         m.sweep.push_back(p);
     }
+    const std::uint64_t total_leads = m.overall.leads, total_converted = m.overall.converted;
     // Gain and ROC, from the highest score down.
     double pos_total = static_cast<double>(total_converted), neg_total = static_cast<double>(total_leads - total_converted);
     double tp = 0, fp = 0;
@@ -136,7 +185,7 @@ Metrics compute_metrics(const LeadTable& table, const TableResult& result, const
     const int max_total = scoring.max_total();
     m.segments.resize(model.spec().segments.size());
     // Routing scores -2 (knocked out), -1 (gate failed), 0..max, shifted by 2.
-    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
+    SegmentCounts counts(m.segments.size(), max_total);
     std::vector<ScoreBand> bands(static_cast<std::size_t>(max_total) + 1);
     for (int t = 0; t <= max_total; ++t) bands[static_cast<std::size_t>(t)].total = t;
     const auto& outcomes = table.outcomes();
@@ -149,14 +198,14 @@ Metrics compute_metrics(const LeadTable& table, const TableResult& result, const
         count(m.overall, result.route[i], converted);
         count(m.segments[table.segment(i)], result.route[i], converted);
         int score = routing_score(result, i);
-        (converted ? positive : negative)[static_cast<std::size_t>(std::clamp(score, -2, max_total) + 2)] += 1;
+        (converted ? counts.positive : counts.negative)[table.segment(i)][static_cast<std::size_t>(std::clamp(score, -2, max_total) + 2)] += 1;
         if (score >= 0) {
             ScoreBand& b = bands[static_cast<std::size_t>(std::min(score, max_total))];
             ++b.leads;
             b.converted += converted;
         }
     }
-    finish_metrics(m, positive, negative, bands, max_total);
+    finish_metrics(m, counts, bands, max_total, scoring);
     return m;
 }
 
@@ -195,7 +244,7 @@ Metrics metrics_from_histogram(const ScoreHistogram& h, const Scoring& scoring) 
     const int max_total = h.max_total;
     m.segments.resize(h.segments);
     m.outcome_unknown = h.outcome_unknown;
-    std::vector<std::uint64_t> positive(static_cast<std::size_t>(max_total) + 3, 0), negative(positive.size(), 0);
+    SegmentCounts counts(h.segments, max_total);
     std::vector<ScoreBand> bands(static_cast<std::size_t>(max_total) + 1);
     for (int t = 0; t <= max_total; ++t) bands[static_cast<std::size_t>(t)].total = t;
     for (std::size_t s = 0; s < h.segments; ++s) {
@@ -215,7 +264,7 @@ Metrics metrics_from_histogram(const ScoreHistogram& h, const Scoring& scoring) 
                         default: c->nurture += n; c->nurture_converted += converted; break;
                     }
                 }
-                (outcome ? positive : negative)[static_cast<std::size_t>(score + 2)] += n;
+                (outcome ? counts.positive : counts.negative)[s][static_cast<std::size_t>(score + 2)] += n;
                 if (score >= 0) {
                     bands[static_cast<std::size_t>(score)].leads += n;
                     bands[static_cast<std::size_t>(score)].converted += converted;
@@ -223,7 +272,7 @@ Metrics metrics_from_histogram(const ScoreHistogram& h, const Scoring& scoring) 
             }
         }
     }
-    finish_metrics(m, positive, negative, bands, max_total);
+    finish_metrics(m, counts, bands, max_total, scoring);
     return m;
 }
 
@@ -294,12 +343,34 @@ json::Value metrics_to_json(const Model& model, const Metrics& m) {
     return out;
 }
 
-Suggestion suggest_for_precision(const Metrics& metrics, double target) {
+namespace {
+
+// The sweep a suggestion walks: the model's threshold, or one segment's leads alone.
+const std::vector<ThresholdPoint>& sweep_of(const Metrics& metrics, int segment) {
+    return segment < 0 ? metrics.sweep : metrics.segment_sweeps[static_cast<std::size_t>(segment)];
+}
+
+// Fills in where a suggestion leaves every lead: for a segment's own threshold, the other
+// segments at their thresholds and this one at the suggestion.
+void settle(const Metrics& metrics, Suggestion& s, const ThresholdPoint& point) {
+    s.found = true;
+    s.at = point;
+    if (s.segment < 0) return;
+    s.segment_at = point.counts;
+    RouteCounts all;
+    for (std::size_t k = 0; k < metrics.segments.size(); ++k)
+        add_counts(all, static_cast<int>(k) == s.segment ? point.counts : metrics.segments[k]);
+    s.at.counts = all;
+}
+
+}  // namespace
+
+Suggestion suggest_for_precision(const Metrics& metrics, double target, int segment) {
     Suggestion s;
-    for (const auto& p : metrics.sweep) {
+    s.segment = segment;
+    for (const auto& p : sweep_of(metrics, segment)) {
         if (p.counts.handoff > 0 && p.counts.precision() >= target) {
-            s.found = true;
-            s.at = p;
+            settle(metrics, s, p);
             s.reason = "the lowest threshold whose hand-offs convert at " + std::to_string(static_cast<int>(std::lround(target * 100))) + " % or more";
             return s;
         }
@@ -308,17 +379,27 @@ Suggestion suggest_for_precision(const Metrics& metrics, double target) {
     return s;
 }
 
-Suggestion suggest_for_capacity(const Metrics& metrics, double capacity) {
+Suggestion suggest_for_capacity(const Metrics& metrics, double capacity, int segment) {
     Suggestion s;
-    for (const auto& p : metrics.sweep) {
-        if (static_cast<double>(p.counts.handoff) <= capacity) {
-            s.found = true;
-            s.at = p;
-            s.reason = "the lowest threshold whose hand-offs fit the capacity";
-            return s;
-        }
+    s.segment = segment;
+    const auto& sweep = sweep_of(metrics, segment);
+    // Hand-offs never grow with the threshold: the first that fits has the most.
+    for (std::size_t i = 0; i < sweep.size(); ++i) {
+        const auto& p = sweep[i];
+        if (static_cast<double>(p.counts.handoff) > capacity) continue;
+        if (p.counts.handoff == 0) break;
+        settle(metrics, s, p);
+        s.has_next = i > 0;
+        if (s.has_next) s.next_handoff = sweep[i - 1].counts.handoff;
+        s.reason = "the threshold with the most hand-offs within the capacity";
+        return s;
     }
-    s.reason = "even the highest threshold hands off more leads than that capacity";
+    std::uint64_t fewest = 0;
+    for (const auto& p : sweep)
+        if (p.counts.handoff > 0) fewest = p.counts.handoff;
+    s.reason = fewest ? "the highest threshold that hands off anyone hands off " + std::to_string(fewest) +
+                            (fewest == 1 ? " lead" : " leads") + ", more than that capacity"
+                      : "no threshold hands off any lead";
     return s;
 }
 

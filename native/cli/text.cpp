@@ -192,6 +192,7 @@ std::string data_help(std::string_view command) {
                "  --capacity N          hand-offs sales can take per period\n"
                "  --days D              days the data covers (to scale the capacity)\n"
                "  --period-days D       the capacity's period in days (default 30)\n"
+               "  --segment ID          suggest that segment's own threshold (its handoff_at)\n"
                "  --out NEWMODEL        write the model with the suggested threshold\n";
     if (command == "fit") return std::string(kFitHelp) + kDataOptions + kFitExtra;
     return {};

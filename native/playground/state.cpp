@@ -315,9 +315,12 @@ void Playground::apply_fitted_points(const FitResult& fit) {
 void Playground::apply_threshold(const Suggestion& suggestion) {
     if (!suggestion.found) return;
     Scoring next = scoring_;
-    next.handoff_at = suggestion.at.threshold;
-    // The suggestion is one threshold for every segment.
-    std::fill(next.segment_handoff_at.begin(), next.segment_handoff_at.end(), -1);
+    // As the suggestion was worked out: the model's threshold, with segments that have their own
+    // keeping it, or one segment's own.
+    if (suggestion.segment >= 0)
+        next.segment_handoff_at[static_cast<std::size_t>(suggestion.segment)] = suggestion.at.threshold;
+    else
+        next.handoff_at = suggestion.at.threshold;
     edit(std::move(next));
 }
 

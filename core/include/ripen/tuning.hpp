@@ -29,7 +29,7 @@ struct RouteCounts {
     double lift() const;           // precision / base rate
 };
 
-// One global threshold applied to every segment.
+// The leads routed with one hand-off threshold.
 struct ThresholdPoint {
     int threshold = 0;
     RouteCounts counts;
@@ -48,7 +48,12 @@ struct Metrics {
     RouteCounts overall;                // with the model's (per-segment) thresholds
     std::vector<RouteCounts> segments;  // model order
     double auc = 0;                     // of the score that routes (knock-outs and failed gates lowest)
-    std::vector<ThresholdPoint> sweep;  // thresholds 0..max
+    // Thresholds 0..max as the model's `thresholds.handoff`: segments with their own `handoff_at`
+    // keep it, exactly as the model written with that threshold routes.
+    std::vector<ThresholdPoint> sweep;
+    std::vector<int> thresholds;                           // [segment]: the threshold it uses now
+    std::vector<std::uint8_t> own_threshold;               // [segment]: 1 when it has its own handoff_at
+    std::vector<std::vector<ThresholdPoint>> segment_sweeps;  // [segment][t]: its leads alone at threshold t
     std::vector<CurvePoint> gain;       // share of leads handed off -> share of conversions caught
     std::vector<CurvePoint> roc;        // false positive rate -> true positive rate
     std::vector<ScoreBand> calibration; // conversion rate per total
@@ -91,14 +96,22 @@ json::Value metrics_to_json(const Model& model, const Metrics& metrics);
 
 struct Suggestion {
     bool found = false;
-    ThresholdPoint at;
-    std::string reason;  // why, or why none
+    int segment = -1;        // the segment whose own threshold it is, or -1 for the model's
+    ThresholdPoint at;       // every lead, routed with the suggestion as the model would route them
+    RouteCounts segment_at;  // the segment's leads alone (for a segment's suggestion)
+    std::string reason;      // why, or why none
+    // For a capacity: the hand-offs of the next lower threshold, which would exceed it
+    // (has_next false when the suggestion is already the lowest threshold).
+    bool has_next = false;
+    std::uint64_t next_handoff = 0;
 };
 
-// The lowest threshold whose precision reaches `target` (0..1).
-Suggestion suggest_for_precision(const Metrics& metrics, double target);
-// The lowest threshold whose hand-offs stay within `capacity` (hand-offs in the data's period).
-Suggestion suggest_for_capacity(const Metrics& metrics, double capacity);
+// The lowest threshold whose hand-offs convert at `target` (0..1) or more. With a segment index,
+// that segment's own threshold (its precision alone), the others left as they are.
+Suggestion suggest_for_precision(const Metrics& metrics, double target, int segment = -1);
+// The threshold with the most hand-offs (of the segment, when given) within `capacity`
+// (hand-offs in the data's period); never one that hands off nobody.
+Suggestion suggest_for_capacity(const Metrics& metrics, double capacity, int segment = -1);
 
 struct FitOptions {
     std::uint64_t seed = 1;   // for the train / holdout split

@@ -48,6 +48,8 @@ json::Value import_json(const History& h);
 
 // "12.3 %", "0.77", "16959 (37.5%)", and a row of the counts table.
 std::string pct(double share);
+// 1224 -> "1,224": counts people read.
+std::string thousands(std::uint64_t n);
 std::string fixed(double value, int digits);
 std::string percent(std::uint64_t part, std::uint64_t whole);
 std::string counts_row(const std::string& name, const RouteCounts& c);

@@ -51,7 +51,11 @@ int run(Session& s, const ReportOptions& o) {
     s.out(counts_row("all", m.overall));
     for (std::size_t i = 0; i < spec.segments.size(); ++i)
         if (m.segments[i].leads) s.out(counts_row(spec.segments[i].id, m.segments[i]));
-    s.out("\nOne threshold for every segment\nthreshold   leads     hand-offs          precision   recall  leakage   lift\n");
+    std::string kept;
+    for (std::size_t i = 0; i < spec.segments.size(); ++i)
+        if (m.own_threshold[i]) kept += (kept.empty() ? "" : ", ") + spec.segments[i].id + " " + std::to_string(m.thresholds[i]);
+    s.out("\nAt other model thresholds" + (kept.empty() ? std::string() : " (segments with their own keep it: " + kept + ")") +
+          "\nthreshold   leads     hand-offs          precision   recall  leakage   lift\n");
     for (const auto& p : m.sweep) s.out(counts_row(std::to_string(p.threshold), p.counts));
     s.out("\nConversion rate per total (calibration)\n total     leads  converted    rate\n");
     for (const auto& b : m.calibration)
