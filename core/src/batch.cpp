@@ -9,6 +9,7 @@
 
 #include "answers_internal.hpp"
 #include "evaluator.hpp"
+#include "row_mapper.hpp"
 #include "ripen/csv.hpp"
 #include "text_match.hpp"
 
@@ -86,6 +87,10 @@ struct BatchScorer::Impl {
     std::vector<Column> layout;
     std::size_t expected_fields = 0;
     std::vector<int> question_columns;  // questions that have a column
+    // With a mapping: the header's names (a fork binds its own mapper to them) and the mapper.
+    std::vector<std::string> header_names;
+    std::unique_ptr<detail::RowMapper> mapper;
+    Context mapped_context;
 
     // NDJSON
     std::string pending;
@@ -133,6 +138,7 @@ struct BatchScorer::Impl {
                       "column \"" + std::string(name) + "\" is an output of ripen score; rename or remove it");
                 fatal = true;
             }
+            if (options.mapping) continue;
             if (int q = model.question_index(name); q >= 0) {
                 bool single = model.spec().questions[static_cast<std::size_t>(q)].type == QuestionType::single;
                 layout[i] = Column{single ? ColumnRole::single : ColumnRole::question, q};
@@ -147,12 +153,96 @@ struct BatchScorer::Impl {
             }
         }
         if (fatal) return false;
+        if (options.mapping) {
+            for (std::string_view name : rec.fields) header_names.emplace_back(name);
+            if (!bind_mapper(errors)) return false;
+        }
+        check_coverage(rec, errors);
+        if (fatal) return false;
         out.append(rec.raw.data(), rec.raw.size());
         for (const auto& c : columns) {
             out += ',';
             out += c;
         }
         out += '\n';
+        return true;
+    }
+
+    bool bind_mapper(std::vector<Issue>& errors) {
+        mapper = std::make_unique<detail::RowMapper>(model, *options.mapping, stats.unmapped);
+        CsvRecord header;
+        for (const auto& name : header_names) header.fields.emplace_back(name);
+        header.line = 1;
+        if (!mapper->bind(header, errors)) fatal = true;
+        question_columns = mapper->questions();
+        return !fatal;
+    }
+
+    // A header that names no question would score every lead alike: refused, naming what it
+    // has. Each question without a column is a warning: it counts as unanswered for every lead.
+    void check_coverage(const CsvRecord& rec, std::vector<Issue>& errors) {
+        const auto& questions = model.spec().questions;
+        std::vector<bool> covered(questions.size(), false);
+        for (int q : question_columns) covered[static_cast<std::size_t>(q)] = true;
+        std::string ids;
+        for (std::size_t q = 0; q < questions.size() && q < 12; ++q) ids += std::string(q ? ", " : "") + questions[q].id;
+        if (questions.size() > 12) ids += ", ...";
+        if (question_columns.empty() && !questions.empty()) {
+            std::string names;
+            for (std::size_t i = 0; i < rec.fields.size() && i < 8; ++i) names += std::string(i ? ", " : "") + "\"" + std::string(detail::trim(rec.fields[i])) + "\"";
+            if (rec.fields.size() > 8) names += ", ... (" + std::to_string(rec.fields.size()) + " columns)";
+            // "Goal" for "goal": say that case matters.
+            std::string near;
+            for (std::size_t i = 0; i < rec.fields.size() && near.empty(); ++i) {
+                std::string lower(detail::trim(rec.fields[i]));
+                for (char& c : lower) c = detail::ascii_lower(c);
+                if (model.question_index(lower) >= 0) near = "; ids are case-sensitive: \"" + std::string(detail::trim(rec.fields[i])) + "\" is not \"" + lower + "\"";
+            }
+            Issue issue;
+            issue.code = "csv.no_question_column";
+            issue.line = rec.line;
+            issue.column = 1;
+            issue.message = options.mapping
+                                ? "the mapping maps none of the header's columns (" + names + ") to a question"
+                                : "no column is named by a question id (the header has " + names + "; the questions are " + ids +
+                                      ")" + near + ": rename the columns or give a mapping with --map (ripen map writes one)";
+            errors.push_back(std::move(issue));
+            fatal = true;
+            return;
+        }
+        std::string missing;
+        std::size_t count = 0;
+        for (std::size_t q = 0; q < questions.size(); ++q) {
+            if (covered[q]) continue;
+            missing += std::string(count ? ", " : "") + "\"" + questions[q].id + "\"";
+            ++count;
+        }
+        if (count == 0) return;
+        Issue issue;
+        issue.code = "csv.question_without_column";
+        issue.severity = Severity::warning;
+        issue.line = rec.line;
+        issue.column = 1;
+        issue.message = (count == 1 ? "no column for question " + missing + ": every lead counts as not answering it"
+                                    : "no column for questions " + missing + ": every lead counts as not answering them");
+        errors.push_back(std::move(issue));
+    }
+
+    // A mapped record: answers and context through the mapper, then the context into the slots.
+    bool map_csv_row(const CsvRecord& rec, std::vector<Issue>& errors) {
+        int outcome = -1;
+        mapper->map(rec, answers, mapped_context, outcome);
+        const auto& comp = detail::compiled(model);
+        for (const auto& [key, value] : mapped_context.values) {
+            if (key == "source") input.source_segment = model.segment_index(value);
+            auto it = std::find(comp.context_keys.begin(), comp.context_keys.end(), key);
+            if (it == comp.context_keys.end()) continue;
+            std::size_t slot = static_cast<std::size_t>(it - comp.context_keys.begin());
+            if (!detail::fill_context_slot(comp, static_cast<int>(slot), value, context[slot])) {
+                error(errors, rec.line, 1, "context.number", "\"" + value + "\" is not a number (context \"" + key + "\")");
+                return false;
+            }
+        }
         return true;
     }
 
@@ -169,7 +259,8 @@ struct BatchScorer::Impl {
         input.source_segment = -1;
         for (auto& slot : context) slot.present = false;
         Issue issue;
-        for (std::size_t i = 0; i < layout.size(); ++i) {
+        if (mapper) ok = map_csv_row(rec, errors);
+        for (std::size_t i = 0; i < layout.size() && !mapper; ++i) {
             const Column& col = layout[i];
             switch (col.role) {
                 case ColumnRole::ignored: break;
@@ -416,6 +507,11 @@ std::unique_ptr<BatchScorer> BatchScorer::fork() const {
     copy->impl_->layout = impl_->layout;
     copy->impl_->expected_fields = impl_->expected_fields;
     copy->impl_->question_columns = impl_->question_columns;
+    if (impl_->mapper) {
+        std::vector<Issue> ignored;  // reported by the scorer that read the header
+        copy->impl_->header_names = impl_->header_names;
+        copy->impl_->bind_mapper(ignored);
+    }
     return copy;
 }
 
@@ -448,6 +544,8 @@ void BatchScorer::add_stats(const ScoreStats& other) {
         for (int r = 0; r < 4; ++r) s.segments[i].by_route[r] += other.segments[i].by_route[r];
         s.segments[i].score_sum += other.segments[i].score_sum;
     }
+    for (const auto& [column, values] : other.unmapped)
+        for (const auto& [value, count] : values) s.unmapped[column][value] += count;
 }
 
 BatchScorer::~BatchScorer() = default;

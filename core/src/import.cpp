@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "evaluator.hpp"
+#include "row_mapper.hpp"
 #include "ripen/csv.hpp"
 #include "ripen/decision.hpp"
 #include "text_match.hpp"
@@ -417,20 +418,16 @@ Mapping infer_mapping(const Model& model, const std::vector<std::string>& header
     return mapping;
 }
 
-// ---- the importer ----------------------------------------------------------------------------
+// ---- mapping records --------------------------------------------------------------------------
 
-struct Importer::Impl {
-    Impl(const Model& m, Mapping map, LeadTable& t, ImportOptions o)
-        : model(m), mapping(std::move(map)), table(t), options(o), answers(empty_answers(m)) {}
+namespace detail {
+
+struct RowMapper::Impl {
+    Impl(const Model& m, const Mapping& map, UnmappedCounts& counts) : model(m), mapping(map), unmapped_counts(counts) {}
 
     const Model& model;
-    Mapping mapping;
-    LeadTable& table;
-    ImportOptions options;
-    ImportStats stats;
-    CsvReader reader;
-    bool header_read = false;
-    bool fatal = false;
+    const Mapping& mapping;
+    UnmappedCounts& unmapped_counts;
     struct Bound {
         const ColumnMapping* mapping = nullptr;
         int question = -1;
@@ -444,23 +441,10 @@ struct Importer::Impl {
     static constexpr std::size_t kSeenLimit = 4096;
     std::vector<Bound> bound;  // per header column; mapping nullptr when the column is not mapped
     std::size_t fields = 0;
-    Answers answers;
-    Context context;
 
-    void error(std::uint64_t line, std::uint32_t column, std::string code, std::string message) {
-        if (stats.errors.size() >= options.max_errors) return;
-        Issue issue;
-        issue.code = std::move(code);
-        issue.message = std::move(message);
-        issue.line = line;
-        issue.column = column;
-        stats.errors.push_back(std::move(issue));
-    }
+    void unmapped(const std::string& column, const std::string& value) { ++unmapped_counts[column][value]; }
 
-    void unmapped(const std::string& column, const std::string& value) { ++stats.unmapped[column][value]; }
-
-    bool read_header(const CsvRecord& rec) {
-        header_read = true;
+    bool bind(const CsvRecord& rec, std::vector<Issue>& issues) {
         fields = rec.fields.size();
         bound.assign(fields, Bound{});
         // Hashed both ways, so a header of 400,000 columns costs what its bytes cost to read.
@@ -489,13 +473,25 @@ struct Importer::Impl {
             }
             bound[i] = std::move(b);
         }
+        bool ok = true;
         for (const auto& c : mapping.columns) {
-            if (!present.count(&c)) {
-                error(1, 1, "csv.missing_column", "the mapping names column " + quoted(c.column) + ", which the header does not have");
-                fatal = true;
+            if (present.count(&c)) continue;
+            Issue issue;
+            issue.line = 1;
+            issue.column = 1;
+            issue.code = "csv.missing_column";
+            // Files written by other tools drop or rename empty columns ("Unnamed: 12"): a
+            // column the mapping only ignores is no reason to stop.
+            if (c.role == ColumnMapping::Role::ignore) {
+                issue.severity = Severity::warning;
+                issue.message = "the mapping ignores column " + quoted(c.column) + ", which the header does not have";
+            } else {
+                issue.message = "the mapping names column " + quoted(c.column) + ", which the header does not have";
+                ok = false;
             }
+            issues.push_back(std::move(issue));
         }
-        return !fatal;
+        return ok;
     }
 
     // The option a normalised value maps to for question q, or -1.
@@ -505,9 +501,7 @@ struct Importer::Impl {
         return match_option(q, n);
     }
 
-    void set_question(Bound& b, std::string_view raw, std::uint64_t line, std::uint32_t column) {
-        (void)line;
-        (void)column;
+    void set_question(Bound& b, std::string_view raw, Answers& answers) {
         const Question& q = model.spec().questions[static_cast<std::size_t>(b.question)];
         Answer& a = answers.values[static_cast<std::size_t>(b.question)];
         a = Answer{};
@@ -609,24 +603,16 @@ struct Importer::Impl {
         }
     }
 
-    void import_row(const CsvRecord& rec) {
-        ++stats.rows;
-        if (rec.fields.size() != fields) {
-            std::size_t at = std::min(rec.fields.size(), fields) - (rec.fields.size() < fields ? 1 : 0);
-            error(rec.line_of(at), rec.column_of(at), "csv.field_count",
-                  "expected " + std::to_string(fields) + " fields as in the header, got " + std::to_string(rec.fields.size()));
-            ++stats.bad_rows;
-            return;
-        }
+    void map(const CsvRecord& rec, Answers& answers, Context& context, int& outcome) {
         for (auto& a : answers.values) a = Answer{};
         context.values.clear();
-        int outcome = -1;
+        outcome = -1;
         for (std::size_t i = 0; i < fields; ++i) {
             Bound& b = bound[i];
             if (!b.mapping) continue;
             std::string_view raw = rec.fields[i];
             switch (b.mapping->role) {
-                case ColumnMapping::Role::question: set_question(b, raw, rec.line_of(i), rec.column_of(i)); break;
+                case ColumnMapping::Role::question: set_question(b, raw, answers); break;
                 case ColumnMapping::Role::source: {
                     auto cached = b.seen.find(std::string(raw));
                     if (cached != b.seen.end()) {
@@ -677,11 +663,83 @@ struct Importer::Impl {
                 case ColumnMapping::Role::ignore: break;
             }
         }
+    }
+};
+
+RowMapper::RowMapper(const Model& model, const Mapping& mapping, UnmappedCounts& unmapped)
+    : impl_(std::make_unique<Impl>(model, mapping, unmapped)) {}
+RowMapper::~RowMapper() = default;
+bool RowMapper::bind(const CsvRecord& header, std::vector<Issue>& issues) { return impl_->bind(header, issues); }
+std::size_t RowMapper::fields() const { return impl_->fields; }
+std::vector<int> RowMapper::questions() const {
+    std::vector<int> out;
+    for (const auto& b : impl_->bound)
+        if (b.mapping && b.question >= 0 && std::find(out.begin(), out.end(), b.question) == out.end()) out.push_back(b.question);
+    return out;
+}
+void RowMapper::map(const CsvRecord& record, Answers& answers, Context& context, int& outcome) {
+    impl_->map(record, answers, context, outcome);
+}
+
+}  // namespace detail
+
+// ---- the importer ----------------------------------------------------------------------------
+
+struct Importer::Impl {
+    Impl(const Model& m, Mapping map, LeadTable& t, ImportOptions o)
+        : model(m), mapping(std::move(map)), table(t), options(o), mapper(m, mapping, stats.unmapped), answers(empty_answers(m)) {}
+
+    const Model& model;
+    Mapping mapping;
+    LeadTable& table;
+    ImportOptions options;
+    ImportStats stats;
+    detail::RowMapper mapper;
+    CsvReader reader;
+    bool header_read = false;
+    bool fatal = false;
+    Answers answers;
+    Context context;
+
+    void error(std::uint64_t line, std::uint32_t column, std::string code, std::string message) {
+        if (stats.errors.size() >= options.max_errors) return;
+        Issue issue;
+        issue.code = std::move(code);
+        issue.message = std::move(message);
+        issue.line = line;
+        issue.column = column;
+        stats.errors.push_back(std::move(issue));
+    }
+
+    bool read_header(const CsvRecord& rec) {
+        header_read = true;
+        std::vector<Issue> issues;
+        if (!mapper.bind(rec, issues)) fatal = true;
+        for (auto& issue : issues) {
+            if (issue.severity == Severity::warning) stats.warnings.push_back(std::move(issue));
+            else if (stats.errors.size() < options.max_errors) stats.errors.push_back(std::move(issue));
+        }
+        return !fatal;
+    }
+
+    void import_row(const CsvRecord& rec) {
+        ++stats.rows;
+        const std::size_t fields = mapper.fields();
+        if (rec.fields.size() != fields) {
+            std::size_t at = std::min(rec.fields.size(), fields) - (rec.fields.size() < fields ? 1 : 0);
+            error(rec.line_of(at), rec.column_of(at), "csv.field_count",
+                  "expected " + std::to_string(fields) + " fields as in the header, got " + std::to_string(rec.fields.size()));
+            ++stats.bad_rows;
+            return;
+        }
+        int outcome = -1;
+        mapper.map(rec, answers, context, outcome);
         if (outcome < 0) ++stats.outcome_unknown;
         if (outcome == 1) ++stats.converted;
         table.append(answers, context, options.complete, outcome);
         ++stats.imported;
     }
+
 
     bool run() {
         CsvRecord rec;

@@ -15,6 +15,11 @@ bool BatchJob::emit(std::string& rows) {
 
 void BatchJob::report(std::vector<Issue>& errors, std::uint64_t line_offset) {
     for (auto& e : errors) {
+        if (e.severity == Severity::warning) {  // about the header: always shown, not a row error
+            e.line += line_offset;
+            session.err(row_error(shown_path, e));
+            continue;
+        }
         ++reported;
         if (max_errors != 0 && printed >= max_errors) continue;
         ++printed;

@@ -48,12 +48,15 @@ constexpr const char* kScoreHelp =
     "\n"
     "CSV input: a header of question ids, plus optional 'source' (a segment id) and context\n"
     "columns (utm_source, referrer, ...). Several choices go in one cell joined by ';'. An empty\n"
-    "cell is an unanswered question.\n"
+    "cell is an unanswered question. A CRM export with its own column names and values is read\n"
+    "through a mapping (--map; ripen map writes one), as report and tune read it. A header that\n"
+    "names no question is refused; questions without a column are named in a warning.\n"
     "NDJSON input: one object per line with the same keys; null declines a question.\n"
     "\n"
     "Options:\n"
     "  --model MODEL         the lead-definition model (required)\n"
     "  --format csv|ndjson   input and output format (default: csv)\n"
+    "  --map MAP             read CSV columns and values through a mapping file\n"
     "  --complete            treat unanswered questions as declined: every lead gets a route\n"
     "  --keep-going          exit 0 even when some rows could not be scored\n"
     "  --max-errors N        print at most N row errors (default 100, 0 = all); all are counted\n"
@@ -104,13 +107,14 @@ constexpr const char* kSampleHelp =
     "  --seed S       random seed (default: 1)\n";
 
 constexpr const char* kSummaryHelp =
-    "Usage: ripen summary --model MODEL [--complete] [FILE|-]\n"
+    "Usage: ripen summary --model MODEL [--map MAP] [--complete] [FILE|-]\n"
     "\n"
     "Scores a CSV of leads and prints, per segment, how many leads are handed off, nurtured,\n"
     "disqualified or still undecided, the average score, and the SLA the segment promises.\n"
     "\n"
     "Options:\n"
     "  --model MODEL  the lead-definition model (required)\n"
+    "  --map MAP      read CSV columns and values through a mapping file (ripen map writes one)\n"
     "  --complete     treat unanswered questions as declined: every lead gets a route\n";
 
 constexpr const char* kDataOptions =

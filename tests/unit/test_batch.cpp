@@ -2,6 +2,8 @@
 // line:column, header errors, chunking and parallel blocks that change nothing.
 #include "support.hpp"
 
+#include "ripen/import.hpp"
+
 using Format = ripen::BatchScorer::Format;
 
 TEST_SUITE_BEGIN("batch");
@@ -16,9 +18,10 @@ struct Scored {
 };
 
 Scored score(const ripen::Model& model, const std::string& input, Format format = Format::csv, bool complete = false,
-             std::size_t chunk = 1 << 20) {
+             std::size_t chunk = 1 << 20, const ripen::Mapping* mapping = nullptr) {
     ripen::ScoreOptions options;
     options.complete = complete;
+    options.mapping = mapping;
     ripen::BatchScorer scorer(model, format, options);
     Scored s;
     for (std::size_t at = 0; at < input.size() && s.ok; at += chunk) s.ok = scorer.feed(std::string_view(input).substr(at, chunk), s.out, s.errors);
@@ -39,6 +42,14 @@ std::vector<std::string> split(const std::string& s, char sep) {
 std::string errors_text(const std::vector<ripen::Issue>& errors) {
     std::string out;
     for (const auto& e : errors) out += ripen::format_issue(e) + "\n";
+    return out;
+}
+
+// Without the header's warnings (questions without a column).
+std::string row_errors_text(const std::vector<ripen::Issue>& errors) {
+    std::string out;
+    for (const auto& e : errors)
+        if (e.severity == ripen::Severity::error) out += ripen::format_issue(e) + "\n";
     return out;
 }
 
@@ -160,7 +171,61 @@ TEST_CASE("a header that cannot be used stops scoring") {
     CHECK(errors_text(empty.errors) == "1:1: the input has no header row [csv.empty]\n");
     auto numeric = score(test::default_model(), "goal,page_views\nreplace,many\n");
     CHECK(numeric.ok);
-    CHECK(errors_text(numeric.errors) == "2:9: \"many\" is not a number (context \"page_views\") [context.number]\n");
+    CHECK(row_errors_text(numeric.errors) == "2:9: \"many\" is not a number (context \"page_views\") [context.number]\n");
+}
+
+TEST_CASE("a header that names no question is refused; questions without a column are named") {
+    // Headers must equal ids: "Goal,ROLE" matched nothing and scored every lead 0, exit 0.
+    auto model = test::default_model();
+    auto none = score(model, "Goal,ROLE\nreplace,manager\n");
+    CHECK_FALSE(none.ok);
+    CHECK(none.out.empty());
+    REQUIRE(none.errors.size() == 1);
+    CHECK(none.errors[0].code == "csv.no_question_column");
+    CHECK(none.errors[0].message.find("the header has \"Goal\", \"ROLE\"") != std::string::npos);
+    CHECK(none.errors[0].message.find("ids are case-sensitive: \"Goal\" is not \"goal\"") != std::string::npos);
+    CHECK(none.errors[0].message.find("--map") != std::string::npos);
+
+    auto partial = score(test::tiny(), "goal,size\nbuy,150\n");
+    CHECK(partial.ok);
+    REQUIRE(partial.errors.size() == 1);
+    CHECK(partial.errors[0].severity == ripen::Severity::warning);
+    CHECK(errors_text(partial.errors) ==
+          "1:1: warning: no column for questions \"tools\", \"student\", \"email\", \"country\", \"why\": every lead counts as not "
+          "answering them [csv.question_without_column]\n");
+    CHECK(split(partial.out, '\n').size() == 3);  // header, one row, the final newline
+}
+
+TEST_CASE("CSV through a mapping scores as the same leads with id columns do") {
+    auto model = test::tiny();
+    auto mapping = ripen::parse_mapping(model, R"({"format": 1, "columns": {
+        "What is your goal?": {"question": "goal", "values": {"purchase": "buy"}},
+        "Company Size": {"question": "size"}, "Channel": {"source": true, "values": {"trade_fair": "event"}},
+        "Won": {"outcome": ["yes"]}, "Notes": {"ignore": true}, "Unnamed: 5": {"ignore": true}}})");
+    REQUIRE(mapping.ok());
+    std::string mapped_csv = "What is your goal?,Company Size,Channel,Won,Notes\nPurchase,150,Trade Fair,yes,x\nlook,5,web,no,\nbuy,9,Mars,no,\n";
+    for (std::size_t chunk : {std::size_t{1} << 20, std::size_t{3}}) {
+        auto mapped = score(model, mapped_csv, Format::csv, true, chunk, &*mapping);
+        CAPTURE(chunk);
+        CHECK(mapped.ok);
+        auto plain = score(model, "goal,size,source\nbuy,150,event\nlook,5,web\nbuy,9,\n", Format::csv, true);
+        auto mapped_lines = split(mapped.out, '\n'), plain_lines = split(plain.out, '\n');
+        REQUIRE(mapped_lines.size() == plain_lines.size());
+        // The rows are the export's own, with the same decision appended.
+        for (std::size_t i = 1; i + 1 < mapped_lines.size(); ++i) {
+            const std::string tail = plain_lines[i].substr(plain_lines[i].find(",", plain_lines[i].find(",", plain_lines[i].find(",") + 1) + 1));
+            CHECK(mapped_lines[i].size() > tail.size());
+            CHECK(mapped_lines[i].compare(mapped_lines[i].size() - tail.size(), tail.size(), tail) == 0);
+        }
+        // The ignored column the file lacks is a warning, an unknown source value is counted.
+        CHECK(errors_text(mapped.errors).find("warning: the mapping ignores column \"Unnamed: 5\", which the header does not have") != std::string::npos);
+        CHECK(mapped.stats.unmapped["Channel"]["Mars"] == 1);
+    }
+    // A mapped column the file lacks stops scoring.
+    auto missing = score(model, "Company Size\n5\n", Format::csv, true, 1 << 20, &*mapping);
+    CHECK_FALSE(missing.ok);
+    CHECK(row_errors_text(missing.errors).find("the mapping names column \"What is your goal?\", which the header does not have [csv.missing_column]") !=
+          std::string::npos);
 }
 
 TEST_CASE("NDJSON in, NDJSON out") {

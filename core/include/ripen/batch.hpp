@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,8 +17,14 @@
 
 namespace ripen {
 
+struct Mapping;
+
 struct ScoreOptions {
     bool complete = false;  // empty answers count as declined, so every lead gets a route
+    // CSV through a mapping (ripen/import.hpp), as the tuning commands read a CRM export: its
+    // columns, value names and source column. Without one, columns are named by question id,
+    // "source" and context keys. Must outlive the scorer.
+    const Mapping* mapping = nullptr;
 };
 
 struct SegmentStats {
@@ -32,6 +39,8 @@ struct ScoreStats {
     std::uint64_t failed = 0;
     std::uint64_t bytes = 0;   // input bytes consumed
     std::vector<SegmentStats> segments;  // model order
+    // With a mapping: per column, values that mapped to nothing (left unanswered), with counts.
+    std::map<std::string, std::map<std::string, std::uint64_t>> unmapped;
 };
 
 // The columns appended to each row: route,total,max,score,lo,hi,segment,points_<criterion>...

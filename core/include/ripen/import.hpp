@@ -68,6 +68,7 @@ struct ImportStats {
     std::uint64_t imported = 0;
     std::uint64_t bad_rows = 0;  // rows that could not be imported
     std::vector<Issue> errors;  // the first `max_errors` of them (all are counted)
+    std::vector<Issue> warnings;  // about the header: ignored columns it does not have
     // Per column: values that mapped to nothing (the answer is then left unanswered), with how
     // often they came up.
     std::map<std::string, std::map<std::string, std::uint64_t>> unmapped;

@@ -70,6 +70,38 @@ std::optional<Mapping> infer_from_file(Session& s, const Model& model, const std
     return mapping;
 }
 
+int check_mapping_coverage(Session& s, const Model& model, const Mapping& mapping, bool inferred, const std::string& data) {
+    const auto& questions = model.spec().questions;
+    std::vector<bool> covered(questions.size(), false);
+    bool any = false;
+    for (const auto& c : mapping.columns)
+        if (c.role == ColumnMapping::Role::question)
+            if (int q = model.question_index(c.target); q >= 0) covered[static_cast<std::size_t>(q)] = any = true;
+    std::string missing;
+    std::size_t count = 0;
+    for (std::size_t q = 0; q < questions.size(); ++q)
+        if (!covered[q]) missing += std::string(count++ ? ", " : "") + "\"" + questions[q].id + "\"";
+    if (!any) {
+        std::string columns;
+        std::size_t shown = 0;
+        for (const auto& c : mapping.columns)
+            if (shown++ < 10) columns += std::string(shown > 1 ? ", " : "") + "\"" + safe(c.column, 40) + "\"";
+        if (mapping.columns.size() > 10) columns += ", ... (" + std::to_string(mapping.columns.size()) + " columns)";
+        s.say("no column of \"" + safe(data) + "\" " + (inferred ? "matches" : "is mapped to") + " a question of the model" +
+              (columns.empty() ? std::string() : " (its columns: " + columns + ")") + "; the questions without a column: " + missing);
+        if (s.command() == "map")
+            s.say("the mapping written lists every column as ignored: name each column's question in it, then pass it with --map");
+        else
+            s.say("write a mapping with ripen map --model MODEL --data " + safe(data) +
+                  " > mapping.json (it lists every column), name each column's question in it, then pass --map mapping.json");
+        return kExitInvalid;
+    }
+    if (count)
+        s.say("warning: no column for question" + std::string(count == 1 ? " " : "s ") + missing + ": every lead counts as not answering " +
+              (count == 1 ? "it" : "them") + (inferred ? "; ripen map writes a mapping to edit" : ""));
+    return -1;
+}
+
 int load_history(Session& s, const Args& args, const Model& model, History& history) {
     const std::string* data = args.value("data");
     if (!data) return s.usage("missing --data CSV");
@@ -90,6 +122,7 @@ int load_history(Session& s, const Args& args, const Model& model, History& hist
         history.mapping = std::move(*inferred);
         history.inferred = true;
     }
+    if (int code = check_mapping_coverage(s, model, history.mapping, history.inferred, *data); code >= 0) return code;
     std::string error;
     auto input = s.io().open(*data, error);
     if (!input) return s.fail("cannot read \"" + safe(*data) + "\": " + error, kExitUsage);
@@ -113,6 +146,7 @@ int load_history(Session& s, const Args& args, const Model& model, History& hist
     if (ok) ok = importer.finish();
     s.io().progress_done();
     history.stats = importer.stats();
+    for (const auto& w : history.stats.warnings) s.err(row_error(*data, w));
     for (const auto& e : history.stats.errors) s.err(row_error(*data, e));
     if (history.stats.bad_rows > history.stats.errors.size())
         s.say(std::to_string(history.stats.bad_rows - history.stats.errors.size()) + " more bad rows not shown");
@@ -123,13 +157,9 @@ int load_history(Session& s, const Args& args, const Model& model, History& hist
     return kExitOk;
 }
 
-std::string import_summary(const std::string& path, const History& h) {
-    const auto& s = h.stats;
-    std::string out = "Data " + safe(path) + ": " + std::to_string(s.rows) + " rows, " + std::to_string(s.imported) + " imported, " +
-                      std::to_string(s.bad_rows) + " bad; " + std::to_string(s.converted) + " converted";
-    if (s.outcome_unknown) out += ", " + std::to_string(s.outcome_unknown) + " without an outcome (left out of the metrics)";
-    out += "\nMapping: " + std::string(h.inferred ? "inferred from the data (save and edit it with: ripen map --model ... --data ...)" : "as given") + "\n";
-    for (const auto& [column, values] : s.unmapped) {
+std::string unmapped_summary(const std::map<std::string, std::map<std::string, std::uint64_t>>& unmapped) {
+    std::string out;
+    for (const auto& [column, values] : unmapped) {
         std::uint64_t total = 0;
         for (const auto& [v, count] : values) total += count;
         out += "Unmapped in " + safe(column, 80) + ": " + std::to_string(total) + " values, left unanswered:";
@@ -144,6 +174,37 @@ std::string import_summary(const std::string& path, const History& h) {
         out += "\n";
     }
     return out;
+}
+
+std::string mapping_table(const Model& model, const Mapping& mapping) {
+    (void)model;
+    std::string out = "column                         maps to\n";
+    for (const auto& c : mapping.columns) {
+        std::string to;
+        switch (c.role) {
+            case ColumnMapping::Role::question: to = "question " + c.target; break;
+            case ColumnMapping::Role::source: to = "source (the segment)"; break;
+            case ColumnMapping::Role::outcome: {
+                to = "outcome, converted when:";
+                for (const auto& v : c.positive) to += " " + safe(v, 30);
+                break;
+            }
+            case ColumnMapping::Role::context: to = "context " + c.target; break;
+            case ColumnMapping::Role::ignore: to = "ignored"; break;
+        }
+        if (!c.values.empty()) to += " (" + std::to_string(c.values.size()) + (c.values.size() == 1 ? " value" : " values") + " renamed)";
+        out += printf_string("%-30s %s\n", safe(c.column, 30).c_str(), to.c_str());
+    }
+    return out;
+}
+
+std::string import_summary(const std::string& path, const History& h) {
+    const auto& s = h.stats;
+    std::string out = "Data " + safe(path) + ": " + std::to_string(s.rows) + " rows, " + std::to_string(s.imported) + " imported, " +
+                      std::to_string(s.bad_rows) + " bad; " + std::to_string(s.converted) + " converted";
+    if (s.outcome_unknown) out += ", " + std::to_string(s.outcome_unknown) + " without an outcome (left out of the metrics)";
+    out += "\nMapping: " + std::string(h.inferred ? "inferred from the data (save and edit it with: ripen map --model ... --data ...)" : "as given") + "\n";
+    return out + unmapped_summary(s.unmapped);
 }
 
 json::Value import_json(const History& h) {

@@ -3,6 +3,7 @@
 // their tables.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ struct History {
     bool inferred = false;
 };
 
+// A mapping that maps no column to a question is refused (exit 1), naming the columns and the
+// questions; questions without a column are named in a warning. -1 when it can be used.
+int check_mapping_coverage(Session& s, const Model& model, const Mapping& mapping, bool inferred, const std::string& data);
+
 // Loads --data into `history`; prints the problems and returns the exit status (kExitOk when the
 // data is usable).
 int load_history(Session& s, const Args& args, const Model& model, History& history);
@@ -47,6 +52,10 @@ std::string import_summary(const std::string& path, const History& h);
 json::Value import_json(const History& h);
 
 // "12.3 %", "0.77", "16959 (37.5%)", and a row of the counts table.
+// The mapping as a table for people: each column and what it maps to.
+std::string mapping_table(const Model& model, const Mapping& mapping);
+// "Unmapped in COLUMN: N values, left unanswered: "v" xN ..." per column.
+std::string unmapped_summary(const std::map<std::string, std::map<std::string, std::uint64_t>>& unmapped);
 std::string pct(double share);
 // 1224 -> "1,224": counts people read.
 std::string thousands(std::uint64_t n);

@@ -26,8 +26,30 @@ int run(Session& s, const MapOptions& o) {
     int code = kExitOk;
     auto model = load_model_option(s, o.args, code);
     if (!model) return code;
-    auto inferred = infer_from_file(s, *model, *o.args.value("data"), code);
+    const std::string& data = *o.args.value("data");
+    auto inferred = infer_from_file(s, *model, data, code);
     if (!inferred) return code;
+    // The same check as report and tune make on the same mapping: they must agree.
+    // When nothing matched, the mapping is still written (every column ignored) for the user to
+    // fill in, and the status says it cannot be used as it is.
+    if (int status = check_mapping_coverage(s, *model, *inferred, true, data); status >= 0) {
+        s.out(json::to_string(mapping_to_json(*inferred), 2) + "\n");
+        return status;
+    }
+    // Through the importer once, for what a user must confirm or fix: values no option matches.
+    LeadTable table(*model);
+    Importer importer(*model, *inferred, table);
+    std::string error;
+    if (auto input = s.io().open(data, error)) {
+        std::string buffer(std::size_t{1} << 20, '\0');
+        for (;;) {
+            std::int64_t n = input->read(&buffer[0], buffer.size(), error);
+            if (n <= 0 || !importer.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)))) break;
+        }
+        importer.finish();
+    }
+    s.err(mapping_table(*model, *inferred));
+    s.err(unmapped_summary(importer.stats().unmapped));
     s.out(json::to_string(mapping_to_json(*inferred), 2) + "\n");
     return kExitOk;
 }

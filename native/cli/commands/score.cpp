@@ -15,11 +15,12 @@ struct StreamOptions {
     std::uint64_t max_errors = 100;
     unsigned threads = 1;
     std::string path = "-";
+    std::optional<Mapping> mapping;  // --map: the export's columns and values, as report reads them
 };
 
 int parse(Session& s, const Words& words, StreamOptions& o) {
     std::string error;
-    if (!Args::parse(words, {"model", "format", "max-errors", "threads"}, {"complete", "keep-going"}, o.args, error))
+    if (!Args::parse(words, {"model", "format", "max-errors", "threads", "map"}, {"complete", "keep-going"}, o.args, error))
         return s.usage(error);
     if (o.args.help) {
         s.out(help(s.command()));
@@ -33,6 +34,23 @@ int parse(Session& s, const Words& words, StreamOptions& o) {
     a.at_most_positional(1, "expected at most one input FILE");
     if (!a.ok()) return s.usage(a.error());
     if (!a.positional.empty()) o.path = a.positional[0];
+    if (a.has("map") && o.format == BatchScorer::Format::ndjson) return s.usage("--map reads CSV columns; NDJSON members are named by question id");
+    return -1;
+}
+
+// Reads --map against the model; -1 when there is none or it is good, else the exit status.
+int read_mapping(Session& s, StreamOptions& o, const Model& model) {
+    const std::string* path = o.args.value("map");
+    if (!path) return -1;
+    std::string text;
+    if (!s.read_whole(*path, kMaxMappingBytes, "a mapping file", text)) return kExitUsage;
+    auto parsed = parse_mapping(model, text);
+    if (!parsed.ok()) {
+        s.say("the mapping \"" + safe(*path) + "\" is invalid:");
+        print_issues(s, *path, parsed.issues);
+        return kExitInvalid;
+    }
+    o.mapping = std::move(*parsed.value);
     return -1;
 }
 
@@ -51,6 +69,7 @@ int stream(Session& s, const StreamOptions& o, const Model& model, bool write_ro
     job = std::make_unique<BatchJob>(s, model, *input);
     job->format = o.format;
     job->options.complete = o.args.flag("complete");
+    job->options.mapping = o.mapping ? &*o.mapping : nullptr;
     job->shown_path = shown_path(o.path);
     job->write_rows = write_rows;
     job->max_errors = o.max_errors;
@@ -59,6 +78,7 @@ int stream(Session& s, const StreamOptions& o, const Model& model, bool write_ro
     if (s.out_failed()) return s.finish(kExitUsage);
     if (!job->read_error.empty()) return s.fail("cannot read \"" + safe(o.path) + "\": " + job->read_error, kExitUsage);
     if (job->fatal) return s.fail("cannot score \"" + safe(job->shown_path) + "\"", kExitUsage);
+    s.err(unmapped_summary(job->stats.unmapped));
     s.err(score_footer(s.command(), job->reported, job->printed, job->stats.failed, job->stats.rows));
     return -1;
 }
@@ -71,6 +91,7 @@ int score_command(Session& s, const Words& words) {
     int code = kExitOk;
     auto model = load_model_option(s, o.args, code);
     if (!model) return code;
+    if (int status = read_mapping(s, o, *model); status >= 0) return status;
     Stream run;
     if (int status = stream(s, o, *model, true, run); status >= 0) return status;
     return run.job->stats.failed > 0 && !o.args.flag("keep-going") ? kExitInvalid : kExitOk;
@@ -82,6 +103,7 @@ int summary_command(Session& s, const Words& words) {
     int code = kExitOk;
     auto model = load_model_option(s, o.args, code);
     if (!model) return code;
+    if (int status = read_mapping(s, o, *model); status >= 0) return status;
     Stream run;
     if (int status = stream(s, o, *model, false, run); status >= 0) return status;
     code = run.job->stats.failed > 0 && !o.args.flag("keep-going") ? kExitInvalid : kExitOk;
