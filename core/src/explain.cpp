@@ -118,7 +118,18 @@ std::string explain(const Model& model, const Decision& d, std::string_view lang
 
     out += "\nWhat would change the route\n";
     if (d.route == Route::undecided) {
-        format_to(out, "  Nothing is settled yet: the final total can land on either side of {}.\n", {d.threshold});
+        // Say which of the things that route a lead is still open: they are not all the total.
+        out += "  Not settled yet:\n";
+        for (std::size_t r = 0; r < spec.rules.size(); ++r) {
+            if (d.rules[r] != Truth::maybe) continue;
+            const Rule& rule = spec.rules[r];
+            format_to(out, "  - {} {} is still open ({}): {}\n",
+                      {rule.kind == RuleKind::knockout ? "knock-out" : "gate", rule.id, rule.label.in(lang),
+                       rule.kind == RuleKind::knockout ? "if it fires, the lead is disqualified" : "if it fails, the lead is nurtured"});
+        }
+        if (!d.segment_settled) out += "  - the segment is not settled: it depends on answers still open\n";
+        if (d.lo < d.threshold && d.hi >= d.threshold)
+            format_to(out, "  - the total ({}..{}) can still land on either side of the hand-off at {}\n", {d.lo, d.hi, d.threshold});
     } else if (!d.flip) {
         out += "  No change of one or two answers gives a different route.\n";
     } else {

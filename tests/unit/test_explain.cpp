@@ -43,7 +43,8 @@ TEST_CASE("nurture, disqualify and undecided plans") {
     CHECK(contains(ko, "  Disqualified by student. The visitor sees: Try the academic program /academic\n"));
     auto open = ripen::explain(model, test::decide(model, R"({"goal": "buy"})"));
     CHECK(contains(open, "Final total will be between 3 and 9 (6 questions open)\n"));
-    CHECK(contains(open, "  Nothing is settled yet: the final total can land on either side of 6.\n"));
+    CHECK(contains(open, "  Not settled yet:\n"));
+    CHECK(contains(open, "  - the total (3..9) can still land on either side of the hand-off at 6\n"));
     CHECK(contains(open, "  Ask next:\n    - student: Student?\n    - size: Size\n    - tools: Tools\n"));
     CHECK(contains(open, "  Fit   0/3 x2 (can reach 0..3)\n"));
 }
@@ -60,6 +61,20 @@ TEST_CASE("labels follow the language, with the default as fallback") {
     std::string fr = ripen::explain(model, d, "fr");
     CHECK(fr == ripen::explain(model, d, "en"));
     CHECK(contains(fr, "goal = \"Replace a tool we use today\" (+3)"));
+}
+
+TEST_CASE("an undecided route names the rule that is still open, not the total") {
+    // Total 11..12 with the hand-off at 8: only open knock-outs keep it undecided (the text used
+    // to say the total could land on either side of 8).
+    auto model = test::default_model();
+    auto d = test::decide(model, R"({"goal": "new_initiative", "timeframe": "under_3_months", "role": "executive", "budget": "approved",
+                                     "employees": 500, "industry": "software", "use_cases": ["forecasting"], "heard_from": "search"})");
+    REQUIRE(d.route == ripen::Route::undecided);
+    REQUIRE(d.lo >= d.threshold);
+    auto text = ripen::explain(model, d);
+    CHECK(contains(text, "  - knock-out competitor is still open (Competitors do not go to sales): if it fires, the lead is disqualified\n"));
+    CHECK(contains(text, "  - knock-out unsupported_country is still open"));
+    CHECK_FALSE(contains(text, "either side"));
 }
 
 TEST_SUITE_END();
