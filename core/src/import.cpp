@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "evaluator.hpp"
+#include "countries.hpp"
 #include "row_mapper.hpp"
 #include "ripen/csv.hpp"
 #include "ripen/decision.hpp"
@@ -231,8 +232,10 @@ Result<Mapping> parse_mapping(const Model& model, std::string_view text) {
                     continue;
                 }
                 for (const auto& [raw, target] : value.members) {
-                    if (target.is_null()) column.values.emplace_back(normalise_value(raw), "");
-                    else if (target.is_string()) column.values.emplace_back(normalise_value(raw), target.text);
+                    // "*" is the catch-all: the option for every value not listed.
+                    std::string from = raw == "*" ? std::string("*") : normalise_value(raw);
+                    if (target.is_null()) column.values.emplace_back(from, "");
+                    else if (target.is_string()) column.values.emplace_back(from, target.text);
                     else issues.push_back(issue("schema.type", "a value maps to an option value (a string) or null", at + "." + raw, &target));
                 }
             } else {
@@ -251,13 +254,19 @@ Result<Mapping> parse_mapping(const Model& model, std::string_view text) {
                 const Question& q = model.spec().questions[static_cast<std::size_t>(model.question_index(column.target))];
                 const std::string& wanted = target;  // (a structured binding cannot be captured in C++17)
                 known = std::any_of(q.options.begin(), q.options.end(), [&](const Option& o) { return o.value == wanted; });
+                // A country question takes any ISO code, as a CSV cell does: one not listed as an
+                // option scores as the catch-all option ("*").
+                if (!known && q.type == QuestionType::country) known = detail::is_country_code(target);
             } else if (column.role == ColumnMapping::Role::source) {
                 known = model.segment_index(target) >= 0;
             }
-            if (!known)
-                issues.push_back(issue("ref.unknown_option", quoted(target) + " is not " +
-                                       (column.role == ColumnMapping::Role::source ? std::string("a segment") : "an option of " + quoted(column.target)),
-                                       path + ".values", values));
+            if (!known) {
+                std::string what = column.role == ColumnMapping::Role::source ? std::string("a segment") : "an option of " + quoted(column.target);
+                if (column.role == ColumnMapping::Role::question && !column.target.empty() &&
+                    model.spec().questions[static_cast<std::size_t>(model.question_index(column.target))].type == QuestionType::country)
+                    what = "an ISO 3166-1 alpha-2 country code (such as \"US\") or an option of " + quoted(column.target);
+                issues.push_back(issue("ref.unknown_option", quoted(target) + " is not " + what, path + ".values", values));
+            }
         }
         mapping.columns.push_back(std::move(column));
     }
@@ -432,12 +441,14 @@ struct RowMapper::Impl {
         const ColumnMapping* mapping = nullptr;
         int question = -1;
         std::vector<std::pair<std::string, int>> values;  // normalised raw -> option (or -1: unmapped)
+        int catch_all = kNoCatchAll;  // the option of "*": values not listed (-1: left unanswered)
+        std::vector<std::pair<std::string, std::string>> countries;  // country question: normalised raw -> ISO code
         std::vector<std::pair<std::string, std::string>> segments;
         // Raw value -> option (or kUnknown / kUnmapped) of a choice column: CRM exports repeat a
         // few values millions of times, so each distinct one is normalised and matched once.
         std::unordered_map<std::string, int> seen;
     };
-    static constexpr int kUnknown = -2, kUnmapped = -3;
+    static constexpr int kUnknown = -2, kUnmapped = -3, kNoCatchAll = -4;
     static constexpr std::size_t kSeenLimit = 4096;
     std::vector<Bound> bound;  // per header column; mapping nullptr when the column is not mapped
     std::size_t fields = 0;
@@ -466,7 +477,12 @@ struct RowMapper::Impl {
                     int o = -1;
                     for (std::size_t k = 0; k < q.options.size(); ++k)
                         if (q.options[k].value == target) o = static_cast<int>(k);
-                    b.values.emplace_back(raw, o);
+                    if (q.type == QuestionType::country && o < 0 && detail::is_country_code(target)) {
+                        b.countries.emplace_back(raw, target);
+                        continue;
+                    }
+                    if (raw == "*") b.catch_all = o;
+                    else b.values.emplace_back(raw, o);
                 }
             } else if (c->role == ColumnMapping::Role::source) {
                 b.segments = c->values;
@@ -498,7 +514,25 @@ struct RowMapper::Impl {
     int option_for(const Bound& b, const Question& q, const std::string& n) {
         for (const auto& [raw, o] : b.values)
             if (raw == n) return o;
-        return match_option(q, n);
+        int o = match_option(q, n);
+        return o < 0 && b.catch_all != kNoCatchAll ? b.catch_all : o;
+    }
+
+    // A country cell: a code the mapping names for it, an option, a country's name or alias
+    // ("United States", "Deutschland"), or an ISO code. True when answered.
+    bool set_country(const Bound& b, const std::string& n, std::string_view raw, Answer& a) {
+        Issue ignored;
+        for (const auto& [from, code] : b.countries)
+            if (from == n) return set_answer_text(model, b.question, code, a, ignored);
+        for (const auto& [from, o] : b.values)
+            if (from == n) {
+                if (o < 0) return false;
+                return set_answer_text(model, b.question, model.spec().questions[static_cast<std::size_t>(b.question)].options[static_cast<std::size_t>(o)].value, a, ignored);
+            }
+        if (std::string_view code = detail::country_code_for_name(n); !code.empty()) return set_answer_text(model, b.question, code, a, ignored);
+        if (set_answer_text(model, b.question, detail::trim(raw), a, ignored)) return true;
+        a = Answer{};
+        return false;
     }
 
     void set_question(Bound& b, std::string_view raw, Answers& answers) {
@@ -507,17 +541,18 @@ struct RowMapper::Impl {
         a = Answer{};
         const std::string& name = b.mapping->column;
         switch (q.type) {
-            case QuestionType::single:
             case QuestionType::country: {
+                std::string n = normalise_value(raw);
+                if (n == "unknown") return;  // a placeholder: unanswered
+                if (!set_country(b, n, raw, a)) unmapped(name, std::string(detail::trim(raw)));
+                return;
+            }
+            case QuestionType::single: {
                 auto cached = b.seen.find(std::string(raw));
                 if (cached != b.seen.end()) {
                     if (cached->second >= 0) {
                         a.state = Answer::State::given;
                         a.option = cached->second;
-                        if (q.type == QuestionType::country) {
-                            a.text = q.options[static_cast<std::size_t>(a.option)].value;
-                            detail::fold_answer(q.type, a);
-                        }
                     } else if (cached->second == kUnmapped) {
                         unmapped(name, std::string(detail::trim(raw)));
                     }
@@ -540,17 +575,9 @@ struct RowMapper::Impl {
                                        [](char x, char y) { return detail::ascii_lower(x) == detail::ascii_lower(y); }))
                             o = static_cast<int>(k);
                 }
-                if (q.type == QuestionType::country && o < 0 && n != "unknown") {
-                    Issue ignored;
-                    if (set_answer_text(model, b.question, raw, a, ignored)) return;
-                }
                 if (o >= 0) {
                     a.state = Answer::State::given;
                     a.option = o;
-                    if (q.type == QuestionType::country) {
-                        a.text = q.options[static_cast<std::size_t>(o)].value;
-                        detail::fold_answer(q.type, a);
-                    }
                 } else if (n != "unknown") {
                     unmapped(name, std::string(detail::trim(raw)));
                 }

@@ -2,6 +2,9 @@
 // normalisation, and the importer on awkward CSV (BOM, CRLF, quotes, empty lines, bad rows).
 #include "support.hpp"
 
+#include "countries.hpp"
+#include "ripen/batch.hpp"
+
 namespace {
 
 using ripen::ColumnMapping;
@@ -293,6 +296,68 @@ TEST_CASE("a byte that is not UTF-8 normalises to U+FFFD, so a written mapping m
     auto read = ripen::json::parse(written);
     REQUIRE(read.ok());
     CHECK(read.value->text == ripen::normalise_value("Caf\xe9"));
+}
+
+TEST_CASE("country names and aliases map to ISO codes; a mapping may name any code, as a cell may") {
+    CHECK(ripen::detail::country_code_for_name(ripen::normalise_value("United States")) == "US");
+    CHECK(ripen::detail::country_code_for_name(ripen::normalise_value("U.S.A.")) == "US");
+    CHECK(ripen::detail::country_code_for_name(ripen::normalise_value("UK")) == "GB");
+    CHECK(ripen::detail::country_code_for_name(ripen::normalise_value("Deutschland")) == "DE");
+    CHECK(ripen::detail::country_code_for_name(ripen::normalise_value("India")) == "IN");
+    CHECK(ripen::detail::country_code_for_name(ripen::normalise_value("Atlantis")).empty());
+    CHECK(ripen::detail::country_name_count() > 300);
+
+    // Options DE and "*": "US" is not an option, yet a mapping to it is a country like a US cell
+    // (it used to fail with ref.unknown_option while the cell scored as "*").
+    auto model = test::tiny();
+    auto map = mapping(model, R"({"format": 1, "columns": {"Goal": {"question": "goal"},
+        "Land": {"question": "country", "values": {"Yankee Land": "US", "Bavaria": "DE"}}, "Won": {"outcome": ["yes"]}}})");
+    std::string csv = "Goal,Land,Won\nbuy,US,yes\nbuy,United States,no\nbuy,U.S.,no\nbuy,Yankee Land,no\nbuy,Germany,yes\nbuy,Bavaria,no\n"
+                      "buy,Deutschland,no\nbuy,DE,no\nbuy,Atlantis,no\nbuy,N/A,no\n";
+    ripen::ScoreOptions options;
+    options.mapping = &map;
+    options.complete = true;
+    ripen::BatchScorer scorer(model, ripen::BatchScorer::Format::csv, options);
+    std::string out;
+    std::vector<ripen::Issue> errors;
+    REQUIRE(scorer.feed(csv, out, errors));
+    REQUIRE(scorer.finish(out, errors));
+    std::vector<std::string> decisions;  // what follows "buy,<country>,<won>," on each row
+    std::size_t at = out.find('\n') + 1;
+    while (at < out.size()) {
+        std::size_t end = out.find('\n', at);
+        std::string row = out.substr(at, end - at);
+        std::size_t third = row.find(',', row.find(',', row.find(',') + 1) + 1);
+        decisions.push_back(row.substr(third + 1));
+        at = end + 1;
+    }
+    REQUIRE(decisions.size() == 10);
+    for (int i : {1, 2, 3}) CHECK(decisions[static_cast<std::size_t>(i)] == decisions[0]);  // all the US
+    for (int i : {5, 6, 7}) CHECK(decisions[static_cast<std::size_t>(i)] == decisions[4]);  // all Germany
+    CHECK(decisions[4] != decisions[0]);  // DE has its own point
+    CHECK(scorer.stats().unmapped.at("Land").at("Atlantis") == 1);
+    CHECK(scorer.stats().unmapped.at("Land").count("N/A") == 0);  // a placeholder is just unanswered
+
+    auto bad = ripen::parse_mapping(model, R"({"format": 1, "columns": {"Goal": {"question": "goal"},
+        "Land": {"question": "country", "values": {"x": "USA"}}}})");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.issues[0].message == "\"USA\" is not an ISO 3166-1 alpha-2 country code (such as \"US\") or an option of \"country\"");
+}
+
+TEST_CASE("a catch-all \"*\" takes the values a mapping does not list") {
+    auto model = test::tiny();
+    auto map = mapping(model, R"({"format": 1, "columns": {"Goal": {"question": "goal", "values": {"purchase": "buy", "*": "look"}},
+        "Won": {"outcome": ["yes"]}}})");
+    auto imported = import(model, map, "Goal,Won\npurchase,yes\nwhatever,no\nbuy,no\n\"\",no\n");
+    REQUIRE(imported.ok);
+    CHECK(imported.stats.unmapped.empty());
+    ripen::Scoring scoring = ripen::Scoring::from(model);
+    ripen::TableScorer scorer(model, scoring);
+    ripen::TableResult result;
+    scorer.score(imported.table, result, false);
+    REQUIRE(imported.table.size() == 4);
+    CHECK(result.total[0] == result.total[2]);  // purchase and buy
+    CHECK(result.total[1] != result.total[0]);  // whatever -> look
 }
 
 TEST_SUITE_END();
