@@ -360,4 +360,48 @@ TEST_CASE("a catch-all \"*\" takes the values a mapping does not list") {
     CHECK(result.total[1] != result.total[0]);  // whatever -> look
 }
 
+TEST_CASE("column names match questions as people write them, each with a confidence") {
+    using ripen::name_similarity;
+    CHECK(name_similarity("PageViews", "page_views") >= 0.9);
+    CHECK(name_similarity("Annual Revenue", "Annual revenue (USD)") >= 0.9);
+    CHECK(name_similarity("Paid Advertisement", "paid_ad") >= 0.9);
+    CHECK(name_similarity("Referred By Partners", "partner_referral") >= 0.9);
+    CHECK(name_similarity("goal", "Goal") == 1.0);
+    CHECK(name_similarity("Favourite Colour", "goal") == 0.0);
+    CHECK(name_similarity("Company Name", "Company Size") < 0.66);
+
+    // A question labelled "Lead origin" takes the column "Origin", which would otherwise be
+    // guessed as the source (its values then looked unanswered and the question went unwarned).
+    std::string text = test::tiny_model_json();
+    std::string from = R"("label": "Why")";
+    text.replace(text.find(from), from.size(), R"("label": "Lead origin")");
+    auto model = test::load(text);
+    auto origin = ripen::infer_mapping(model, {"Origin", "Goal"}, {{"fair", "buy"}});
+    REQUIRE(origin.find("Origin") != nullptr);
+    CHECK(origin.find("Origin")->role == ColumnMapping::Role::question);
+    CHECK(origin.find("Origin")->target == "why");
+
+    // Two questions that a column names equally are not guessed between: both are listed.
+    std::string twins = test::tiny_model_json();
+    std::string goal_label = R"("label": "Goal")";
+    twins.replace(twins.find(goal_label), goal_label.size(), R"("label": "Project start date")");
+    twins.replace(twins.find(from), from.size(), R"("label": "Project end date")");
+    auto ambiguous = ripen::infer_mapping(test::load(twins), {"Project Date"}, {{"x"}});
+    REQUIRE(ambiguous.find("Project Date") != nullptr);
+    CHECK(ambiguous.find("Project Date")->role == ColumnMapping::Role::ignore);
+    CHECK(ambiguous.find("Project Date")->candidates.size() == 2);
+
+    // A weak match is taken with a confidence below 0.9, for the user to confirm.
+    auto weak = ripen::infer_mapping(test::default_model(), {"Hear About"}, {{"Search engine"}});
+    CHECK(weak.find("Hear About")->role == ColumnMapping::Role::question);
+    CHECK(weak.find("Hear About")->target == "heard_from");
+    CHECK(weak.find("Hear About")->confidence < 0.9);
+    // Values close to one option's label are matched; others are listed, not guessed.
+    auto values = ripen::infer_mapping(test::default_model(), {"Goal"}, {{"just exploring"}, {"Replace a tool"}, {"Lunch"}});
+    const auto& v = values.find("Goal")->values;
+    CHECK(std::find(v.begin(), v.end(), std::make_pair(std::string("just_exploring"), std::string("explore"))) != v.end());
+    CHECK(std::find(v.begin(), v.end(), std::make_pair(std::string("replace_a_tool"), std::string("replace"))) != v.end());
+    CHECK(std::find(v.begin(), v.end(), std::make_pair(std::string("lunch"), std::string())) != v.end());
+}
+
 TEST_SUITE_END();

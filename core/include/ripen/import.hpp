@@ -32,6 +32,11 @@ struct ColumnMapping {
     // An empty option value marks a raw value as deliberately unmapped.
     std::vector<std::pair<std::string, std::string>> values;
     std::vector<std::string> positive;  // outcome: normalised values that mean "converted"
+    // Set by infer_mapping, not read from or written to mapping files: how sure the match is
+    // (1 = the column is named by the id or a label; below 0.9 the user should confirm it) and,
+    // for a column left ignored, the questions it resembled too weakly or too equally to take.
+    double confidence = 1.0;
+    std::vector<std::string> candidates;
 };
 
 struct Mapping {
@@ -45,6 +50,12 @@ struct Mapping {
 //    "utm_source": {"context": "utm_source"}}}
 Result<Mapping> parse_mapping(const Model& model, std::string_view json_text);
 json::Value mapping_to_json(const Mapping& mapping);
+
+// How closely a column name matches a question's id or label, 0..1: case, camelCase and
+// snake_case, punctuation and units in parentheses, stop words, plurals, abbreviations and word
+// order do not matter ("PageViews" = "page_views", "Annual Revenue" = "Annual revenue (USD)",
+// "Paid Advertisement" = "paid_ad", "Referred By Partners" = "partner_referral").
+double name_similarity(std::string_view column, std::string_view name);
 
 // Guesses a mapping from the header and some rows: columns named like a question (id or label),
 // "source"/"lead source"/"channel", an outcome column ("converted", "outcome", "won", "y", ...

@@ -178,7 +178,7 @@ std::string unmapped_summary(const std::map<std::string, std::map<std::string, s
 
 std::string mapping_table(const Model& model, const Mapping& mapping) {
     (void)model;
-    std::string out = "column                         maps to\n";
+    std::string out = "column                         maps to                                  match\n";
     for (const auto& c : mapping.columns) {
         std::string to;
         switch (c.role) {
@@ -193,7 +193,17 @@ std::string mapping_table(const Model& model, const Mapping& mapping) {
             case ColumnMapping::Role::ignore: to = "ignored"; break;
         }
         if (!c.values.empty()) to += " (" + std::to_string(c.values.size()) + (c.values.size() == 1 ? " value" : " values") + " renamed)";
-        out += printf_string("%-30s %s\n", safe(c.column, 30).c_str(), to.c_str());
+        std::string match;
+        if (c.role == ColumnMapping::Role::question || c.role == ColumnMapping::Role::context)
+            match = printf_string("%3.0f %%%s", 100 * c.confidence, c.confidence < 0.9 ? "  please confirm" : "");
+        if (c.role == ColumnMapping::Role::ignore && !c.candidates.empty()) {
+            match = "resembles";
+            for (std::size_t i = 0; i < c.candidates.size(); ++i) match += (i ? " or " : " ") + c.candidates[i];
+            match += ": map it by hand if it is";
+        }
+        out += printf_string("%-30s %-40s %s", safe(c.column, 30).c_str(), to.c_str(), match.c_str());
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        out += "\n";
     }
     return out;
 }
