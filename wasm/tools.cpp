@@ -139,6 +139,7 @@ public:
         io_.call<void>("writeErr", reinterpret_cast<std::uintptr_t>(bytes.data()), bytes.size());
     }
     bool is_terminal(int stream) override { return io_.call<bool>("isTerminal", stream); }
+    std::string today() override { return io_.call<std::string>("today"); }
 
 private:
     val io_;

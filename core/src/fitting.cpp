@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "evaluator.hpp"
 #include "tuning_internal.hpp"
@@ -126,6 +127,49 @@ std::string scoring_diff(const Model& model, const Scoring& before, const Scorin
     return diff;
 }
 
+json::Value scoring_changes(const Model& model, const Scoring& before, const Scoring& after) {
+    using json::Value;
+    const ModelSpec& spec = model.spec();
+    const std::size_t C = spec.criteria.size();
+    Value out = Value::make_array();
+    auto points_of = [&](const std::vector<int>& points, std::size_t base) {
+        Value v = Value::make_object();
+        for (std::size_t c = 0; c < C && base + c < points.size(); ++c)
+            if (points[base + c]) v.set(spec.criteria[c].id, Value::make_int(points[base + c]));
+        return v;
+    };
+    auto change = [&](const char* kind, std::string what, Value was, Value now) {
+        Value item = Value::make_object();
+        item.set("kind", Value::make_string(kind));
+        item.set("of", Value::make_string(std::move(what)));
+        item.set("before", std::move(was));
+        item.set("after", std::move(now));
+        out.items.push_back(std::move(item));
+    };
+    auto threshold = [](int t) { return t < 0 ? Value::make_null() : Value::make_int(t); };
+    for (std::size_t c = 0; c < C; ++c)
+        if (before.weights[c] != after.weights[c])
+            change("weight", spec.criteria[c].id, Value::make_int(before.weights[c]), Value::make_int(after.weights[c]));
+    if (before.handoff_at != after.handoff_at) change("threshold", "", Value::make_int(before.handoff_at), Value::make_int(after.handoff_at));
+    for (std::size_t sg = 0; sg < spec.segments.size(); ++sg)
+        if (before.segment_handoff_at[sg] != after.segment_handoff_at[sg])
+            change("segment_threshold", spec.segments[sg].id, threshold(before.segment_handoff_at[sg]), threshold(after.segment_handoff_at[sg]));
+    for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+        const Question& question = spec.questions[q];
+        for (std::size_t k = 0; (k + 1) * C <= before.option_points[q].size(); ++k) {
+            if (points_text(model, before.option_points[q], k * C) == points_text(model, after.option_points[q], k * C)) continue;
+            std::string name = question.type == QuestionType::number
+                                   ? (question.bands[k].from ? "from " + to_string(*question.bands[k].from) : std::string("lowest band"))
+                                   : question.options[k].value;
+            change(question.type == QuestionType::number ? "band" : "option", question.id + "." + name,
+                   points_of(before.option_points[q], k * C), points_of(after.option_points[q], k * C));
+        }
+    }
+    for (std::size_t sg = 0; sg < spec.signals.size(); ++sg)
+        if (points_text(model, before.signal_points[sg], 0) != points_text(model, after.signal_points[sg], 0))
+            change("signal", spec.signals[sg].id, points_of(before.signal_points[sg], 0), points_of(after.signal_points[sg], 0));
+    return out;
+}
 
 namespace {
 
@@ -251,6 +295,20 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
     if (train_positive == 0 || train_positive == train.size())
         return fail("fit.one_outcome", "the leads to learn from all have the same outcome; points cannot be fitted");
 
+    // Rare answers get at most 1 point, unseen ones none: the regression's penalty shrinks their
+    // coefficients, and these caps hold the integer points and the local search to it.
+    std::vector<int> cap(features.size(), std::numeric_limits<int>::max());
+    for (std::size_t f = 0; f < features.size(); ++f) {
+        if (option_count[f] == 0) cap[f] = 0;
+        else if (option_count[f] < options.min_support) cap[f] = 1;
+    }
+    // A validation fold inside the training leads judges the integer search, so it does not
+    // chase the training leads' noise one point at a time.
+    std::vector<std::size_t> validation;
+    for (std::size_t i : train)
+        if (mix(options.seed * 7919ull + i + 1) % 4 == 0) validation.push_back(i);
+    if (validation.size() < 10) validation = train;
+
     // Regularised logistic regression by Newton's method (the intercept is not penalised).
     std::vector<double> w(P, 0.0);
     w[P - 1] = std::log(static_cast<double>(train_positive) / static_cast<double>(train.size() - train_positive));
@@ -347,10 +405,27 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
         return best;
     };
     std::vector<std::size_t> question_criterion(spec.questions.size(), 0), signal_criterion(spec.signals.size(), 0);
+    // With keep_criteria, each criterion's share of a question's points, from the model's ranges.
+    std::vector<std::vector<double>> question_share(spec.questions.size(), std::vector<double>(C, 0.0));
     double widest = 0;
     for (std::size_t q = 0; q < spec.questions.size(); ++q) {
         if (feature_of[q].empty()) continue;
         question_criterion[q] = main_criterion(before.option_points[q], feature_of[q].size());
+        if (options.keep_criteria) {
+            double total = 0;
+            for (std::size_t c = 0; c < C; ++c) {
+                int lo = 0, hi = 0;
+                for (std::size_t r = 0; r < feature_of[q].size(); ++r) {
+                    lo = std::min(lo, before.option_points[q][r * C + c]);
+                    hi = std::max(hi, before.option_points[q][r * C + c]);
+                }
+                question_share[q][c] = hi - lo;
+                total += hi - lo;
+            }
+            for (std::size_t c = 0; c < C; ++c) question_share[q][c] = total > 0 ? question_share[q][c] / total : (c == question_criterion[q] ? 1.0 : 0.0);
+        } else {
+            question_share[q][question_criterion[q]] = 1.0;
+        }
         double lo = 1e300, hi = -1e300;
         for (int f : feature_of[q]) {
             lo = std::min(lo, w[static_cast<std::size_t>(f)]);
@@ -366,6 +441,21 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
 
     // Points = round(scale * (coefficient - the question's lowest coefficient)); the scale is
     // the one whose integer points (clamped as the model clamps) rank the training leads best.
+    // Points of one option on criterion c: its share of the rounded value, within the criterion's
+    // maximum and the rare-answer cap.
+    auto place = [&](std::vector<int>& points, std::size_t q, std::size_t k, long value) {
+        const int limit = cap[static_cast<std::size_t>(feature_of[q][k])];
+        long left = std::min<long>(value, limit);
+        std::size_t main = question_criterion[q];
+        for (std::size_t c = 0; c < C; ++c) {
+            if (c == main || question_share[q][c] <= 0) continue;
+            long part = std::min<long>(std::lround(static_cast<double>(value) * question_share[q][c]), spec.criteria[c].max);
+            part = std::min(part, left);
+            points[k * C + c] = static_cast<int>(part);
+            left -= part;
+        }
+        points[k * C + main] = static_cast<int>(std::clamp<long>(left, 0, spec.criteria[main].max));
+    };
     auto scoring_for = [&](double scale) {
         Scoring s = before;
         for (std::size_t q = 0; q < spec.questions.size(); ++q) {
@@ -375,11 +465,14 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
             auto& points = s.option_points[q];
             std::fill(points.begin(), points.end(), 0);
             for (std::size_t k = 0; k < feature_of[q].size(); ++k)
-                points[k * C + question_criterion[q]] = static_cast<int>(std::lround(scale * (w[static_cast<std::size_t>(feature_of[q][k])] - lowest)));
+                place(points, q, k, std::lround(scale * (w[static_cast<std::size_t>(feature_of[q][k])] - lowest)));
         }
         for (std::size_t sg = 0; sg < spec.signals.size(); ++sg) {
             std::fill(s.signal_points[sg].begin(), s.signal_points[sg].end(), 0);
-            s.signal_points[sg][signal_criterion[sg]] = static_cast<int>(std::lround(scale * w[static_cast<std::size_t>(signal_feature[sg])]));
+            const int max = spec.criteria[signal_criterion[sg]].max;
+            const int limit = std::min(max, cap[static_cast<std::size_t>(signal_feature[sg])]);
+            s.signal_points[sg][signal_criterion[sg]] =
+                static_cast<int>(std::clamp<long>(std::lround(scale * w[static_cast<std::size_t>(signal_feature[sg])]), -limit, limit));
         }
         return s;
     };
@@ -402,13 +495,13 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
     Scoring current = scoring_for(fit.scale);
     scorer.set_scoring(current);
     scorer.score(table, trial, false);
-    double current_auc = integer_auc(trial, outcome01, train);
+    double current_auc = integer_auc(trial, outcome01, validation);
     auto try_step = [&](int& points, int delta, int lo, int hi) {
         if (points + delta < lo || points + delta > hi) return false;
         points += delta;
         scorer.set_scoring(current);
         scorer.score(table, trial, false);
-        double auc = integer_auc(trial, outcome01, train);
+        double auc = integer_auc(trial, outcome01, validation);
         if (auc > current_auc + 1e-9) {
             current_auc = auc;
             return true;
@@ -422,19 +515,53 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
             const std::size_t c = question_criterion[q];
             for (std::size_t k = 0; k < feature_of[q].size(); ++k) {
                 int& points = current.option_points[q][k * C + c];
-                if (!try_step(points, +1, 0, spec.criteria[c].max) && !try_step(points, -1, 0, spec.criteria[c].max)) continue;
+                int others = 0;  // what the option has on its other criteria (keep_criteria)
+                for (std::size_t o = 0; o < C; ++o)
+                    if (o != c) others += current.option_points[q][k * C + o];
+                const int hi = std::max(0, std::min(spec.criteria[c].max, cap[static_cast<std::size_t>(feature_of[q][k])] - others));
+                if (!try_step(points, +1, 0, hi) && !try_step(points, -1, 0, hi)) continue;
                 improved = true;
             }
         }
         for (std::size_t sg = 0; sg < spec.signals.size(); ++sg) {
             const std::size_t c = signal_criterion[sg];
             int& points = current.signal_points[sg][c];
-            if (try_step(points, +1, -spec.criteria[c].max, spec.criteria[c].max) || try_step(points, -1, -spec.criteria[c].max, spec.criteria[c].max))
-                improved = true;
+            const int limit = std::min(spec.criteria[c].max, cap[static_cast<std::size_t>(signal_feature[sg])]);
+            if (try_step(points, +1, -limit, limit) || try_step(points, -1, -limit, limit)) improved = true;
         }
         fit.search_passes = pass + 1;
         if (!improved) break;
     }
+    for (std::size_t f = 0; f < features.size(); ++f) fit.capped_rare += cap[f] == 1;
+
+    // Thresholds on the new scale: the same share of hand-offs as the model's thresholds gave,
+    // for each segment with its own threshold and then for the model's.
+    {
+        const Metrics was = compute_metrics(table, scored, before);
+        scorer.set_scoring(current);
+        scorer.score(table, trial, false);
+        auto closest = [](const std::vector<ThresholdPoint>& sweep, double share) {
+            int best_t = 0;
+            double best_gap = 1e300;
+            for (const auto& p : sweep) {
+                double gap = std::fabs(p.counts.handoff_share() - share);
+                if (gap < best_gap - 1e-12) {
+                    best_gap = gap;
+                    best_t = p.threshold;
+                }
+            }
+            return best_t;
+        };
+        Metrics now = compute_metrics(table, trial, current);
+        for (std::size_t sg = 0; sg < spec.segments.size(); ++sg)
+            if (current.segment_handoff_at[sg] >= 0 && was.segments[sg].leads > 0)
+                current.segment_handoff_at[sg] = closest(now.segment_sweeps[sg], was.segments[sg].handoff_share());
+        now = compute_metrics(table, trial, current);
+        current.handoff_at = closest(now.sweep, was.overall.handoff_share());
+        fit.handoff_at = current.handoff_at;
+        fit.segment_handoff_at = current.segment_handoff_at;
+    }
+
     fit.scoring = std::move(current);
     scorer.set_scoring(fit.scoring);
     scorer.score(table, trial, false);

@@ -113,7 +113,7 @@ bool valid_url(std::string_view url) {
 
 void Loader::run() {
     if (!expect(doc_, Kind::object, "$")) return;
-    check_members(doc_, "$", "$schema format id version name description languages criteria questions signals rules thresholds segments nurture texts booking_url progressive");
+    check_members(doc_, "$", "$schema format id version name description provenance languages criteria questions signals rules thresholds segments nurture texts booking_url progressive");
     if (auto format = read_int(doc_, "format", "$", true, 0, 1000)) {
         if (*format != 1)
             error(doc_.find("format"), "$.format", "model.format",
@@ -127,6 +127,9 @@ void Loader::run() {
         if (!ok) error(doc_.find("id"), "$.id", "id.invalid", "model id \"{}\" must use only a-z, 0-9, '-', '_' and '.'", {*id});
     }
     if (auto version = read_string(doc_, "version", "$", false)) spec.version = *version;
+    // Where the points came from (ripen fit writes it): free-form, for people; an object.
+    if (const Value* provenance = doc_.find("provenance"); provenance && !provenance->is_object())
+        error(provenance, Path("$.provenance"), "schema.type", "expected an object, got {}", {std::string(json::describe(provenance->kind))});
     read_languages();
     spec.name = read_text(doc_, "name", "$", false, false);
     read_string(doc_, "description", "$", false);
@@ -503,7 +506,13 @@ void Loader::check_thresholds() {
         reachable += spec.criteria[c].weight * std::min(spec.criteria[c].max, sum);
     }
     auto check = [&](int threshold, const Value* at, const Path& path) {
-        if (threshold > reachable)
+        // A draft whose points are all still zero is a model to fit (ripen fit), not a broken one.
+        if (threshold > reachable && reachable == 0)
+            warn(at, path, "threshold.unreachable",
+                 "hand-off threshold {} cannot be reached while no answer has points: every lead is nurtured until points are given "
+                 "(ripen fit fits them from outcomes)",
+                 {threshold});
+        else if (threshold > reachable)
             error(at, path, "threshold.unreachable", "hand-off threshold {} is above the highest reachable total {} (of {})",
                   {threshold, reachable, comp.max_total});
         else if (threshold <= 0)

@@ -38,6 +38,8 @@ public:
     virtual void write_err(std::string_view bytes) = 0;
     // Whether standard output (1) or standard error (2) is a terminal.
     virtual bool is_terminal(int stream) = 0;
+    // Today's date, YYYY-MM-DD in UTC (the core has no clock; ripen fit dates its provenance).
+    virtual std::string today() = 0;
 
     // Progress of a long run (rows and bytes so far); shown on a terminal, at most a few times a
     // second, by platforms that can.

@@ -165,6 +165,9 @@ constexpr const char* kFitExtra =
     "  --seed S              the train / holdout split (default 1)\n"
     "  --holdout H           share of leads held out, 0 to 0.9 (default 0.2)\n"
     "  --l2 L                ridge penalty of the regression (default 1)\n"
+    "  --min-support N       answers seen on fewer training leads get at most 1 point (default 30)\n"
+    "  --keep-criteria       keep each question's points on the criteria the model gives it\n"
+    "  --date YYYY-MM-DD     the date written into the model's provenance (default today)\n"
     "  --split-out FILE      write where each imported lead went (train, holdout, left_out),\n"
     "                        one line per lead, to check the fit with another tool\n";
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include "cli/batch.hpp"
 #include "cli/cli.hpp"
 #include "ripen/csv.hpp"
+#include "ripen/decision.hpp"
 
 namespace {
 
@@ -87,6 +89,8 @@ public:
     }
 
     bool is_terminal(int stream) override { return ::isatty(stream) != 0; }
+
+    std::string today() override { return ripen::format_time(static_cast<std::int64_t>(std::time(nullptr))).substr(0, 10); }
 
     // At most four times a second, on standard error when it is a terminal.
     void progress(std::string_view verb, std::uint64_t rows, std::uint64_t bytes) override {

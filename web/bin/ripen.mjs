@@ -100,6 +100,9 @@ function nodeIo(wasm) {
     isTerminal(stream) {
       return isatty(stream);
     },
+    today() {
+      return new Date().toISOString().slice(0, 10);
+    },
   };
   return io;
 }

@@ -87,6 +87,10 @@ Metrics metrics_from_histogram(const ScoreHistogram& histogram, const Scoring& s
 json::Value apply_scoring(const Model& model, const Scoring& scoring);
 // What differs between two scorings of a model, readable, one change per line; empty when none.
 std::string scoring_diff(const Model& model, const Scoring& before, const Scoring& after);
+// The same as data: [{"kind": "option", "of": "role.manager", "before": {"authority": 2},
+// "after": {"authority": 1}}, {"kind": "threshold", "of": "", "before": 8, "after": 7}, ...];
+// kinds: weight, threshold, segment_threshold, option, band, signal.
+json::Value scoring_changes(const Model& model, const Scoring& before, const Scoring& after);
 
 // JSON forms, as `ripen report --format json` prints them (shares with four decimals).
 std::string fixed4(double value);  // "0.7713", as printf's %.4f
@@ -117,6 +121,13 @@ struct FitOptions {
     std::uint64_t seed = 1;   // for the train / holdout split
     double holdout = 0.2;     // share of leads held out
     double l2 = 1.0;          // ridge penalty of the logistic regression
+    // Rare answers: an option (or band, or signal) seen on fewer training leads than this gets at
+    // most 1 point, one seen on none 0 (kMinSupport documents the default).
+    std::uint64_t min_support = kDefaultMinSupport;
+    static constexpr std::uint64_t kDefaultMinSupport = 30;
+    // Keep each question's points on the criteria the model gave it, in the same proportions,
+    // instead of moving them to the one criterion it moved most.
+    bool keep_criteria = false;
 };
 
 struct FitResult {
@@ -133,6 +144,11 @@ struct FitResult {
     double scale = 0;                                     // points per unit of log-odds chosen
     int iterations = 0;      // of the regression
     int search_passes = 0;   // of the integer local search
+    std::uint64_t capped_rare = 0;  // options held to at most 1 point for their few leads
+    // Thresholds on the new scale, handing off the same share of leads as the model's did (the
+    // model's and each segment's own); written into `document`.
+    int handoff_at = 0;
+    std::vector<int> segment_handoff_at;  // [segment], -1 = the model's
 };
 
 // Fits points per option (and band, and signal) from the outcomes of `table`'s leads. Leads

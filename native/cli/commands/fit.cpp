@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "cli/text.hpp"
+#include "ripen/version.hpp"
 #include "commands/commands.hpp"
 #include "commands/common.hpp"
 
@@ -17,7 +18,7 @@ struct FitCommandOptions {
 
 int parse(Session& s, const Words& words, FitCommandOptions& o) {
     std::string error;
-    if (!Args::parse(words, {"model", "data", "map", "format", "out", "seed", "holdout", "l2", "split-out"}, {}, o.args, error))
+    if (!Args::parse(words, {"model", "data", "map", "format", "out", "seed", "holdout", "l2", "split-out", "min-support", "date"}, {"keep-criteria"}, o.args, error))
         return s.usage(error);
     if (o.args.help) {
         s.out(data_help("fit"));
@@ -30,9 +31,26 @@ int parse(Session& s, const Words& words, FitCommandOptions& o) {
     if (auto seed = a.unsigned_integer("seed", "--seed must be a whole number")) o.fit.seed = *seed;
     if (auto holdout = a.number("holdout", 0, 0.9, false, "--holdout must be a share from 0 to 0.9")) o.fit.holdout = *holdout;
     if (auto l2 = a.number("l2", 0, 1e300, true, "--l2 must be a number > 0")) o.fit.l2 = *l2;
+    if (auto n = a.integer("min-support", 1, 1000000000, "--min-support must be a number of leads >= 1")) o.fit.min_support = static_cast<std::uint64_t>(*n);
+    o.fit.keep_criteria = a.flag("keep-criteria");
+    if (const std::string* date = a.value("date"); date && !parse_time(*date + "T00:00:00Z"))
+        return s.usage("--date must be a day such as 2026-12-03");
     a.no_positional();
     if (!a.ok()) return s.usage(a.error());
     return -1;
+}
+
+// "1.0.0" -> "1.1.0": a fitted model is a new version of the definition; other forms get "-fitted".
+std::string next_version(const std::string& version) {
+    std::size_t first = version.find('.'), second = first == std::string::npos ? first : version.find('.', first + 1);
+    if (second != std::string::npos) {
+        std::string minor = version.substr(first + 1, second - first - 1);
+        bool digits = !minor.empty() && minor.size() < 9 && minor.find_first_not_of("0123456789") == std::string::npos;
+        std::string patch = version.substr(second + 1);
+        bool plain_patch = !patch.empty() && patch.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && plain_patch) return version.substr(0, first + 1) + std::to_string(std::stoul(minor) + 1) + ".0";
+    }
+    return version.empty() ? "fitted" : version + "-fitted";
 }
 
 int run(Session& s, const FitCommandOptions& o) {
@@ -46,8 +64,27 @@ int run(Session& s, const FitCommandOptions& o) {
         for (const auto& i : fitted.issues) s.say(i.message + " [" + i.code + "]");
         return kExitInvalid;
     }
-    const FitResult& f = *fitted.value;
+    FitResult& f = *fitted.value;
     const std::string out_path = *o.args.value("out");
+    // A new version with where its points came from; the date is given (tests) or today's.
+    const std::string version = next_version(model->spec().version);
+    {
+        using json::Value;
+        f.document.set("version", Value::make_string(version));
+        Value provenance = Value::make_object();
+        provenance.set("fitted_by", Value::make_string("ripen fit " + std::string(ripen::version())));
+        provenance.set("from_version", Value::make_string(model->spec().version));
+        provenance.set("data", Value::make_string(o.args.value_or("data", "")));
+        provenance.set("rows", Value::make_int(static_cast<std::int64_t>(history.stats.imported)));
+        provenance.set("train", Value::make_int(static_cast<std::int64_t>(f.train)));
+        provenance.set("holdout", Value::make_int(static_cast<std::int64_t>(f.holdout)));
+        provenance.set("holdout_share", Value::make_number_lexeme(fixed(o.fit.holdout, 2)));
+        provenance.set("seed", Value::make_int(static_cast<std::int64_t>(o.fit.seed)));
+        provenance.set("min_support", Value::make_int(static_cast<std::int64_t>(o.fit.min_support)));
+        provenance.set("date", Value::make_string(o.args.value_or("date", s.io().today())));
+        provenance.set("auc_holdout", Value::make_number_lexeme(fixed(f.auc_holdout, 4)));
+        f.document.set("provenance", std::move(provenance));
+    }
     // The written model must load: check before writing it.
     std::string text = json::to_string(f.document, 2) + "\n";
     auto reloaded = load_model(text);
@@ -79,6 +116,11 @@ int run(Session& s, const FitCommandOptions& o) {
         out.set("regression_auc_holdout", number(f.lr_auc_holdout));
         out.set("scale", number(f.scale));
         out.set("iterations", Value::make_int(f.iterations));
+        out.set("version", Value::make_string(version));
+        out.set("handoff_at", Value::make_int(f.handoff_at));
+        out.set("rare_answers_capped", Value::make_int(static_cast<std::int64_t>(f.capped_rare)));
+        out.set("min_support", Value::make_int(static_cast<std::int64_t>(o.fit.min_support)));
+        out.set("changes", scoring_changes(*model, Scoring::from(*model), f.scoring));
         out.set("diff", Value::make_string(f.diff));
         out.set("out", Value::make_string(out_path));
         s.out(json::to_string(out, 2) + "\n");
@@ -91,7 +133,16 @@ int run(Session& s, const FitCommandOptions& o) {
     s.out(printf_string("  model before           %.4f  %.4f\n", f.auc_before_train, f.auc_before_holdout));
     s.out(printf_string("  fitted integer points  %.4f  %.4f\n", f.auc_train, f.auc_holdout));
     s.out(printf_string("  regression (no limits) %.4f  %.4f\n", f.lr_auc_train, f.lr_auc_holdout));
-    s.out("Points changed:\n" + f.diff + "Wrote " + out_path + "\n");
+    if (f.holdout > 0 && f.auc_holdout < f.auc_before_holdout)
+        s.out("Warning: the fitted points rank the held-out leads worse than the model's own; keep the model or fit on more leads.\n");
+    s.out("Points are relative to each question's least converting answer, which gets 0 (the regression's log-odds shifted up).\n");
+    if (f.capped_rare)
+        s.out(printf_string("%llu rare answer%s (fewer than %llu training leads) held to at most 1 point; answers no lead gave get 0.\n",
+                            static_cast<unsigned long long>(f.capped_rare), f.capped_rare == 1 ? "" : "s",
+                            static_cast<unsigned long long>(o.fit.min_support)));
+    s.out(printf_string("Hand-off threshold on the new scale: %d (the same share of hand-offs as the model's %d)\n", f.handoff_at,
+                        model->spec().handoff_at));
+    s.out("Version " + model->spec().version + " -> " + version + "\nPoints changed:\n" + f.diff + "Wrote " + out_path + "\n");
     return kExitOk;
 }
 
