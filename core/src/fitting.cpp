@@ -493,20 +493,30 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
     // Rounding and the criterion maxima cost ranking quality; a local search over single points
     // (one up or down, within the criterion's range) wins most of it back on the training leads.
     Scoring current = scoring_for(fit.scale);
-    scorer.set_scoring(current);
-    scorer.score(table, trial, false);
+    // Each step changes one option's points: the incremental scorer re-sums only that question's
+    // column (complete leads; a table with open answers is re-scored in full).
+    IncrementalScorer incremental;
+    const bool fast = incremental.reset(model, table, current, trial);
+    auto rescore = [&] {
+        if (fast) {
+            incremental.update(table, current, trial);
+        } else {
+            scorer.set_scoring(current);
+            scorer.score(table, trial, false);
+        }
+    };
+    if (!fast) rescore();
     double current_auc = integer_auc(trial, outcome01, validation);
     auto try_step = [&](int& points, int delta, int lo, int hi) {
         if (points + delta < lo || points + delta > hi) return false;
         points += delta;
-        scorer.set_scoring(current);
-        scorer.score(table, trial, false);
+        rescore();
         double auc = integer_auc(trial, outcome01, validation);
         if (auc > current_auc + 1e-9) {
             current_auc = auc;
             return true;
         }
-        points -= delta;
+        points -= delta;  // the incremental scorer takes the way back with the next step's update
         return false;
     };
     for (int pass = 0; pass < 8; ++pass) {

@@ -288,6 +288,8 @@ json::Value route_counts_to_json(const RouteCounts& c) {
     using json::Value;
     auto number = [](double x) { return Value::make_number_lexeme(fixed4(x)); };
     auto count = [](std::uint64_t n) { return Value::make_int(static_cast<std::int64_t>(n)); };
+    // A share of nothing is undefined: null, not 0.
+    auto share = [&](std::uint64_t part, std::uint64_t whole) { return whole ? number(static_cast<double>(part) / static_cast<double>(whole)) : Value::make_null(); };
     Value v = Value::make_object();
     v.set("leads", count(c.leads));
     v.set("converted", count(c.converted));
@@ -297,11 +299,20 @@ json::Value route_counts_to_json(const RouteCounts& c) {
     v.set("nurture_converted", count(c.nurture_converted));
     v.set("disqualify", count(c.disqualify));
     v.set("undecided", count(c.undecided));
-    v.set("handoff_share", number(c.handoff_share()));
-    v.set("precision", number(c.precision()));
-    v.set("recall", number(c.recall()));
-    v.set("leakage", number(c.leakage()));
-    v.set("lift", number(c.lift()));
+    v.set("handoff_share", share(c.handoff, c.leads));
+    v.set("precision", share(c.handoff_converted, c.handoff));
+    if (c.handoff) {
+        Interval w = wilson_interval(c.handoff_converted, c.handoff);
+        Value interval = Value::make_array();
+        interval.items.push_back(number(w.lo));
+        interval.items.push_back(number(w.hi));
+        v.set("precision_interval", std::move(interval));
+    } else {
+        v.set("precision_interval", Value::make_null());
+    }
+    v.set("recall", share(c.handoff_converted, c.converted));
+    v.set("leakage", share(c.nurture_converted, c.converted));
+    v.set("lift", c.handoff && c.converted && c.leads ? number(c.lift()) : Value::make_null());
     return v;
 }
 
@@ -364,6 +375,104 @@ void settle(const Metrics& metrics, Suggestion& s, const ThresholdPoint& point) 
 }
 
 }  // namespace
+
+double AnswerRow::conversion() const { return ratio(converted, leads); }
+
+std::vector<AnswerRow> answer_report(const LeadTable& table, const TableResult& result) {
+    const ModelSpec& spec = table.model().spec();
+    std::vector<AnswerRow> rows;
+    const auto& outcomes = table.outcomes();
+    for (std::size_t q = 0; q < spec.questions.size(); ++q) {
+        const Question& question = spec.questions[q];
+        std::size_t n = question.type == QuestionType::number ? question.bands.size() : question.options.size();
+        if (n == 0) continue;  // text, e-mail, and countries without options: no answers to compare
+        const std::size_t first = rows.size();
+        for (std::size_t k = 0; k < n; ++k) rows.push_back({static_cast<int>(q), static_cast<int>(k)});
+        rows.push_back({static_cast<int>(q), -1});
+        const auto& codes = table.codes(static_cast<int>(q));
+        for (std::size_t i = 0; i < table.size(); ++i) {
+            if (outcomes[i] < 0) continue;
+            const bool converted = outcomes[i] == 1, handed = result.route[i] == Route::handoff;
+            auto add = [&](AnswerRow& r) {
+                ++r.leads;
+                r.converted += converted;
+                r.handoff += handed;
+                r.handoff_converted += converted && handed;
+            };
+            std::uint8_t code = codes[i];
+            if (code >= LeadTable::kOpenOptional) {
+                add(rows[first + n]);
+                continue;
+            }
+            if (question.type == QuestionType::multiple) {
+                std::uint64_t bits = table.selections(static_cast<int>(q))[i];
+                if (!bits) add(rows[first + n]);
+                for (; bits; bits &= bits - 1) {
+                    std::size_t k = static_cast<std::size_t>(__builtin_ctzll(bits));
+                    if (k < n) add(rows[first + k]);
+                }
+                continue;
+            }
+            std::size_t k = code >= LeadTable::kMaybeShown ? code - LeadTable::kMaybeShown : code;
+            add(k < n ? rows[first + k] : rows[first + n]);
+        }
+    }
+    return rows;
+}
+
+std::vector<RuleImpact> rule_impact(const LeadTable& table, const Scoring& scoring) {
+    const ModelSpec& spec = table.model().spec();
+    TableScorer scorer(table.model(), scoring);
+    TableResult with, without;
+    scorer.score(table, with, false);
+    const auto& outcomes = table.outcomes();
+    std::vector<RuleImpact> out;
+    for (std::size_t r = 0; r < spec.rules.size(); ++r) {
+        RuleImpact impact;
+        impact.rule = static_cast<int>(r);
+        if (r < scoring.rule_enabled.size() && scoring.rule_enabled[r]) {
+            Scoring less = scoring;
+            less.rule_enabled[r] = 0;
+            scorer.set_scoring(less);
+            scorer.score(table, without, false);
+            const bool knockout = spec.rules[r].kind == RuleKind::knockout;
+            for (std::size_t i = 0; i < table.size(); ++i) {
+                if (outcomes[i] < 0) continue;
+                const bool removed = knockout ? with.route[i] == Route::disqualify && without.route[i] != Route::disqualify
+                                              : with.route[i] != Route::handoff && without.route[i] == Route::handoff;
+                impact.removed += removed;
+                impact.removed_converted += removed && outcomes[i] == 1;
+            }
+        }
+        out.push_back(impact);
+    }
+    return out;
+}
+
+Interval wilson_interval(std::uint64_t k, std::uint64_t n) {
+    if (n == 0) return {};
+    const double z = 1.959963984540054, nn = static_cast<double>(n), p = static_cast<double>(k) / nn;
+    const double centre = (p + z * z / (2 * nn)) / (1 + z * z / nn);
+    const double half = z * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / (1 + z * z / nn);
+    return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+Brier brier_score(const Metrics& m) {
+    Brier b;
+    std::uint64_t leads = 0, converted = 0;
+    double by_total = 0;
+    for (const auto& band : m.calibration) {
+        const double n = static_cast<double>(band.leads), rate = ratio(band.converted, band.leads);
+        by_total += n * rate * (1 - rate);
+        leads += band.leads;
+        converted += band.converted;
+    }
+    if (leads == 0) return b;
+    const double base = ratio(converted, leads);
+    b.by_total = by_total / static_cast<double>(leads);
+    b.by_base_rate = base * (1 - base);
+    return b;
+}
 
 Suggestion suggest_for_precision(const Metrics& metrics, double target, int segment) {
     Suggestion s;

@@ -124,6 +124,10 @@ constexpr const char* kDataOptions =
     "                        without it the mapping is inferred (see ripen map)\n"
     "  --format text|json    readable text (default) or JSON\n";
 
+constexpr const char* kSplitOptions =
+    "  --split-in FILE       only one part of a fit's train / holdout split (fit --split-out)\n"
+    "  --part train|holdout  which part (report: holdout, tune: train)\n";
+
 constexpr const char* kReportHelp =
     "Usage: ripen report --model MODEL --data CSV [--map MAP] [--format text|json]\n"
     "\n"
@@ -192,7 +196,7 @@ std::string_view help(std::string_view command) {
 }
 
 std::string data_help(std::string_view command) {
-    if (command == "report") return std::string(kReportHelp) + kDataOptions;
+    if (command == "report") return std::string(kReportHelp) + kDataOptions + kSplitOptions;
     if (command == "tune")
         return std::string(kTuneHelp) + kDataOptions +
                "  --target-precision P  the precision the hand-offs must reach\n"
@@ -200,9 +204,15 @@ std::string data_help(std::string_view command) {
                "  --days D              days the data covers (to scale the capacity)\n"
                "  --period-days D       the capacity's period in days (default 30)\n"
                "  --segment ID          suggest that segment's own threshold (its handoff_at)\n"
-               "  --out NEWMODEL        write the model with the suggested threshold\n";
+               "  --out NEWMODEL        write the model with the suggested threshold\n" + kSplitOptions;
     if (command == "fit") return std::string(kFitHelp) + kDataOptions + kFitExtra;
     return {};
+}
+
+std::string counted(std::uint64_t n, std::string_view noun) {
+    auto ends = [&](std::string_view tail) { return noun.size() >= tail.size() && noun.substr(noun.size() - tail.size()) == tail; };
+    const char* plural = ends("ch") || ends("sh") || ends("s") || ends("x") ? "es" : "s";
+    return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : plural);
 }
 
 std::string usage_error(std::string_view command, std::string_view message) {
@@ -267,7 +277,7 @@ std::string score_footer(std::string_view command, std::uint64_t reported, std::
                          std::uint64_t rows) {
     std::string c(command), out;
     if (reported > printed) out += "ripen " + c + ": " + std::to_string(reported - printed) + " more row errors not shown (--max-errors)\n";
-    if (failed > 0) out += "ripen " + c + ": " + std::to_string(failed) + " of " + std::to_string(rows) + " rows could not be scored\n";
+    if (failed > 0) out += "ripen " + c + ": " + std::to_string(failed) + " of " + counted(rows, "row") + " could not be scored\n";
     return out;
 }
 

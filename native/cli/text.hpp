@@ -27,6 +27,8 @@ std::string located(std::string_view file, const Issue& issue);
 std::string row_error(std::string_view file, const Issue& error);
 
 // printf into a string, for the commands' tables.
+// "1 row", "2 rows": a count with its noun (plural by adding "s").
+std::string counted(std::uint64_t n, std::string_view noun);
 std::string printf_string(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 // "ripen COMMAND: the model "PATH" is invalid:" and every issue, one per line.

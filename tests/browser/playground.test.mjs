@@ -39,7 +39,8 @@ async function openPlayground() {
 function report(modelPath) {
   const out = execFileSync(ripen, ['report', '--model', modelPath, '--data', csvPath, '--map', mapPath, '--format', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const json = JSON.parse(out);
-  for (const key of ['model', 'import']) delete json[key];
+  // What the playground shows: the metrics, not the per-answer and per-rule reports.
+  for (const key of ['model', 'import', 'brier', 'answers', 'rules']) delete json[key];
   return json;
 }
 

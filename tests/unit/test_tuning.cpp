@@ -467,4 +467,59 @@ TEST_CASE("keep_criteria keeps a question's points on the criteria the model gav
     CHECK(kept.second > 0);
 }
 
+TEST_CASE("reports a marketer decides with: per answer, per rule, intervals and the Brier score, worked out by hand") {
+    auto model = test::tiny();
+    auto scored = score_leads(model);
+    auto rows = ripen::answer_report(scored.table, scored.result);
+    const int goal = model.question_index("goal");
+    auto row = [&](int question, int option) {
+        for (const auto& r : rows)
+            if (r.question == question && r.option == option) return r;
+        FAIL("no row");
+        return ripen::AnswerRow{};
+    };
+    // goal: buy x3 (two converted, one knocked out), look x3 (one converted); the lead without an
+    // outcome is left out.
+    auto buy = row(goal, 0), look = row(goal, 1);
+    CHECK(buy.leads == 3);
+    CHECK(buy.converted == 2);
+    CHECK(buy.handoff == 1);
+    CHECK(look.leads == 3);
+    CHECK(look.converted == 1);
+    CHECK(look.handoff == 1);
+    CHECK(look.conversion() == doctest::Approx(1.0 / 3));
+
+    auto impact = ripen::rule_impact(scored.table, ripen::Scoring::from(model));
+    REQUIRE(impact.size() == model.spec().rules.size());
+    const auto& rule0 = model.spec().rules[0];
+    REQUIRE(rule0.kind == ripen::RuleKind::knockout);
+    CHECK(impact[0].removed == 1);  // the student
+    CHECK(impact[0].removed_converted == 0);
+
+    auto all = ripen::wilson_interval(81, 81);
+    CHECK(all.lo == doctest::Approx(81.0 / (81.0 + 1.959963984540054 * 1.959963984540054)));
+    CHECK(all.hi == doctest::Approx(1.0));
+    auto half = ripen::wilson_interval(5, 10);
+    CHECK(half.lo == doctest::Approx(0.2366).epsilon(0.001));
+    CHECK(half.hi == doctest::Approx(0.7634).epsilon(0.001));
+    CHECK(ripen::wilson_interval(0, 0).hi == 0);
+
+    // Totals 3 (one of two converted), 5 (converted), 7 (not), 9 (converted).
+    auto brier = ripen::brier_score(scored.metrics);
+    CHECK(brier.by_total == doctest::Approx(0.5 / 5));
+    CHECK(brier.by_base_rate == doctest::Approx(0.6 * 0.4));
+
+    // Undefined shares are null in JSON: no hand-offs have no precision.
+    ripen::RouteCounts none;
+    none.leads = 4;
+    none.converted = 1;
+    none.nurture = 4;
+    none.nurture_converted = 1;
+    auto json = ripen::json::to_string(ripen::route_counts_to_json(none));
+    CHECK(json.find("\"precision\":null") != std::string::npos);
+    CHECK(json.find("\"precision_interval\":null") != std::string::npos);
+    CHECK(json.find("\"lift\":null") != std::string::npos);
+    CHECK(json.find("\"leakage\":1.0000") != std::string::npos);
+}
+
 TEST_SUITE_END();

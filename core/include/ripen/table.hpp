@@ -41,6 +41,8 @@ public:
     std::uint8_t segment(std::size_t lead) const { return segment_[lead]; }
     std::uint64_t possible_segments(std::size_t lead) const { return possible_[lead]; }
     const std::vector<std::int8_t>& outcomes() const { return outcome_; }
+    // Leaves a lead's outcome unknown, so metrics leave it out (a train / holdout split).
+    void forget_outcome(std::size_t lead) { outcome_[lead] = -1; }
 
     // Per lead, two bits per signal and per rule decided by answers alone: 0 no, 1 maybe, 2 yes.
     std::uint64_t signal_bits(std::size_t lead) const { return signals_[lead]; }

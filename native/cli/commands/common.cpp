@@ -149,11 +149,53 @@ int load_history(Session& s, const Args& args, const Model& model, History& hist
     for (const auto& w : history.stats.warnings) s.err(row_error(*data, w));
     for (const auto& e : history.stats.errors) s.err(row_error(*data, e));
     if (history.stats.bad_rows > history.stats.errors.size())
-        s.say(std::to_string(history.stats.bad_rows - history.stats.errors.size()) + " more bad rows not shown");
+        s.say(counted(history.stats.bad_rows - history.stats.errors.size(), "more bad row") + " not shown");
     if (!ok) return s.fail("cannot import \"" + safe(*data) + "\"", kExitUsage);
     if (history.stats.imported == 0 || history.stats.imported == history.stats.outcome_unknown)
         return s.fail("no lead in \"" + safe(*data) + "\" has an outcome; map the outcome column (ripen map shows the mapping)",
                       kExitInvalid);
+    return kExitOk;
+}
+
+int apply_split(Session& s, const Args& args, History& history, const char* default_part) {
+    const std::string* path = args.value("split-in");
+    if (!path) {
+        if (args.has("part")) return s.usage("--part goes with --split-in FILE");
+        return kExitOk;
+    }
+    const std::string part = args.value_or("part", default_part);
+    if (part != "train" && part != "holdout") return s.usage("--part must be train or holdout");
+    std::string text;
+    if (!s.read_whole(*path, kMaxMappingBytes * 8, "a split file", text)) return kExitUsage;
+    // One line per imported lead after the header "split": train, holdout or left_out (fit --split-out).
+    std::size_t at = 0, line = 0, lead = 0;
+    std::vector<std::uint8_t> keep;
+    while (at < text.size()) {
+        std::size_t end = text.find('\n', at);
+        std::string word = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        if (!word.empty() && word.back() == '\r') word.pop_back();
+        at = end == std::string::npos ? text.size() : end + 1;
+        ++line;
+        if (line == 1) {
+            if (word != "split") return s.fail("\"" + safe(*path) + "\":1: expected the header \"split\" (a file from ripen fit --split-out)", kExitUsage);
+            continue;
+        }
+        if (word != "train" && word != "holdout" && word != "left_out")
+            return s.fail("\"" + safe(*path) + "\":" + std::to_string(line) + ": expected train, holdout or left_out, got \"" + safe(word, 40) + "\"", kExitUsage);
+        keep.push_back(word == part);
+        ++lead;
+    }
+    if (lead != history.table->size())
+        return s.fail("\"" + safe(*path) + "\" has " + std::to_string(lead) + " leads, the data " + std::to_string(history.table->size()) +
+                          ": it was written for other data or another mapping",
+                      kExitUsage);
+    std::uint64_t kept = 0;
+    for (std::size_t i = 0; i < keep.size(); ++i) {
+        if (!keep[i]) history.table->forget_outcome(i);
+        else kept += history.table->outcomes()[i] >= 0;
+    }
+    s.say("using the " + part + " leads of \"" + safe(*path) + "\": " + std::to_string(kept) + " with an outcome");
+    if (kept == 0) return s.fail("no " + part + " lead has an outcome", kExitInvalid);
     return kExitOk;
 }
 
@@ -162,7 +204,7 @@ std::string unmapped_summary(const std::map<std::string, std::map<std::string, s
     for (const auto& [column, values] : unmapped) {
         std::uint64_t total = 0;
         for (const auto& [v, count] : values) total += count;
-        out += "Unmapped in " + safe(column, 80) + ": " + std::to_string(total) + " values, left unanswered:";
+        out += "Unmapped in " + safe(column, 80) + ": " + counted(total, "value") + ", left unanswered:";
         int shown = 0;
         for (const auto& [v, count] : values) {
             if (++shown > 8) {
@@ -210,7 +252,7 @@ std::string mapping_table(const Model& model, const Mapping& mapping) {
 
 std::string import_summary(const std::string& path, const History& h) {
     const auto& s = h.stats;
-    std::string out = "Data " + safe(path) + ": " + std::to_string(s.rows) + " rows, " + std::to_string(s.imported) + " imported, " +
+    std::string out = "Data " + safe(path) + ": " + counted(s.rows, "row") + ", " + std::to_string(s.imported) + " imported, " +
                       std::to_string(s.bad_rows) + " bad; " + std::to_string(s.converted) + " converted";
     if (s.outcome_unknown) out += ", " + std::to_string(s.outcome_unknown) + " without an outcome (left out of the metrics)";
     out += "\nMapping: " + std::string(h.inferred ? "inferred from the data (save and edit it with: ripen map --model ... --data ...)" : "as given") + "\n";
@@ -254,12 +296,30 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
                          whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
 }
 
-std::string counts_row(const std::string& name, const RouteCounts& c) {
-    return printf_string("%-12s %8llu  %8llu %-8s %9s %8s %8s %6s\n", name.c_str(), static_cast<unsigned long long>(c.leads),
-                         static_cast<unsigned long long>(c.handoff), ("(" + pct(c.handoff_share()) + ")").c_str(), pct(c.precision()).c_str(),
-                         pct(c.recall()).c_str(), pct(c.leakage()).c_str(), fixed(c.lift(), 2).c_str());
+namespace {
+constexpr const char* kCountsFormat = "%-12s %8s  %9s %-8s %9s %-15s %8s %8s %6s %13s";
 }
 
-const char* const kCountsHeader = "             leads     hand-offs          precision   recall  leakage   lift\n";
+std::string counts_row(const std::string& name, const RouteCounts& c) {
+    // Undefined shares are a dash, not 0.0 %: no hand-offs have no precision.
+    const std::string dash = "\u2013";
+    auto share = [&](std::uint64_t part, std::uint64_t whole) { return whole ? pct(static_cast<double>(part) / static_cast<double>(whole)) : dash; };
+    std::string interval = dash;
+    if (c.handoff) {
+        Interval w = wilson_interval(c.handoff_converted, c.handoff);
+        interval = printf_string("%.1f-%.1f %%", 100 * w.lo, 100 * w.hi);
+    }
+    std::string lift = c.handoff && c.converted ? fixed(c.lift(), 2) : dash;
+    std::string line = printf_string(kCountsFormat, safe(name, 12).c_str(), thousands(c.leads).c_str(),
+                                     thousands(c.handoff).c_str(), ("(" + pct(c.handoff_share()) + ")").c_str(),
+                                     share(c.handoff_converted, c.handoff).c_str(), interval.c_str(),
+                                     share(c.handoff_converted, c.converted).c_str(), share(c.nurture_converted, c.converted).c_str(),
+                                     lift.c_str(), thousands(c.disqualify).c_str());
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    return line + "\n";
+}
+
+const std::string kCountsHeader = printf_string(kCountsFormat, "", "leads", "hand-offs", "", "precision", "95 % interval", "recall",
+                                               "leakage", "lift", "disqualified") + "\n";
 
 }  // namespace ripen::cli

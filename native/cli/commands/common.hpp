@@ -54,6 +54,9 @@ json::Value import_json(const History& h);
 // "12.3 %", "0.77", "16959 (37.5%)", and a row of the counts table.
 // The mapping as a table for people: each column and what it maps to.
 std::string mapping_table(const Model& model, const Mapping& mapping);
+// --split-in FILE [--part train|holdout]: keeps the outcomes of one part of a fit's split (the
+// file fit --split-out writes); the others are left out of the metrics. kExitOk when done.
+int apply_split(Session& s, const Args& args, History& history, const char* default_part);
 // "Unmapped in COLUMN: N values, left unanswered: "v" xN ..." per column.
 std::string unmapped_summary(const std::map<std::string, std::map<std::string, std::uint64_t>>& unmapped);
 std::string pct(double share);
@@ -62,6 +65,6 @@ std::string thousands(std::uint64_t n);
 std::string fixed(double value, int digits);
 std::string percent(std::uint64_t part, std::uint64_t whole);
 std::string counts_row(const std::string& name, const RouteCounts& c);
-extern const char* const kCountsHeader;
+extern const std::string kCountsHeader;
 
 }  // namespace ripen::cli

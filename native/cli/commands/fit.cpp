@@ -127,8 +127,8 @@ int run(Session& s, const FitCommandOptions& o) {
         return kExitOk;
     }
     s.err(import_summary(o.args.value_or("data", ""), history));
-    s.out(printf_string("Fitted on %llu leads, %llu held out (seed %llu), %d iterations\n", static_cast<unsigned long long>(f.train),
-                        static_cast<unsigned long long>(f.holdout), static_cast<unsigned long long>(o.fit.seed), f.iterations));
+    s.out("Fitted on " + counted(f.train, "lead") + ", " + std::to_string(f.holdout) + " held out (seed " + std::to_string(o.fit.seed) + "), " +
+          counted(static_cast<std::uint64_t>(f.iterations), "iteration") + "\n");
     s.out("AUC                      train   holdout\n");
     s.out(printf_string("  model before           %.4f  %.4f\n", f.auc_before_train, f.auc_before_holdout));
     s.out(printf_string("  fitted integer points  %.4f  %.4f\n", f.auc_train, f.auc_holdout));

@@ -120,10 +120,12 @@ int summary_command(Session& s, const Words& words) {
     auto row = [&](const std::string& name, const SegmentStats& seg, const std::string& sla) {
         std::string undecided = any_undecided ? percent(seg.by_route[3], seg.leads) : "";
         if (any_undecided) undecided.resize(18, ' ');
-        s.out(printf_string("%-12s %7llu  %-16s %-16s %-16s %s%9.1f  %s\n", name.c_str(), static_cast<unsigned long long>(seg.leads),
-                            percent(seg.by_route[0], seg.leads).c_str(), percent(seg.by_route[1], seg.leads).c_str(),
-                            percent(seg.by_route[2], seg.leads).c_str(), undecided.c_str(),
-                            seg.leads ? static_cast<double>(seg.score_sum) / static_cast<double>(seg.leads) : 0.0, sla.c_str()));
+        std::string line = printf_string("%-12s %7llu  %-16s %-16s %-16s %s%9.1f  %s", name.c_str(), static_cast<unsigned long long>(seg.leads),
+                                         percent(seg.by_route[0], seg.leads).c_str(), percent(seg.by_route[1], seg.leads).c_str(),
+                                         percent(seg.by_route[2], seg.leads).c_str(), undecided.c_str(),
+                                         seg.leads ? static_cast<double>(seg.score_sum) / static_cast<double>(seg.leads) : 0.0, sla.c_str());
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        s.out(line + "\n");
     };
     for (std::size_t i = 0; i < spec.segments.size(); ++i) {
         const auto& seg = stats.segments[i];
@@ -131,7 +133,7 @@ int summary_command(Session& s, const Words& words) {
         for (int r = 0; r < 4; ++r) all.by_route[r] += seg.by_route[r];
         all.score_sum += seg.score_sum;
         std::string sla = "accept within " + std::to_string(spec.segments[i].sla_hours) + " h, " +
-                          std::to_string(spec.segments[i].cadence.size()) + " touches";
+                          counted(spec.segments[i].cadence.size(), "touch");
         row(spec.segments[i].id, seg, sla);
     }
     row("all", all, "");

@@ -20,7 +20,7 @@ struct TuneOptions {
 
 int parse(Session& s, const Words& words, TuneOptions& o) {
     std::string error;
-    if (!Args::parse(words, {"model", "data", "map", "format", "target-precision", "capacity", "days", "period-days", "out", "segment"}, {}, o.args, error))
+    if (!Args::parse(words, {"model", "data", "map", "format", "target-precision", "capacity", "days", "period-days", "out", "segment", "split-in", "part"}, {}, o.args, error))
         return s.usage(error);
     if (o.args.help) {
         s.out(data_help("tune"));
@@ -104,6 +104,7 @@ int run(Session& s, const TuneOptions& o) {
     }
     History history;
     if ((code = load_history(s, o.args, *model, history)) != kExitOk) return code;
+    if ((code = apply_split(s, o.args, history, "train")) != kExitOk) return code;
     Scoring scoring = Scoring::from(*model);
     TableScorer scorer(*model, scoring);
     TableResult result;
