@@ -256,6 +256,20 @@ std::string import_summary(const std::string& path, const History& h) {
                       std::to_string(s.bad_rows) + " bad; " + std::to_string(s.converted) + " converted";
     if (s.outcome_unknown) out += ", " + std::to_string(s.outcome_unknown) + " without an outcome (left out of the metrics)";
     out += "\nMapping: " + std::string(h.inferred ? "inferred from the data (save and edit it with: ripen map --model ... --data ...)" : "as given") + "\n";
+    if (h.inferred) {
+        // Never taken silently: the matches to confirm and the columns left out for resembling
+        // several questions.
+        for (const auto& c : h.mapping.columns) {
+            if (c.role == ColumnMapping::Role::question && c.confidence < 0.9)
+                out += printf_string("  to confirm: column \"%s\" taken as question %s (%.0f %% match)\n", safe(c.column, 60).c_str(), c.target.c_str(),
+                                     100 * c.confidence);
+            if (c.role == ColumnMapping::Role::ignore && !c.candidates.empty()) {
+                std::string which;
+                for (std::size_t i = 0; i < c.candidates.size(); ++i) which += (i ? " or " : "") + c.candidates[i];
+                out += "  left out: column \"" + safe(c.column, 60) + "\" resembles " + which + "; map it with ripen map if it is one\n";
+            }
+        }
+    }
     return out + unmapped_summary(s.unmapped);
 }
 

@@ -97,8 +97,10 @@ int run(Session& s, const ReportOptions& o) {
         return kExitOk;
     }
     s.out("Model " + spec.id + " " + spec.version + "\n" + import_summary(o.args.value_or("data", ""), history) + "\n");
-    s.out(printf_string("At the model's thresholds (AUC %.3f, base rate %s; Brier score %.4f, %.4f with the base rate alone)\n%s", m.auc,
-                        pct(base).c_str(), brier.by_total, brier.by_base_rate, kCountsHeader.c_str()));
+    // The Brier score needs leads that reach a total (not knocked out, gates passed).
+    const std::string brier_text = m.calibration.empty() ? std::string()
+                                                          : printf_string("; Brier score %.4f, %.4f with the base rate alone", brier.by_total, brier.by_base_rate);
+    s.out(printf_string("At the model's thresholds (AUC %.3f, base rate %s%s)\n%s", m.auc, pct(base).c_str(), brier_text.c_str(), kCountsHeader.c_str()));
     s.out(counts_row("all", m.overall));
     for (std::size_t i = 0; i < spec.segments.size(); ++i)
         if (m.segments[i].leads) s.out(counts_row(spec.segments[i].id, m.segments[i]));
