@@ -74,6 +74,17 @@ function newKey() {
 
 // ---- the submission outbox: kept in localStorage until the endpoint accepts it -------------
 
+// Once per submission and failure kind: the outbox retries with backoff, the page hears of it.
+const reported = new Set();
+function reportDeliveryProblem(item, message) {
+  const id = `${item.key}:${message}`;
+  if (reported.has(id)) return;
+  reported.add(id);
+  document.dispatchEvent(new CustomEvent('ripen:error', {
+    detail: { code: 'delivery_failed', key: item.key, endpoint: item.endpoint, message, queued: true },
+  }));
+}
+
 const outbox = {
   timer: null,
   delay: 1000,
@@ -114,9 +125,13 @@ const outbox = {
           document.dispatchEvent(new CustomEvent('ripen:rejected', { detail: { key: item.key, status: response.status } }));
         } else {
           failed = true;
+          reportDeliveryProblem(item, `the endpoint answered ${response.status}`);
         }
-      } catch {
-        failed = true;  // offline or unreachable: retried below
+      } catch (error) {
+        // Offline, unreachable, or refused by the browser (a cross-origin endpoint without CORS
+        // headers looks the same): kept and retried below, and reported, so a site can see it.
+        failed = true;
+        reportDeliveryProblem(item, error && error.message ? error.message : String(error));
       } finally {
         this.sending.delete(item.key);
       }
@@ -139,6 +154,75 @@ if (typeof window !== 'undefined') {
   queueMicrotask(() => outbox.flush());
 }
 
+// ---- texts the form needs when the model cannot give them ----------------------------------
+
+// The fallback contact form shows these when the model could not be loaded, and the form uses
+// them for texts a model may leave out. In the page's language when listed, else English.
+const BUILT_IN = {
+  en: {
+    fallback_title: 'Contact us', fallback_body: 'Leave your details and we will get back to you.',
+    name: 'Name', email: 'Work e-mail', message: 'Message', optional: 'optional', send: 'Send',
+    error_required: 'Please fill this in.', error_email: 'Please enter an e-mail address.',
+    thanks_title: 'Thank you', thanks_body: 'We will get back to you soon.',
+    received: 'Your details have been received.', pending: 'Your details are saved on this device and are being sent.',
+    step: 'Step {step} of at most {max}', step_last: 'Step {step} of {max}',
+    change: 'Change my answers', restart: 'Not you? Start again', confirm_forget: 'Forget your answers on this device?',
+    yes_forget: 'Yes, forget them', keep: 'Keep them',
+    talk_to_sales: 'Talk to sales anyway', talk_sent: 'Thank you: our sales team will contact you.',
+    talk_note: 'We use your e-mail only to send you these resources and, if you ask, to have sales contact you.',
+  },
+  de: {
+    fallback_title: 'Kontakt', fallback_body: 'Hinterlassen Sie Ihre Angaben, wir melden uns bei Ihnen.',
+    name: 'Name', email: 'Geschäftliche E-Mail', message: 'Nachricht', optional: 'optional', send: 'Senden',
+    error_required: 'Bitte ausfüllen.', error_email: 'Bitte eine E-Mail-Adresse eingeben.',
+    thanks_title: 'Vielen Dank', thanks_body: 'Wir melden uns in Kürze.',
+    received: 'Ihre Angaben sind bei uns angekommen.', pending: 'Ihre Angaben sind auf diesem Gerät gespeichert und werden gesendet.',
+    step: 'Schritt {step} von höchstens {max}', step_last: 'Schritt {step} von {max}',
+    change: 'Antworten ändern', restart: 'Nicht Sie? Neu beginnen', confirm_forget: 'Ihre Antworten auf diesem Gerät vergessen?',
+    yes_forget: 'Ja, vergessen', keep: 'Behalten',
+    talk_to_sales: 'Trotzdem mit dem Vertrieb sprechen', talk_sent: 'Danke: Unser Vertrieb meldet sich bei Ihnen.',
+    talk_note: 'Wir nutzen Ihre E-Mail nur für diese Inhalte und, wenn Sie es wünschen, für den Kontakt durch den Vertrieb.',
+  },
+  fr: {
+    fallback_title: 'Contactez-nous', fallback_body: 'Laissez vos coordonnées, nous vous recontacterons.',
+    name: 'Nom', email: 'E-mail professionnel', message: 'Message', optional: 'facultatif', send: 'Envoyer',
+    error_required: 'Veuillez remplir ce champ.', error_email: 'Veuillez saisir une adresse e-mail.',
+    thanks_title: 'Merci', thanks_body: 'Nous vous recontacterons bientôt.',
+    received: 'Vos coordonnées ont bien été reçues.', pending: 'Vos coordonnées sont enregistrées sur cet appareil et en cours d’envoi.',
+    step: 'Étape {step} sur {max} au plus', step_last: 'Étape {step} sur {max}',
+    change: 'Modifier mes réponses', restart: 'Ce n’est pas vous ? Recommencer', confirm_forget: 'Oublier vos réponses sur cet appareil ?',
+    yes_forget: 'Oui, les oublier', keep: 'Les garder',
+    talk_to_sales: 'Parler quand même aux ventes', talk_sent: 'Merci : notre équipe commerciale vous contactera.',
+    talk_note: 'Nous utilisons votre e-mail uniquement pour ces contenus et, si vous le demandez, pour un contact commercial.',
+  },
+  es: {
+    fallback_title: 'Contacto', fallback_body: 'Déjenos sus datos y nos pondremos en contacto.',
+    name: 'Nombre', email: 'Correo de trabajo', message: 'Mensaje', optional: 'opcional', send: 'Enviar',
+    error_required: 'Rellene este campo.', error_email: 'Introduzca una dirección de correo.',
+    thanks_title: 'Gracias', thanks_body: 'Nos pondremos en contacto pronto.',
+    received: 'Hemos recibido sus datos.', pending: 'Sus datos están guardados en este dispositivo y se están enviando.',
+    step: 'Paso {step} de {max} como máximo', step_last: 'Paso {step} de {max}',
+    change: 'Cambiar mis respuestas', restart: '¿No es usted? Empezar de nuevo', confirm_forget: '¿Olvidar sus respuestas en este dispositivo?',
+    yes_forget: 'Sí, olvidarlas', keep: 'Conservarlas',
+    talk_to_sales: 'Hablar con ventas de todos modos', talk_sent: 'Gracias: nuestro equipo de ventas se pondrá en contacto.',
+    talk_note: 'Usamos su correo solo para enviarle estos contenidos y, si lo pide, para que ventas le contacte.',
+  },
+};
+
+function builtIn(language, key) {
+  const table = BUILT_IN[language] || BUILT_IN[String(language).split('-')[0]] || BUILT_IN.en;
+  return table[key] ?? BUILT_IN.en[key];
+}
+
+// Why the form could not start, for the ripen:error event (never shown to the visitor).
+class LoadProblem extends Error {
+  constructor(code, message, cause) {
+    super(message);
+    this.code = code;
+    this.cause = cause;
+  }
+}
+
 // ---- the form --------------------------------------------------------------------------------
 
 class FormController {
@@ -158,8 +242,11 @@ class FormController {
 
   async start() {
     const { host, options } = this;
-    if (options.styles !== false && !document.querySelector('link[data-ripen-styles]')) {
-      // The stylesheet beside this module, linked (not inlined) so a strict CSP allows it.
+    // The stylesheet beside this module, linked (not inlined) so a strict CSP allows it; not a
+    // second time when the page links it already, with or without data-ripen-styles.
+    const hasStyles = () => [...document.querySelectorAll('link[rel~="stylesheet"]')].some(
+      (link) => link.hasAttribute('data-ripen-styles') || /(^|\/)ripen-form\.css([?#]|$)/.test(link.getAttribute('href') || ''));
+    if (options.styles !== false && !hasStyles()) {
       document.head.append(el('link', { rel: 'stylesheet', href: new URL('./ripen-form.css', import.meta.url).href, 'data-ripen-styles': true }));
     }
     host.classList.add('ripen-form');
@@ -168,16 +255,31 @@ class FormController {
     this.status = el('div', { class: 'ripen-status', role: 'status', 'aria-live': 'polite' });
     host.replaceChildren(this.root, this.status);
     this.root.append(el('div', { class: 'ripen-loading', 'aria-hidden': 'true' }));
+    // Focus moves into the form only once the visitor uses it: never on load.
+    // Once the visitor uses the form, it may also shrink to its content (no room kept for a step).
+    const engaged = () => {
+      this.engaged = true;
+      host.classList.add('ripen-engaged');
+    };
+    for (const type of ['pointerdown', 'keydown', 'input']) host.addEventListener(type, engaged, { capture: true });
+    this.language = options.language || document.documentElement.lang || 'en';
     try {
-      const ripen = await loadCore({ wasmDir: options.wasmDir });
-      const source = typeof options.model === 'string' && !options.model.trim().startsWith('{')
-        ? await (await fetch(options.model)).text()
-        : options.model;
-      this.model = ripen.model(source);
+      // The model is fetched while the core loads, not after it.
+      const modelText = typeof options.model === 'string' && !options.model.trim().startsWith('{') ? this.fetchModel(options.model) : null;
+      const core = loadCore({ wasmDir: options.wasmDir }).catch((error) => {
+        throw new LoadProblem('core_unavailable', `the core could not start: ${error && error.message}`, error);
+      });
+      const [ripen, text] = await Promise.all([core, modelText]);
+      try {
+        this.model = ripen.model(text ?? options.model);
+      } catch (error) {
+        throw new LoadProblem('model_invalid', `the model is invalid: ${error.message}`, error);
+      }
     } catch (error) {
+      const problem = error instanceof LoadProblem ? error : new LoadProblem('core_unavailable', String(error && error.message), error);
       host.removeAttribute('aria-busy');
-      this.root.replaceChildren(el('p', { class: 'ripen-failure', role: 'alert', text: `This form could not load: ${error.message}` }));
-      host.dispatchEvent(new CustomEvent('ripen:error', { bubbles: true, composed: true, detail: { error } }));
+      this.emit('ripen:error', { code: problem.code, message: problem.message, error: problem.cause ?? problem });
+      this.fallback(problem);
       return;
     }
     this.doc = this.model.document;
@@ -185,7 +287,106 @@ class FormController {
     this.storageKey = `${STORAGE_PREFIX}${this.doc.id}`;
     this.collectKnown();
     host.removeAttribute('aria-busy');
+    // Remembered answers that settle the route on load: the outcome shows at once.
+    this.resumedOnLoad = Object.keys(this.answers).some((id) => !this.fixed.has(id));
     this.next(false);
+  }
+
+  async fetchModel(url) {
+    let response;
+    try {
+      response = await fetch(url);
+    } catch (error) {
+      throw new LoadProblem('model_unavailable', `the model ${url} could not be fetched: ${error.message}`, error);
+    }
+    if (!response.ok) throw new LoadProblem('model_unavailable', `the model ${url} answered HTTP ${response.status}`);
+    return response.text();
+  }
+
+  // A plain contact form when the model or the core is not there: the lead is still taken and
+  // sent, marked as a fallback with the reason. Built-in texts in the page's language.
+  fallback(problem) {
+    const t = (key) => builtIn(this.language, key);
+    const id = `ripen-${this.uid ??= Math.random().toString(36).slice(2, 8)}-fallback`;
+    const form = el('form', { class: 'ripen-step ripen-fallback', novalidate: true, 'aria-labelledby': `${id}-title` });
+    form.append(el('h2', { id: `${id}-title`, text: t('fallback_title') }), el('p', { text: t('fallback_body') }));
+    const field = (name, type, required) => {
+      const wrapper = el('div', { class: 'ripen-question', 'data-question': name });
+      const input = type === 'textarea'
+        ? el('textarea', { id: `${id}-${name}`, name, rows: 3, maxlength: 2000 })
+        : el('input', { id: `${id}-${name}`, name, type, required, maxlength: 200, autocomplete: name === 'email' ? 'email' : name === 'name' ? 'name' : 'off' });
+      const error = el('p', { class: 'ripen-error', id: `${id}-${name}-error`, hidden: true });
+      input.setAttribute('aria-describedby', error.id);
+      wrapper.append(el('label', { for: input.id }, t(name), required ? null : el('span', { class: 'ripen-optional', text: ` (${t('optional')})` })), input, error);
+      form.append(wrapper);
+      return { input, error };
+    };
+    const fields = { name: field('name', 'text', true), email: field('email', 'email', true), message: field('message', 'textarea', false) };
+    const actions = el('div', { class: 'ripen-actions' });
+    actions.append(el('button', { type: 'submit', class: 'ripen-next', text: t('send') }));
+    form.append(actions);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      let invalid = null;
+      const values = {};
+      for (const [name, { input, error }] of Object.entries(fields)) {
+        const value = input.value.trim();
+        let problemText = '';
+        if (name !== 'message' && !value) problemText = t('error_required');
+        else if (name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) problemText = t('error_email');
+        error.textContent = problemText;
+        error.hidden = !problemText;
+        if (problemText) input.setAttribute('aria-invalid', 'true');
+        else input.removeAttribute('aria-invalid');
+        if (problemText) invalid ??= input;
+        values[name] = value;
+      }
+      if (invalid) {
+        invalid.focus();
+        return;
+      }
+      const context = { ...(this.options.context || {}) };
+      const params = new URLSearchParams(globalThis.location ? location.search : '');
+      for (const [name, value] of params) if (name.startsWith('utm_') || name === 'source') context[name] = value;
+      const submission = {
+        key: newKey(), fallback: true, reason: problem.code,
+        model: { url: typeof this.options.model === 'string' && !this.options.model.trim().startsWith('{') ? this.options.model : null },
+        contact: values, context, submitted_at: new Date().toISOString(),
+      };
+      const box = el('section', { class: 'ripen-outcome ripen-fallback-thanks', tabindex: '-1' });
+      box.append(el('h2', { text: t('thanks_title') }), el('p', { text: t('thanks_body') }));
+      this.root.replaceChildren(box);
+      this.trackDelivery(box, submission.key);
+      box.focus();
+      this.announce(`${t('thanks_title')} ${t('thanks_body')}`);
+      this.emit('ripen:decision', { decision: null, answers: {}, context, submission });
+      if (this.options.endpoint) outbox.add({ key: submission.key, endpoint: this.options.endpoint, submission });
+    });
+    this.root.replaceChildren(form);
+  }
+
+  // A line under an outcome that says honestly where the submission is: received, or saved on
+  // this device and being sent. Follows the outbox's events.
+  trackDelivery(box, key, alreadyReceived = false) {
+    if (!this.options.endpoint) return;
+    box.querySelector('.ripen-delivery')?.remove();
+    const line = el('p', { class: 'ripen-delivery', text: builtIn(this.language, alreadyReceived ? 'received' : 'pending') });
+    box.insertBefore(line, box.querySelector('.ripen-actions'));
+    if (alreadyReceived) return;
+    // The outbox's events are the document's own; the form's copies bubble up to it too.
+    const delivered = (event) => {
+      if (event.target !== document || event.detail.key !== key) return;
+      line.textContent = builtIn(this.language, 'received');
+      line.classList.add('ripen-received');
+      this.emit('ripen:delivered', event.detail);
+      document.removeEventListener('ripen:delivered', delivered);
+    };
+    const failed = (event) => {
+      if (event.target !== document || event.detail.key !== key) return;
+      this.emit('ripen:error', event.detail);
+    };
+    document.addEventListener('ripen:delivered', delivered);
+    document.addEventListener('ripen:error', failed);
   }
 
   text(key, values = {}) {
@@ -207,6 +408,9 @@ class FormController {
     if (remembered && remembered.answers) Object.assign(this.answers, remembered.answers);
     // What was sent last time: the same answers again are not a new submission.
     this.submitted = remembered?.submitted ?? null;
+    // One lead per visitor and model: every submission carries this id, and a changed one names
+    // the submission it replaces, so a receiver updates the lead instead of adding another.
+    this.leadId = remembered?.lead_id ?? this.leadId ?? newKey();
     const assign = (name, value) => {
       if (this.question(name)) {
         const q = this.question(name);
@@ -216,15 +420,20 @@ class FormController {
         this.context[name] = value;
       }
     };
-    for (const [name, value] of Object.entries(this.options.hidden || {})) assign(name, value);
+    this.fixed = new Set();  // answers the page gave (hidden fields, URL, options): not asked again
+    const fixedAssign = (name, value) => {
+      assign(name, value);
+      if (this.question(name)) this.fixed.add(name);
+    };
+    for (const [name, value] of Object.entries(this.options.hidden || {})) fixedAssign(name, value);
     const params = new URLSearchParams(globalThis.location ? location.search : '');
     for (const [name, value] of params) {
       if (name.startsWith('utm_') || name === 'source') this.context[name] = value;
-      else if (this.question(name)) assign(name, value);
+      else if (this.question(name)) fixedAssign(name, value);
     }
     if (document.referrer) this.context.referrer ??= document.referrer;
     Object.assign(this.context, this.options.context || {});
-    for (const [name, value] of Object.entries(this.options.answers || {})) assign(name, value);
+    for (const [name, value] of Object.entries(this.options.answers || {})) fixedAssign(name, value);
     // Answers that are not valid for this model are dropped here rather than failing later.
     for (const name of Object.keys(this.answers)) {
       try {
@@ -239,12 +448,14 @@ class FormController {
 
   remember() {
     if (this.options.remember)
-      storageSet(this.storageKey, { answers: this.answers, submitted: this.submitted ?? null, saved: new Date().toISOString() });
+      storageSet(this.storageKey, { answers: this.answers, submitted: this.submitted ?? null, lead_id: this.leadId, saved: new Date().toISOString() });
   }
 
   forget() {
     storageSet(this.storageKey, null);
     this.submitted = null;
+    this.leadId = newKey();
+    this.prefill = null;
     this.answers = {};
     this.known.clear();
     this.steps = [];
@@ -254,6 +465,35 @@ class FormController {
     this.collectKnown();
     this.announce('');
     this.next(false);
+  }
+
+  // From the outcome: ask again, with the remembered answers filled in as the starting point.
+  change() {
+    this.prefill = { ...this.answers };
+    for (const id of Object.keys(this.answers)) if (!this.fixed?.has(id)) delete this.answers[id];
+    this.known = new Set([...this.known].filter((id) => this.fixed?.has(id)));
+    this.steps = [];
+    this.snapshots = [];
+    this.position = -1;
+    this.outcomeShown = false;
+    this.next(true);
+  }
+
+  // Asks before forgetting, inside the form, and keeps the focus there.
+  confirmForget(from) {
+    const t = (key) => builtIn(this.language, key);
+    const box = el('div', { class: 'ripen-confirm', role: 'alertdialog', 'aria-label': t('confirm_forget') });
+    const yes = el('button', { type: 'button', class: 'ripen-next', text: t('yes_forget') });
+    const no = el('button', { type: 'button', class: 'ripen-back', text: t('keep') });
+    box.append(el('p', { text: t('confirm_forget') }), el('div', { class: 'ripen-actions' }, no, yes));
+    yes.addEventListener('click', () => this.forget());
+    no.addEventListener('click', () => {
+      box.remove();
+      from?.focus();
+    });
+    this.root.querySelector('.ripen-confirm')?.remove();
+    this.root.append(box);
+    no.focus();
   }
 
   decide(complete = false) {
@@ -324,7 +564,7 @@ class FormController {
   renderStep(focus) {
     this.outcomeShown = false;
     const ids = this.steps[this.position];
-    const form = el('form', { class: 'ripen-step', novalidate: true, 'aria-label': `${this.position + 1}` });
+    const form = el('form', { class: 'ripen-step', novalidate: true, 'aria-label': this.stepLabel(ids) });
     for (const id of ids) form.append(this.renderQuestion(this.question(id)));
     const actions = el('div', { class: 'ripen-actions' });
     if (this.position > 0) {
@@ -341,15 +581,24 @@ class FormController {
     form.addEventListener('input', () => this.live(form, ids));
     form.addEventListener('change', () => this.live(form, ids));
     this.root.replaceChildren(form, this.renderFooter());
-    if (focus) form.querySelector('input, select, textarea')?.focus();
+    if (focus && this.engaged) form.querySelector('input, select, textarea')?.focus();
     this.emit('ripen:step', { step: this.position + 1, questions: ids, decision: this.decision, answers: { ...this.answers } });
+  }
+
+  // "Step 2 of at most 4": the questions still open that could be asked, a step's worth at a
+  // time, bound what is left.
+  stepLabel(ids) {
+    const step = this.position + 1;
+    const open = this.doc.questions.filter((q) => !(q.id in this.answers) && !ids.includes(q.id)).length;
+    const max = step + Math.ceil(open / Math.max(ids.length, 1));
+    return fill(builtIn(this.language, max === step ? 'step_last' : 'step'), { step, max });
   }
 
   renderFooter() {
     const footer = el('div', { class: 'ripen-footer' });
     if (this.options.remember) {
       const forget = el('button', { type: 'button', class: 'ripen-forget', text: this.text('forget') });
-      forget.addEventListener('click', () => this.forget());
+      forget.addEventListener('click', () => this.confirmForget(forget));
       footer.append(forget);
     }
     return footer;
@@ -361,7 +610,7 @@ class FormController {
     const error = el('p', { class: 'ripen-error', id: `${id}-error`, hidden: true });
     const describedBy = [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(' ');
     const optional = q.required ? null : el('span', { class: 'ripen-optional', text: ` (${this.text('optional')})` });
-    const current = this.answers[q.id];
+    const current = this.answers[q.id] ?? this.prefill?.[q.id];
     const wrapper = el('div', { class: `ripen-question ripen-${q.type}`, 'data-question': q.id });
     if (q.type === 'single' || q.type === 'multiple') {
       const fieldset = el('fieldset', { 'aria-describedby': describedBy });
@@ -558,29 +807,74 @@ class FormController {
       const back = el('button', { type: 'button', class: 'ripen-back', text: this.text('back') });
       back.addEventListener('click', () => this.back());
       actions.append(back);
+    } else if (Object.keys(this.answers).some((id) => !this.fixed?.has(id))) {
+      // A returning visitor sees the outcome at once: they can still change their answers.
+      const change = el('button', { type: 'button', class: 'ripen-back ripen-change', text: builtIn(this.language, 'change') });
+      change.addEventListener('click', () => this.change());
+      actions.append(change);
+    }
+    if (this.options.remember && this.resumedOnLoad) {
+      const restart = el('button', { type: 'button', class: 'ripen-link ripen-restart', text: builtIn(this.language, 'restart') });
+      restart.addEventListener('click', () => this.confirmForget(restart));
+      actions.append(restart);
     }
     box.append(actions);
-    this.root.replaceChildren(box, this.renderFooter());
-    box.focus();
+    // "Start again" is the outcome's way to forget: no second one under it.
+    this.root.replaceChildren(box, ...(this.options.remember && this.resumedOnLoad ? [] : [this.renderFooter()]));
+    // Announced, not focused: focus (and the scroll it brings) follows only the visitor's own use
+    // of the form, never a page load.
+    if (this.engaged) box.focus({ preventScroll: false });
     this.announce(`${title} ${body}`);
     const answers = JSON.stringify(this.answers);
-    if (this.submitted && this.submitted.answers === answers) {
+    if (this.submitted && this.submitted.answers === answers && !this.askedForSales) {
       // A returning visitor whose answers were already submitted: show the outcome, send nothing.
+      this.trackDelivery(box, this.submitted.key, !outbox.load().some((i) => i.key === this.submitted.key));
       this.emit('ripen:decision', { decision: d, answers: { ...this.answers }, context: { ...this.context }, submission: null, resumed: this.submitted.key });
+      if (d.route === 'nurture') this.offerSales(box);
       return;
     }
+    this.send(box, d, answers, false);
+    if (d.route === 'nurture') this.offerSales(box);
+  }
+
+  // A submission: its own key, the visitor's lead id, and the key of the one it replaces.
+  send(box, decision, answers, requestedSales) {
     const submission = {
       key: newKey(),
+      lead_id: this.leadId,
+      supersedes: this.submitted?.key ?? null,
       model: { id: this.doc.id, version: this.doc.version ?? '' },
       answers: { ...this.answers },
       context: { ...this.context },
-      decision: d,
+      decision,
+      requested_sales: requestedSales,
       submitted_at: new Date().toISOString(),
     };
     this.submitted = { key: submission.key, answers };
     this.remember();
-    this.emit('ripen:decision', { decision: d, answers: submission.answers, context: submission.context, submission });
+    box.querySelector('.ripen-delivery')?.remove();
+    this.trackDelivery(box, submission.key);
+    this.emit('ripen:decision', { decision, answers: submission.answers, context: submission.context, submission });
     if (this.options.endpoint) outbox.add({ key: submission.key, endpoint: this.options.endpoint, submission });
+    return submission;
+  }
+
+  // Nurture on a "talk to sales" page is no dead end: the visitor may still ask for sales (on by
+  // default; "progressive": {"talk_to_sales": false} turns it off), and is told what their
+  // e-mail is used for.
+  offerSales(box) {
+    if (this.doc.progressive?.talk_to_sales === false) return;
+    const t = (key) => builtIn(this.language, key);
+    const wrap = el('div', { class: 'ripen-sales' });
+    const button = el('button', { type: 'button', class: 'ripen-next ripen-talk', text: t('talk_to_sales') });
+    button.addEventListener('click', () => {
+      this.askedForSales = true;
+      this.send(box, this.decision, JSON.stringify(this.answers), true);
+      wrap.replaceChildren(el('p', { class: 'ripen-talk-sent', text: t('talk_sent') }));
+      this.announce(t('talk_sent'));
+    });
+    wrap.append(button, el('p', { class: 'ripen-note', text: t('talk_note') }));
+    box.insertBefore(wrap, box.querySelector('.ripen-actions'));
   }
 
   announce(text) {

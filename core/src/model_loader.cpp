@@ -136,7 +136,10 @@ void Loader::run() {
     read_string(doc_, "$schema", "$", false);
     spec.booking_url = read_url(doc_, "booking_url", "$");
     if (const Value* p = doc_.find("progressive"); p && expect(*p, Kind::object, "$.progressive")) {
-        check_members(*p, "$.progressive", "questions_per_step");
+        // talk_to_sales is the form's (web/form.mjs): a nurture outcome offers "Talk to sales anyway".
+        check_members(*p, "$.progressive", "questions_per_step talk_to_sales");
+        if (const Value* t = p->find("talk_to_sales"); t && !t->is_bool())
+            error(t, Path("$.progressive.talk_to_sales"), "schema.type", "expected true or false, got {}", {std::string(json::describe(t->kind))});
         if (auto n = read_int(*p, "questions_per_step", "$.progressive", false, 1, 20)) spec.questions_per_step = *n;
     }
     read_criteria();

@@ -107,7 +107,15 @@ test('a reload keeps the answers; "forget my answers" clears them', async () => 
   for (const id of first) assert.ok(!afterReload.includes(id), `${id} asked again after a reload`);
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('ripen:answers:ripen-demo-b2b')));
   assert.equal(stored.answers.role, 'manager');
+  // Forgetting asks first, inside the form, with the focus kept there; keeping changes nothing.
   await page.click('.ripen-forget');
+  await page.waitForSelector('.ripen-confirm');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('ripen-form') !== null), true);
+  await page.click('.ripen-confirm .ripen-back');
+  assert.equal(await page.$('.ripen-confirm'), null);
+  assert.notEqual(await page.evaluate(() => localStorage.getItem('ripen:answers:ripen-demo-b2b')), null);
+  await page.click('.ripen-forget');
+  await page.click('.ripen-confirm .ripen-next');
   await page.waitForSelector(`.ripen-question[data-question="${first[0]}"]`);
   assert.equal(await page.evaluate(() => localStorage.getItem('ripen:answers:ripen-demo-b2b')), null);
   await page.context().close();

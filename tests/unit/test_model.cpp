@@ -120,6 +120,13 @@ TEST_CASE("structural errors") {
     check(edit("{\"day\": 7, \"channel\": \"video\"", "{\"day\": 7, \"channel\": \"fax\""),
           "schema.enum", "$.segments[0].cadence[4].channel",
           "unknown channel \"fax\" (expected one of: phone, email, linkedin, video, meeting, sms, mail, event)");
+    // The form's own progressive settings: talk_to_sales is true or false; a fitted model's
+    // provenance is an object.
+    CHECK(ripen::load_model(edit("\"format\": 1,", "\"format\": 1, \"progressive\": {\"talk_to_sales\": false}, \"provenance\": {\"rows\": 3},")).ok());
+    check(edit("\"format\": 1,", "\"format\": 1, \"progressive\": {\"talk_to_sales\": \"no\"},"), "schema.type",
+          "$.progressive.talk_to_sales", "expected true or false, got a string");
+    check(edit("\"format\": 1,", "\"format\": 1, \"provenance\": \"fitted\","), "schema.type", "$.provenance",
+          "expected an object, got a string");
     auto empty = ripen::load_model(edit("\"rejection\": [{\"id\": \"no_budget\", \"label\": \"No budget\", \"track\": \"cold\", \"recycle_after_days\": 90}]",
                                         "\"rejection\": []"));
     CHECK(empty.ok());  // optional lists may be empty
