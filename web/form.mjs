@@ -165,6 +165,7 @@ const BUILT_IN = {
     error_required: 'Please fill this in.', error_email: 'Please enter an e-mail address.',
     thanks_title: 'Thank you', thanks_body: 'We will get back to you soon.',
     received: 'Your details have been received.', pending: 'Your details are saved on this device and are being sent.',
+    error_whole: 'Please enter a whole number.', error_step: 'Please enter a number in steps of {step}.',
     step: 'Step {step} of at most {max}', step_last: 'Step {step} of {max}',
     change: 'Change my answers', restart: 'Not you? Start again', confirm_forget: 'Forget your answers on this device?',
     yes_forget: 'Yes, forget them', keep: 'Keep them',
@@ -177,6 +178,7 @@ const BUILT_IN = {
     error_required: 'Bitte ausfüllen.', error_email: 'Bitte eine E-Mail-Adresse eingeben.',
     thanks_title: 'Vielen Dank', thanks_body: 'Wir melden uns in Kürze.',
     received: 'Ihre Angaben sind bei uns angekommen.', pending: 'Ihre Angaben sind auf diesem Gerät gespeichert und werden gesendet.',
+    error_whole: 'Bitte eine ganze Zahl eingeben.', error_step: 'Bitte eine Zahl in Schritten von {step} eingeben.',
     step: 'Schritt {step} von höchstens {max}', step_last: 'Schritt {step} von {max}',
     change: 'Antworten ändern', restart: 'Nicht Sie? Neu beginnen', confirm_forget: 'Ihre Antworten auf diesem Gerät vergessen?',
     yes_forget: 'Ja, vergessen', keep: 'Behalten',
@@ -189,6 +191,7 @@ const BUILT_IN = {
     error_required: 'Veuillez remplir ce champ.', error_email: 'Veuillez saisir une adresse e-mail.',
     thanks_title: 'Merci', thanks_body: 'Nous vous recontacterons bientôt.',
     received: 'Vos coordonnées ont bien été reçues.', pending: 'Vos coordonnées sont enregistrées sur cet appareil et en cours d’envoi.',
+    error_whole: 'Veuillez saisir un nombre entier.', error_step: 'Veuillez saisir un nombre par pas de {step}.',
     step: 'Étape {step} sur {max} au plus', step_last: 'Étape {step} sur {max}',
     change: 'Modifier mes réponses', restart: 'Ce n’est pas vous ? Recommencer', confirm_forget: 'Oublier vos réponses sur cet appareil ?',
     yes_forget: 'Oui, les oublier', keep: 'Les garder',
@@ -201,6 +204,7 @@ const BUILT_IN = {
     error_required: 'Rellene este campo.', error_email: 'Introduzca una dirección de correo.',
     thanks_title: 'Gracias', thanks_body: 'Nos pondremos en contacto pronto.',
     received: 'Hemos recibido sus datos.', pending: 'Sus datos están guardados en este dispositivo y se están enviando.',
+    error_whole: 'Introduzca un número entero.', error_step: 'Introduzca un número en pasos de {step}.',
     step: 'Paso {step} de {max} como máximo', step_last: 'Paso {step} de {max}',
     change: 'Cambiar mis respuestas', restart: '¿No es usted? Empezar de nuevo', confirm_forget: '¿Olvidar sus respuestas en este dispositivo?',
     yes_forget: 'Sí, olvidarlas', keep: 'Conservarlas',
@@ -646,9 +650,9 @@ class FormController {
       const type = q.type === 'number' ? 'number' : q.type === 'email' ? 'email' : 'text';
       input = el('input', {
         id, name: q.id, type, required: q.required,
-        inputmode: q.type === 'number' ? 'decimal' : null,
+        inputmode: q.type === 'number' ? (Number.isInteger(q.step) ? 'numeric' : 'decimal') : null,
         autocomplete: q.type === 'email' ? 'email' : 'off',
-        min: q.min, max: q.max, step: q.type === 'number' ? 'any' : null,
+        min: q.min, max: q.max, step: q.type === 'number' ? q.step ?? 'any' : null,
         maxlength: q.type === 'text' ? q.max_length ?? 1000 : null,
         placeholder: q.placeholder ? this.label(q.placeholder) : null,
       });
@@ -735,8 +739,16 @@ class FormController {
         if (raw === '') return input.validity.badInput ? { value: null, problem: this.text('error_number') } : required(null);
         const n = Number(raw);
         if (!Number.isFinite(n)) return { value: raw, problem: this.text('error_number') };
+        // Bounds as the page's language writes numbers: 1,000,000 or 1.000.000.
+        const format = (x) => (x === undefined ? '' : new Intl.NumberFormat(this.language).format(x));
         if ((q.min !== undefined && n < q.min) || (q.max !== undefined && n > q.max))
-          return { value: n, problem: this.text('error_range', { min: q.min ?? '', max: q.max ?? '' }) };
+          return { value: n, problem: this.text('error_range', { min: format(q.min), max: format(q.max) }) };
+        // As the core checks it, in whole steps from min (or 0); scaled to dodge binary fractions.
+        if (q.step !== undefined) {
+          const units = (x) => Math.round(x * 10000);
+          if ((units(n) - units(q.min ?? 0)) % units(q.step) !== 0)
+            return { value: n, problem: fill(builtIn(this.language, q.step === 1 ? 'error_whole' : 'error_step'), { step: format(q.step) }) };
+        }
         return { value: n };
       }
       case 'email': {

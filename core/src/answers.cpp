@@ -85,6 +85,9 @@ bool set_number(const Question& q, Decimal value, std::string_view shown, Answer
         return fail(error, "answer.out_of_range", "{} is below the minimum {} of \"{clip}\"", {shown, to_string(*q.min), q.id});
     if (q.max && value > *q.max)
         return fail(error, "answer.out_of_range", "{} is above the maximum {} of \"{clip}\"", {shown, to_string(*q.max), q.id});
+    // "step": 1 makes a count of people a whole number; from min, or from 0.
+    if (q.step && (value.units - (q.min ? q.min->units : 0)) % q.step->units != 0)
+        return fail(error, "answer.step", "{} is not a valid answer to \"{clip}\": answers go in steps of {}", {shown, q.id, to_string(*q.step)});
     out.state = Answer::State::given;
     out.number = value;
     out.band = band_of(q, value);

@@ -219,7 +219,7 @@ void Loader::read_question(const Value& q, const Path& path) {
         static const char* const allowed[] = {
             "id type label help placeholder required show_if options",                        // single
             "id type label help placeholder required show_if options min_select max_select",  // multiple
-            "id type label help placeholder required show_if bands min max",                  // number
+            "id type label help placeholder required show_if bands min max step",             // number
             "id type label help placeholder required show_if max_length",                     // email
             "id type label help placeholder required show_if options",                        // country
             "id type label help placeholder required show_if max_length",                     // text
@@ -262,6 +262,11 @@ void Loader::read_question(const Value& q, const Path& path) {
     if (type_ok && question.type == QuestionType::number) {
         question.min = read_decimal(q, "min", path);
         question.max = read_decimal(q, "max", path);
+        question.step = read_decimal(q, "step", path);
+        if (question.step && question.step->units <= 0) {
+            error(q.find("step"), child(path, "step"), "schema.range", "step must be above 0, got {}", {to_string(*question.step)});
+            question.step.reset();
+        }
         if (question.min && question.max && *question.max < *question.min)
             error(q.find("max"), child(path, "max"), "question.min_max", "max {} is below min {}",
                   {to_string(*question.max), to_string(*question.min)});

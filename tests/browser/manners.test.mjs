@@ -201,3 +201,22 @@ test('a nurtured visitor can still ask for sales, and is told what the e-mail is
   assert.ok(stored.some((l) => l.key === asked.supersedes), 'it supersedes the nurture submission');
   await page.context().close();
 });
+
+test('numbers: whole steps as the model says, and bounds written as the language writes them', async () => {
+  const page = await openPage(browser, `${server.url}/host-long.html`);
+  // Answer until the employees question shows.
+  for (let step = 0; step < 6 && !(await page.$('.ripen-question[data-question="employees"]')); ++step) {
+    await answerStep(page, strong);
+    await page.click('.ripen-next');
+    await page.waitForTimeout(100);
+  }
+  const input = page.locator('.ripen-question[data-question="employees"] input');
+  assert.equal(await input.getAttribute('step'), '1');
+  await answerStep(page, { ...strong, employees: '12.5' });
+  await page.click('.ripen-next');
+  assert.equal(await page.textContent('.ripen-question[data-question="employees"] .ripen-error'), 'Please enter a whole number.');
+  await answerStep(page, { ...strong, employees: '2000000' });
+  await page.click('.ripen-next');
+  assert.match(await page.textContent('.ripen-question[data-question="employees"] .ripen-error'), /1,000,000/);
+  await page.context().close();
+});

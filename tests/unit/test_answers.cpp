@@ -126,6 +126,23 @@ TEST_CASE("CSV cells") {
     CHECK(cell_error(model, "why", "caf\xe9").code == "answer.encoding");
 }
 
+TEST_CASE("a number question's step") {
+    std::string text = test::tiny_model_json();
+    std::string from = "{\"id\": \"size\", \"type\": \"number\",";
+    REQUIRE(text.find(from) != std::string::npos);
+    text.replace(text.find(from), from.size(), from + " \"step\": 0.5,");
+    auto model = test::load(text);
+    CHECK(test::answers(model, R"({"size": 150.5})").values[1].state == ripen::Answer::State::given);
+    auto e = answer_error(model, R"({"size": 150.25})");
+    CHECK(e.code == "answer.step");
+    CHECK(e.message == "150.25 is not a valid answer to \"size\": answers go in steps of 0.5");
+    std::string zero = test::tiny_model_json();
+    zero.replace(zero.find(from), from.size(), from + " \"step\": 0,");
+    auto refused = ripen::load_model(zero);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.issues[0].message == "step must be above 0, got 0");
+}
+
 TEST_CASE("selection counts") {
     std::string text = test::tiny_model_json();
     std::string from = "{\"id\": \"tools\", \"type\": \"multiple\", \"label\": \"Tools\",";

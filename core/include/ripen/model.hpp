@@ -63,6 +63,7 @@ struct Question {
     std::vector<Band> bands;         // number
     std::optional<Decimal> min;      // number: accepted range
     std::optional<Decimal> max;
+    std::optional<Decimal> step;     // number: answers are min (or 0) plus a whole multiple of it
     int min_select = 0;              // multiple: 0 = no lower limit
     int max_select = 0;              // multiple: 0 = no upper limit
     int max_length = 0;              // text, email: 0 = default limit (1000 bytes)
