@@ -292,7 +292,14 @@ class FormController {
     this.collectKnown();
     host.removeAttribute('aria-busy');
     // Remembered answers that settle the route on load: the outcome shows at once.
-    this.resumedOnLoad = Object.keys(this.answers).some((id) => !this.fixed.has(id));
+    const remembered = this.doc.questions.map((q) => q.id).filter((id) => id in this.answers && !this.fixed.has(id));
+    this.resumedOnLoad = remembered.length > 0;
+    // A reload in the middle of the form: the remembered answers become the step before, so Back
+    // still leads to them.
+    if (remembered.length && this.decide().route === 'undecided') {
+      this.steps = [remembered];
+      this.position = 0;
+    }
     this.next(false);
   }
 

@@ -107,6 +107,13 @@ test('a reload keeps the answers; "forget my answers" clears them', async () => 
   for (const id of first) assert.ok(!afterReload.includes(id), `${id} asked again after a reload`);
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('ripen:answers:ripen-demo-b2b')));
   assert.equal(stored.answers.role, 'manager');
+  // Back still works after the reload: it leads to the remembered answers.
+  assert.match(await page.getAttribute('.ripen-step', 'aria-label'), /^Step 2 of/);
+  await page.click('.ripen-step .ripen-back');
+  await page.waitForSelector('.ripen-question[data-question="role"]');
+  assert.equal(await page.locator('.ripen-question[data-question="role"] input:checked').getAttribute('value'), 'manager');
+  await page.click('.ripen-next');
+  await page.waitForFunction((ids) => !ids.includes(document.querySelector('.ripen-step .ripen-question')?.dataset.question), first);
   // Forgetting asks first, inside the form, with the focus kept there; keeping changes nothing.
   await page.click('.ripen-forget');
   await page.waitForSelector('.ripen-confirm');
