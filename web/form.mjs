@@ -67,6 +67,18 @@ function storageSet(key, value) {
   }
 }
 
+// A digest of a submission's answers, so "already sent" can be told on the next visit without
+// keeping the answers themselves (an e-mail) on the device: FNV-1a, 2 x 32 bits.
+function digest(text) {
+  let a = 0x811c9dc5, b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; ++i) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
 function newKey() {
   if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -415,7 +427,13 @@ class FormController {
   // Answers known before asking: remembered from earlier visits, hidden fields the page sets,
   // URL parameters (utm_* and question ids) and what the integrator passed in.
   collectKnown() {
-    const remembered = this.options.remember ? storageGet(this.storageKey) : null;
+    let remembered = this.options.remember ? storageGet(this.storageKey) : null;
+    // Remembered answers last rememberDays (default 30) after the visitor last answered.
+    const days = this.options.rememberDays ?? 30;
+    if (remembered?.saved && Date.now() - Date.parse(remembered.saved) > days * 86400000) {
+      storageSet(this.storageKey, null);
+      remembered = null;
+    }
     if (remembered && remembered.answers) Object.assign(this.answers, remembered.answers);
     // What was sent last time: the same answers again are not a new submission.
     this.submitted = remembered?.submitted ?? null;
@@ -457,9 +475,19 @@ class FormController {
     for (const name of Object.keys(this.answers)) this.known.add(name);
   }
 
+  // Personal answers (e-mail, free text) stay on the device only with remember="all": a shared
+  // computer must not show the next person someone's address.
+  personal(id) {
+    const type = this.question(id)?.type;
+    return type === 'email' || type === 'text';
+  }
+
   remember() {
-    if (this.options.remember)
-      storageSet(this.storageKey, { answers: this.answers, submitted: this.submitted ?? null, lead_id: this.leadId, saved: new Date().toISOString() });
+    if (!this.options.remember) return;
+    const answers = {};
+    for (const [id, value] of Object.entries(this.answers))
+      if (this.options.remember === 'all' || !this.personal(id)) answers[id] = value;
+    storageSet(this.storageKey, { answers, submitted: this.submitted ?? null, lead_id: this.leadId, saved: new Date().toISOString() });
   }
 
   forget() {
@@ -844,7 +872,7 @@ class FormController {
     // of the form, never a page load.
     if (this.engaged) box.focus({ preventScroll: false });
     this.announce(`${title} ${body}`);
-    const answers = JSON.stringify(this.answers);
+    const answers = digest(JSON.stringify(Object.entries(this.answers).sort(([a], [b]) => (a < b ? -1 : 1))));
     if (this.submitted && this.submitted.answers === answers && !this.askedForSales) {
       // A returning visitor whose answers were already submitted: show the outcome, send nothing.
       this.trackDelivery(box, this.submitted.key, !outbox.load().some((i) => i.key === this.submitted.key));
@@ -888,7 +916,7 @@ class FormController {
     const button = el('button', { type: 'button', class: 'ripen-next ripen-talk', text: t('talk_to_sales') });
     button.addEventListener('click', () => {
       this.askedForSales = true;
-      this.send(box, this.decision, JSON.stringify(this.answers), true);
+      this.send(box, this.decision, this.submitted?.answers ?? '', true);
       wrap.replaceChildren(el('p', { class: 'ripen-talk-sent', text: t('talk_sent') }));
       this.announce(t('talk_sent'));
     });
@@ -916,7 +944,8 @@ const COUNTRY_CODES = ('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD
 
 /**
  * Mounts the form on any element. Options: model (URL, JSON text or object), endpoint (URL to
- * POST submissions to), remember (default true), language, answers and context already known,
+ * POST submissions to), remember (true: non-personal answers, the default; 'all': e-mail and
+ * free text too; false: nothing), rememberDays (default 30), language, answers and context already known,
  * hidden (name -> value, as hidden fields), wasmDir. Returns the controller.
  */
 export function mountRipenForm(host, options = {}) {
@@ -939,7 +968,8 @@ export class RipenFormElement extends HTMLElement {
     this.controller = mountRipenForm(this, {
       model: this.getAttribute('model'),
       endpoint: this.getAttribute('endpoint') || undefined,
-      remember: this.getAttribute('remember') !== 'off',
+      remember: this.getAttribute('remember') === 'off' ? false : this.getAttribute('remember') === 'all' ? 'all' : true,
+      rememberDays: this.hasAttribute('remember-days') ? Number(this.getAttribute('remember-days')) : undefined,
       styles: this.getAttribute('styles') !== 'none',
       language: this.getAttribute('lang') || undefined,
       wasmDir: this.getAttribute('wasm-dir') || undefined,

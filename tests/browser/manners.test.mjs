@@ -28,7 +28,7 @@ const leads = async (s = server) => (await fetch(`${s.url}/api/leads`)).json();
 const focusState = (page) => page.evaluate(() => ({ scroll: Math.round(window.scrollY), focus: document.activeElement.tagName }));
 
 test('on a long host page the form neither scrolls nor takes focus on load, for a new and a returning visitor', async () => {
-  const page = await openPage(browser, `${server.url}/host-long.html`);
+  const page = await openPage(browser, `${server.url}/host-long-all.html`);
   await page.waitForSelector('.ripen-step');
   await page.waitForTimeout(300);
   assert.deepEqual(await focusState(page), { scroll: 0, focus: 'BODY' });
@@ -61,7 +61,7 @@ test('on a long host page the form neither scrolls nor takes focus on load, for 
 });
 
 test('"Not you? Start again" forgets a returning visitor after asking', async () => {
-  const page = await openPage(browser, `${server.url}/host-long.html`, { viewport: { width: 375, height: 800 } });
+  const page = await openPage(browser, `${server.url}/host-long-all.html`, { viewport: { width: 375, height: 800 } });
   await answerAll(page, browsing);
   await page.reload();
   await page.waitForSelector('.ripen-restart');
@@ -218,5 +218,23 @@ test('numbers: whole steps as the model says, and bounds written as the language
   await answerStep(page, { ...strong, employees: '2000000' });
   await page.click('.ripen-next');
   assert.match(await page.textContent('.ripen-question[data-question="employees"] .ripen-error'), /1,000,000/);
+  await page.context().close();
+});
+
+test('by default the device keeps no e-mail or free text, and remembered answers expire', async () => {
+  const page = await openPage(browser, `${server.url}/host-long.html`);
+  await answerAll(page, strong);
+  const stored = await page.evaluate(() => localStorage.getItem('ripen:answers:ripen-demo-b2b'));
+  assert.doesNotMatch(stored, /jane@acme\.com|Call me/);
+  assert.match(stored, /"role":"manager"/);
+  // A month and a day later the answers are gone.
+  await page.evaluate(() => {
+    const saved = JSON.parse(localStorage.getItem('ripen:answers:ripen-demo-b2b'));
+    saved.saved = new Date(Date.now() - 31 * 86400000).toISOString();
+    localStorage.setItem('ripen:answers:ripen-demo-b2b', JSON.stringify(saved));
+  });
+  await page.reload();
+  await page.waitForSelector('.ripen-step');
+  assert.match(await page.getAttribute('.ripen-step', 'aria-label'), /^Step 1 of/);
   await page.context().close();
 });
