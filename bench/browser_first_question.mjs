@@ -1,12 +1,14 @@
-// Payload bytes and time to the first painted question: the Ripen form against SurveyJS
-// (survey-core + survey-js-ui) rendering the same questions, on the same kind of page, in the
-// same run of Debian's headless Chromium. Both pages are served from localhost without a CSP.
+// Payload bytes and time to the first painted question: the Ripen form against the same first
+// step written as static HTML (the floor) and against SurveyJS (survey-core + survey-js-ui)
+// rendering the same questions, on the same kind of page, in the same run of Debian's headless
+// Chromium; for Ripen also the time to interactive (the core ready, a ripen:step fired). All
+// served from localhost by site/serve.mjs (compressed, as the site is) without a CSP; then once
+// more on a slow profile (4x CPU slowdown, 1.6 Mbps, 150 ms latency).
 //   node bench/browser_first_question.mjs [RUNS=15]
 import { cpSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.argv[2] || 15);
@@ -23,46 +25,70 @@ for (const [from, to] of [['survey-core/survey.core.min.js', 'survey.core.min.js
 
 const server = createSiteServer({ root: join(root, 'build/wasm-release/site'), extraRoot: extra, csp: '' });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
+// The same site without compression, for the page as it was before this issue.
+const plainServer = createSiteServer({ root: join(root, 'build/wasm-release/site'), extraRoot: extra, csp: '', compress: false });
+await new Promise((r) => plainServer.listen(0, '127.0.0.1', r));
+let base = `http://127.0.0.1:${server.address().port}`;
+const plainBase = `http://127.0.0.1:${plainServer.address().port}`;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 
-async function measure(path) {
+async function measure(path, slow = false, from = base) {
   const times = [];
-  let raw = 0, gzip = 0;
+  const ready = [];
+  let raw = 0, wire = 0;
   for (let i = 0; i < runs; ++i) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    let bytesRaw = 0, bytesGzip = 0;
-    page.on('response', async (response) => {
-      try {
-        const body = await response.body();
-        bytesRaw += body.length;
-        bytesGzip += gzipSync(body).length;
-      } catch {
-        // a response without a body
-      }
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    if (slow) {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8,
+      });
+    }
+    let bytesRaw = 0, bytesWire = 0;
+    cdp.on('Network.dataReceived', (e) => { bytesRaw += e.dataLength; });
+    cdp.on('Network.loadingFinished', (e) => { bytesWire += e.encodedDataLength; });
+    await page.addInitScript(() => {
+      document.addEventListener('ripen:step', () => { window.__interactive ??= performance.now(); }, { once: true });
     });
-    await page.goto(`${base}${path}`);
-    await page.waitForFunction(() => window.__firstQuestion !== undefined, null, { timeout: 30000 });
+    await page.goto(`${from}${path}`);
+    await page.waitForFunction(() => window.__firstQuestion !== undefined, null, { timeout: 60000 });
     times.push(await page.evaluate(() => window.__firstQuestion));
+    if (path.includes('ripen')) {
+      await page.waitForFunction(() => window.__interactive !== undefined, null, { timeout: 60000 });
+      ready.push(await page.evaluate(() => window.__interactive));
+    }
     await page.waitForLoadState('networkidle');
     raw = bytesRaw;
-    gzip = bytesGzip;
+    wire = bytesWire;
     await context.close();
   }
-  times.sort((a, b) => a - b);
-  return { raw, gzip, median: times[Math.floor(times.length / 2)], p90: times[Math.floor(times.length * 0.9)] };
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  const p90 = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length * 0.9)];
+  return { raw, wire, median: median(times), p90: p90(times), ready: ready.length ? median(ready) : null };
 }
 
-const ripen = await measure('/bench/ripen.html');
-const survey = await measure('/bench/surveyjs.html');
 const kb = (n) => (n / 1024).toFixed(1);
-console.log(`| page | payload raw | payload gzip | first question painted (median) | p90 |`);
-console.log(`|---|---|---|---|---|`);
-console.log(`| Ripen form | ${kb(ripen.raw)} KB | ${kb(ripen.gzip)} KB | ${ripen.median.toFixed(0)} ms | ${ripen.p90.toFixed(0)} ms |`);
-console.log(`| SurveyJS (survey-core + survey-js-ui 2.5.38) | ${kb(survey.raw)} KB | ${kb(survey.gzip)} KB | ${survey.median.toFixed(0)} ms | ${survey.p90.toFixed(0)} ms |`);
-console.log(`(${runs} loads each, fresh browser context every time, Chromium ${browser.version()}, localhost)`);
+for (const slow of [false, true]) {
+  const floor = await measure('/bench/static.html', slow);
+  const before = await measure('/bench/ripen-before.html', slow, plainBase);
+  const ripen = await measure('/bench/ripen.html', slow);
+  const survey = await measure('/bench/surveyjs.html', slow);
+  console.log(slow ? '\nSlow profile: 4x CPU slowdown, 1.6 Mbps down, 150 ms latency' : 'Localhost');
+  console.log(`| page | payload raw | over the wire | first question painted (median) | p90 | × static | interactive (median) |`);
+  console.log(`|---|---|---|---|---|---|---|`);
+  const row = (name, m) => console.log(`| ${name} | ${kb(m.raw)} KB | ${kb(m.wire)} KB | ${m.median.toFixed(0)} ms | ${m.p90.toFixed(0)} ms | ` +
+    `${(m.median / floor.median).toFixed(2)} | ${m.ready === null ? '–' : `${m.ready.toFixed(0)} ms`} |`);
+  row('static HTML, same first step (floor)', floor);
+  row('Ripen form as before (no preloads, no compression)', before);
+  row('Ripen form (preloads, brotli)', ripen);
+  row('SurveyJS (survey-core + survey-js-ui)', survey);
+}
+console.log(`(${runs} loads each, fresh browser context every time, Chromium ${browser.version()})`);
 await browser.close();
 server.close();
+plainServer.close();
 rmSync(extra, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
@@ -18,11 +19,32 @@ const TYPES = {
   '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
 };
 
+// Compressible types: everything but images already compressed. Compressed once per file version.
+const COMPRESSIBLE = /^(text\/|application\/(json|wasm|javascript)|image\/svg)/;
+const compressed = new Map();  // path -> {mtime, br, gzip}
+
+function encodings(request) {
+  const accepted = String(request.headers['accept-encoding'] || '');
+  return { br: /\bbr\b/.test(accepted), gzip: /\bgzip\b/.test(accepted) };
+}
+
+function compressedBody(target, info, body) {
+  const known = compressed.get(target);
+  if (known && known.mtime === info.mtimeMs) return known;
+  const entry = {
+    mtime: info.mtimeMs,
+    br: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+    gzip: gzipSync(body, { level: 9 }),
+  };
+  compressed.set(target, entry);
+  return entry;
+}
+
 /**
  * A server for the site in `root`. `endpoint(request, body)` may answer POST /api/leads itself
  * (tests use it to fail on purpose); by default submissions are kept in `leads`.
  */
-export function createSiteServer({ root, extraRoot, endpoint, csp = CSP } = {}) {
+export function createSiteServer({ root, extraRoot, endpoint, csp = CSP, compress = true } = {}) {
   const leads = new Map();  // Idempotency-Key -> submission
   const attempts = [];      // every POST, accepted or not
   const server = createHttpServer(async (request, response) => {
@@ -66,8 +88,21 @@ export function createSiteServer({ root, extraRoot, endpoint, csp = CSP } = {}) 
       const type = TYPES[extname(target)] || 'application/octet-stream';
       const headers = { 'Content-Type': type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
       if (csp) headers['Content-Security-Policy'] = csp;
+      let body = await readFile(target);
+      // Brotli or gzip for text and WebAssembly, as the browser accepts (the form's .wasm
+      // crosses the wire at about half its size).
+      if (compress && COMPRESSIBLE.test(type) && body.length > 512) {
+        headers.Vary = 'Accept-Encoding';
+        const { br, gzip } = encodings(request);
+        if (br || gzip) {
+          const packed = compressedBody(target, info, body);
+          headers['Content-Encoding'] = br ? 'br' : 'gzip';
+          body = br ? packed.br : packed.gzip;
+        }
+      }
+      headers['Content-Length'] = body.length;
       response.writeHead(200, headers);
-      response.end(await readFile(target));
+      response.end(request.method === 'HEAD' ? undefined : body);
     } catch (error) {
       send(response, 500, 'text/plain', String(error));
     }
