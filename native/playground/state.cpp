@@ -305,10 +305,14 @@ Result<FitResult> Playground::fit(const FitOptions& options) const {
 }
 
 void Playground::apply_fitted_points(const FitResult& fit) {
-    // Only the points: weights, thresholds and rules keep their tuning.
+    // The points and the thresholds the fit moved to their new scale (the same share of
+    // hand-offs); weights and rules keep their tuning.
     Scoring next = scoring_;
     next.option_points = fit.scoring.option_points;
     next.signal_points = fit.scoring.signal_points;
+    next.handoff_at = fit.handoff_at;
+    for (std::size_t s = 0; s < next.segment_handoff_at.size() && s < fit.segment_handoff_at.size(); ++s)
+        if (next.segment_handoff_at[s] >= 0) next.segment_handoff_at[s] = fit.segment_handoff_at[s];
     edit(std::move(next));
 }
 

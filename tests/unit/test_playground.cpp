@@ -175,10 +175,13 @@ TEST_CASE("suggestions and fitted points apply in one undoable step") {
     pg.set_weight(0, 2);
     auto fitted = pg.fit();
     REQUIRE(fitted.ok());
+    const int threshold_before = pg.scoring().handoff_at;
     pg.apply_fitted_points(*fitted.value);
     CHECK(pg.scoring().option_points == fitted.value->scoring.option_points);
-    CHECK(pg.scoring().weights[0] == 2);  // the fit changes points only
+    CHECK(pg.scoring().weights[0] == 2);  // the fit changes points and thresholds, not weights
+    CHECK(pg.scoring().handoff_at == fitted.value->handoff_at);  // the threshold on the new scale
     pg.undo();
+    CHECK(pg.scoring().handoff_at == threshold_before);
     CHECK(pg.scoring().option_points == pg.loaded_scoring().option_points);
 }
 
