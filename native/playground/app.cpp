@@ -422,6 +422,11 @@ void draw_assist(App& app) {
         if (app.fitted) {
             const auto& f = *app.fitted;
             ImGui::Text("holdout AUC: before %.3f, fitted %.3f, regression %.3f", f.auc_before_holdout, f.auc_holdout, f.lr_auc_holdout);
+            // As ripen fit says them: a fit that ranks worse, and the answers held back for their few leads.
+            if (f.holdout > 0 && f.auc_holdout < f.auc_before_holdout)
+                ImGui::TextWrapped("The fitted points rank the held-out leads worse than the model's own: keep the model or load more leads.");
+            if (f.capped_rare)
+                ImGui::TextWrapped("%llu rare answers (fewer than 30 leads) held to at most 1 point.", static_cast<unsigned long long>(f.capped_rare));
             if (ImGui::Button("Apply fitted points")) app.timed([&] { pg.apply_fitted_points(f); });
             ImGui::TextWrapped("%s", f.diff.c_str());
         }
