@@ -426,7 +426,8 @@ void draw_assist(App& app) {
             if (f.holdout > 0 && f.auc_holdout < f.auc_before_holdout)
                 ImGui::TextWrapped("The fitted points rank the held-out leads worse than the model's own: keep the model or load more leads.");
             if (f.capped_rare)
-                ImGui::TextWrapped("%llu rare answers (fewer than 30 leads) held to at most 1 point.", static_cast<unsigned long long>(f.capped_rare));
+                ImGui::TextWrapped("%llu rare answers (fewer than %llu leads) held to at most 1 point.", static_cast<unsigned long long>(f.capped_rare),
+                                   static_cast<unsigned long long>(ripen::FitOptions::kDefaultMinSupport));
             if (ImGui::Button("Apply fitted points")) app.timed([&] { pg.apply_fitted_points(f); });
             ImGui::TextWrapped("%s", f.diff.c_str());
         }
