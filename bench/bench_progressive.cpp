@@ -62,7 +62,19 @@ ripen::Model with_frequencies(const ripen::Model& model, int count) {
 
 struct Tally {
     long leads = 0, asked = 0, full = 0, identical = 0;
+    long nurtured = 0, same_track = 0;  // leads the full form nurtures too, and of those with its track
 };
+
+// The model asking on after a nurture route until the track is settled (progressive.settle_track).
+ripen::Model with_settle_track(const ripen::Model& model) {
+    ripen::json::Value doc = model.source();
+    ripen::json::Value* progressive = doc.find("progressive");
+    if (!progressive) progressive = &doc.set("progressive", ripen::json::Value::make_object());
+    progressive->set("settle_track", ripen::json::Value::make_bool(true));
+    auto loaded = ripen::load_model(doc);
+    if (!loaded.ok()) std::exit(3);
+    return *loaded.value;
+}
 
 // Asks the lead's answers `per_step` at a time, either in the engine's order or in the
 // model's order, until the route is settled.
@@ -89,10 +101,13 @@ void run(const ripen::Model& model, const ripen::SampleLead& lead, bool engine_o
     ripen::Context open = context_of(lead, false);
     long asked = 0;
     ripen::Route route = ripen::Route::undecided;
+    int track = -1;
     for (int guard = 0; guard < 100; ++guard) {
         ripen::Decision d = ripen::decide(model, known, open);
-        if (d.route != ripen::Route::undecided) {
+        // With settle_track a nurture route goes on while the track is open.
+        if (d.route != ripen::Route::undecided && !(spec.settle_track && d.route == ripen::Route::nurture && !d.track_settled)) {
             route = d.route;
+            track = d.track;
             break;
         }
         std::vector<int> next;
@@ -126,6 +141,10 @@ void run(const ripen::Model& model, const ripen::SampleLead& lead, bool engine_o
     t.asked += asked;
     t.full += shown;
     t.identical += route == full.route;
+    if (route == ripen::Route::nurture && full.route == ripen::Route::nurture) {
+        ++t.nurtured;
+        t.same_track += track == full.track;
+    }
 }
 
 }  // namespace
@@ -141,7 +160,8 @@ int main(int argc, char** argv) {
     ripen::Model plain = *loaded.value;
     ripen::Model learnt = with_frequencies(plain, 20000);
 
-    Tally engine_uniform, engine_learnt, engine_one, model_order;
+    ripen::Model settling = with_settle_track(learnt);
+    Tally engine_uniform, engine_learnt, engine_one, model_order, engine_settle;
     const int per_step = plain.spec().questions_per_step;
     long skipped = 0;
     ripen::LeadGenerator generator(plain, 2);
@@ -163,14 +183,16 @@ int main(int argc, char** argv) {
         run(learnt, lead, true, per_step, engine_learnt);
         run(learnt, lead, true, 1, engine_one);
         run(plain, lead, false, per_step, model_order);
+        run(settling, lead, true, per_step, engine_settle);
         ++done;
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     auto report = [](const char* name, const Tally& t) {
-        std::printf("%-44s %6.2f of %5.2f questions (%5.1f%%), identical route %6.2f%%\n", name,
-                    static_cast<double>(t.asked) / static_cast<double>(t.leads), static_cast<double>(t.full) / static_cast<double>(t.leads),
+        std::printf("%-44s %6.2f of %5.2f questions (%5.1f%%), identical route %6.2f%%, nurture track as the full form's %6.2f%% of %ld\n",
+                    name, static_cast<double>(t.asked) / static_cast<double>(t.leads), static_cast<double>(t.full) / static_cast<double>(t.leads),
                     100.0 * static_cast<double>(t.asked) / static_cast<double>(t.full),
-                    100.0 * static_cast<double>(t.identical) / static_cast<double>(t.leads));
+                    100.0 * static_cast<double>(t.identical) / static_cast<double>(t.leads),
+                    t.nurtured ? 100.0 * static_cast<double>(t.same_track) / static_cast<double>(t.nurtured) : 0.0, t.nurtured);
     };
     std::printf("%d leads (%ld generated leads skipped: a required question empty), %.1f s\n", count, skipped, seconds);
     std::printf("questions per step: %d (the model's setting)\n", per_step);
@@ -178,5 +200,6 @@ int main(int argc, char** argv) {
     report("engine, uniform frequencies", engine_uniform);
     report("engine, learnt frequencies, 1 per step", engine_one);
     report("model order, same stopping rule", model_order);
+    report("engine, learnt frequencies, settle_track", engine_settle);
     return 0;
 }

@@ -552,8 +552,13 @@ class FormController {
   next(focus = true) {
     this.decision = this.decide();
     const snapshot = this.snapshotAt(this.position);
+    // A model with progressive.settle_track asks on after a nurture route until the track (the
+    // content for the visitor's stage) is settled too: the core then still names questions.
+    const settlingTrack = this.decision.route === 'nurture' && this.doc.progressive?.settle_track === true &&
+      this.decision.next_questions.some((id) => !(id in this.answers));
+    const asking = this.decision.route === 'undecided' || settlingTrack;
     if (this.position + 1 < this.steps.length) {
-      if (this.snapshots[this.position] === snapshot && this.decision.route === 'undecided') {
+      if (this.snapshots[this.position] === snapshot && asking) {
         this.position += 1;
         return this.renderStep(focus);
       }
@@ -561,7 +566,7 @@ class FormController {
       this.snapshots.length = this.position + 1;
     }
     if (this.position >= 0) this.snapshots[this.position] = snapshot;
-    if (this.decision.route !== 'undecided') return this.finish();
+    if (!asking) return this.finish();
     const ids = this.decision.next_questions.filter((id) => !(id in this.answers));
     if (ids.length === 0) {
       // Nothing left that could settle it: the visitor has answered what they could.

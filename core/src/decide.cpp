@@ -244,9 +244,81 @@ double uncertainty(const Evaluator& e, int max_total) {
     return open_rules + static_cast<double>(straddle) / std::max(1, max_total);
 }
 
+// The nurture track of an evaluated lead (the first whose condition holds), and whether it is
+// settled: an earlier track whose condition is still open could yet take its place.
+struct TrackState {
+    int track = -1;
+    bool settled = true;
+};
+
+TrackState track_state(const Model& model, const Evaluator& eval) {
+    const auto& spec = model.spec();
+    const detail::Compiled& comp = detail::compiled(model);
+    TrackState state;
+    for (std::size_t t = 0; t < spec.tracks.size(); ++t) {
+        const int cond = comp.track_when[t];
+        const Tri holds = cond < 0 ? Tri::yes : eval.condition(cond);
+        if (holds == Tri::maybe) state.settled = false;
+        if (holds == Tri::yes) {
+            state.track = static_cast<int>(t);
+            return state;
+        }
+    }
+    return state;
+}
+
+// For a route settled as nurture with an open track (progressive.settle_track): the questions
+// most likely to settle the track, ranked as choose_next_questions ranks them for the route.
+std::vector<int> choose_track_questions(const Model& model, const Answers& answers, const detail::LeadInput& input,
+                                        const Evaluator& current, int max) {
+    std::vector<int> chosen;
+    struct Rank {
+        int question;
+        double settle;
+    };
+    std::vector<Rank> ranks;
+    // Not WhatIf: it puts the answer back before returning, and track conditions are evaluated
+    // on demand, after the run; here the answer stays until the track has been read.
+    std::vector<Answer> scratch = answers.values;
+    detail::LeadInput probe = input;
+    probe.answers = scratch.data();
+    Evaluator e(model);
+    const int track_now = track_state(model, current).track;
+    std::vector<Alternative> alternatives;
+    for (std::size_t q = 0; q < answers.values.size(); ++q) {
+        if (current.visible[q] != Tri::yes || answers.values[q].state != Answer::State::open) continue;
+        alternatives.clear();
+        alternatives_for(model, static_cast<int>(q), answers.values[q], alternatives);
+        probes_for(model, static_cast<int>(q), alternatives);
+        if (alternatives.empty()) continue;
+        long long total_weight = 0;
+        for (const auto& alt : alternatives) total_weight += alt.weight;
+        if (total_weight == 0) total_weight = 1;
+        Rank rank{static_cast<int>(q), 0};
+        bool changes = false;
+        for (const auto& alt : alternatives) {
+            scratch[q] = alt.answer;
+            e.run(probe);
+            const TrackState after = track_state(model, e);
+            scratch[q] = answers.values[q];
+            if (after.settled) rank.settle += static_cast<double>(alt.weight) / static_cast<double>(total_weight);
+            changes = changes || after.settled || after.track != track_now;
+        }
+        if (changes) ranks.push_back(rank);  // an answer that cannot move the track is not asked
+    }
+    detail::small_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) { return a.settle > b.settle; });
+    for (const auto& r : ranks) {
+        if (static_cast<int>(chosen.size()) >= max) break;
+        chosen.push_back(r.question);
+    }
+    return chosen;
+}
+
 std::vector<int> choose_next_questions(const Model& model, const Answers& answers, const detail::LeadInput& input,
                                        const Evaluator& current, int max) {
     std::vector<int> chosen;
+    if (current.route == Route::nurture && model.spec().settle_track && !input.complete && !track_state(model, current).settled)
+        return choose_track_questions(model, answers, input, current, max);
     if (current.route != Route::undecided || input.complete) return chosen;
     const ModelSpec& spec = model.spec();
     const std::size_t C = spec.criteria.size();
@@ -339,7 +411,6 @@ std::vector<int> next_questions(const Model& model, const Answers& answers, cons
 
 Decision decide(const Model& model, const Answers& answers, const Context& context) {
     const ModelSpec& spec = model.spec();
-    const detail::Compiled& comp = detail::compiled(model);
     Decision d;
     BoundContext bound = bind(model, answers, context);
     d.warnings = std::move(bound.warnings);
@@ -405,13 +476,9 @@ Decision decide(const Model& model, const Answers& answers, const Context& conte
         }
     }
     if (d.route == Route::nurture) {
-        for (std::size_t t = 0; t < spec.tracks.size(); ++t) {
-            int cond = comp.track_when[t];
-            if (cond < 0 || eval.condition(cond) == Tri::yes) {
-                d.track = static_cast<int>(t);
-                break;
-            }
-        }
+        const TrackState track = track_state(model, eval);
+        d.track = track.track;
+        d.track_settled = track.settled || context.complete;
     }
     d.flip = find_flip(model, answers, input, eval);
     d.next_questions = choose_next_questions(model, answers, input, eval, spec.questions_per_step);

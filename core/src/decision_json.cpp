@@ -128,6 +128,11 @@ void write_decision(const Model& model, const Decision& d, std::string_view lang
         w.begin_object();
         string("track", track.id);
         string("stage", track.stage);
+        // Only for models that ask on to settle it: other decisions stay as they were.
+        if (spec.settle_track) {
+            w.key("track_settled");
+            w.boolean(d.track_settled);
+        }
         number("every_days", track.every_days);
         w.key("content");
         w.begin_array();

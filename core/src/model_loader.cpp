@@ -137,10 +137,14 @@ void Loader::run() {
     spec.booking_url = read_url(doc_, "booking_url", "$");
     if (const Value* p = doc_.find("progressive"); p && expect(*p, Kind::object, "$.progressive")) {
         // talk_to_sales is the form's (web/form.mjs): a nurture outcome offers "Talk to sales anyway".
-        check_members(*p, "$.progressive", "questions_per_step talk_to_sales");
+        check_members(*p, "$.progressive", "questions_per_step talk_to_sales settle_track");
         if (const Value* t = p->find("talk_to_sales"); t && !t->is_bool())
             error(t, Path("$.progressive.talk_to_sales"), "schema.type", "expected true or false, got {}", {std::string(json::describe(t->kind))});
         if (auto n = read_int(*p, "questions_per_step", "$.progressive", false, 1, 20)) spec.questions_per_step = *n;
+        if (const Value* t = p->find("settle_track")) {
+            if (t->is_bool()) spec.settle_track = t->boolean;
+            else error(t, Path("$.progressive.settle_track"), "schema.type", "expected true or false, got {}", {std::string(json::describe(t->kind))});
+        }
     }
     read_criteria();
     read_questions();

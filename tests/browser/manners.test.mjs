@@ -238,3 +238,26 @@ test('by default the device keeps no e-mail or free text, and remembered answers
   assert.match(await page.getAttribute('.ripen-step', 'aria-label'), /^Step 1 of/);
   await page.context().close();
 });
+
+test('settle_track: a nurtured visitor is asked on until the content fits their stage', async () => {
+  // Within three months, but no budget and an individual contributor: nurtured, on the
+  // "decision" track that the full form gives.
+  const soon = { ...browsing, timeframe: 'Within 3 months' };
+  const decisions = [];
+  for (const path of ['/host-long.html', '/settle-track.html']) {
+    const page = await openPage(browser, `${server.url}${path}`);
+    const decided = page.evaluate(() => new Promise((resolve) => {
+      document.addEventListener('ripen:decision', (e) => resolve(e.detail.decision), { once: true });
+    }));
+    const asked = await answerAll(page, soon);
+    const decision = await decided;
+    decisions.push({ path, asked, route: decision.route, track: decision.nurture?.track, settled: decision.nurture?.track_settled });
+    await page.context().close();
+  }
+  const [plain, settling] = decisions;
+  assert.equal(settling.route, 'nurture');
+  assert.equal(settling.track, 'decision', JSON.stringify(decisions));
+  assert.equal(settling.settled, true);
+  assert.ok(settling.asked.includes('timeframe'));
+  assert.ok(settling.asked.length >= plain.asked.length, JSON.stringify(decisions));
+});

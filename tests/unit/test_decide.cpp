@@ -277,4 +277,36 @@ TEST_CASE("JSON output") {
     CHECK(v.find("signals")->find("free_mail")->boolean == false);
 }
 
+TEST_CASE("settle_track: a nurture route asks on until the nurture track is settled") {
+    // The default model's tracks: decision (timeframe within 6 months), consideration (goal
+    // replace or new initiative), awareness. A nurtured lead without those answers gets
+    // "awareness" by default; with settle_track the core names the questions that decide it.
+    std::string text = test::read_file(test::source_path("models/default.json"));
+    std::string plain_answers = R"({"role": "individual", "country": "US", "budget": "none", "email": "a@b.com"})";
+    auto plain = test::default_model();
+    auto d = test::decide(plain, plain_answers);
+    REQUIRE(d.route == ripen::Route::nurture);
+    CHECK_FALSE(d.track_settled);
+    CHECK(d.next_questions.empty());  // without settle_track the form stops here
+    CHECK(ripen::to_json(plain, d).find("track_settled") == std::string::npos);  // decisions as before
+
+    const std::string from = "\"progressive\": {";
+    REQUIRE(text.find(from) != std::string::npos);
+    auto settling = test::load(text.replace(text.find(from), from.size(), from + "\"settle_track\": true, "));
+    auto open = test::decide(settling, plain_answers);
+    REQUIRE(open.route == ripen::Route::nurture);
+    CHECK_FALSE(open.track_settled);
+    REQUIRE_FALSE(open.next_questions.empty());
+    CHECK(settling.spec().questions[static_cast<std::size_t>(open.next_questions[0])].id == "timeframe");
+    CHECK(ripen::to_json(settling, open).find("\"track_settled\":false") != std::string::npos);
+    // Answered: the track is settled and nothing more is asked.
+    auto settled = test::decide(settling, R"({"role": "individual", "country": "US", "budget": "none", "email": "a@b.com",
+                                             "timeframe": "under_3_months"})");
+    CHECK(settled.track_settled);
+    CHECK(settled.next_questions.empty());
+    CHECK(settling.spec().tracks[static_cast<std::size_t>(settled.track)].id == "decision");
+    // A complete form settles it whatever is open.
+    CHECK(test::decide(settling, plain_answers, R"({"complete": true})").track_settled);
+}
+
 TEST_SUITE_END();

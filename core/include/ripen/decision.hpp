@@ -109,6 +109,7 @@ struct Decision {
     bool segment_settled = true;
     std::optional<std::int64_t> sla_deadline;  // Unix seconds, when the context has "now"
     int track = -1;                            // nurture track, for a nurture route
+    bool track_settled = true;                 // no open answer can still change the track
     std::optional<Flip> flip;
     std::vector<int> next_questions;  // for an undecided route: what to ask next
     int answered = 0;                 // questions given an answer

@@ -148,6 +148,9 @@ struct ModelSpec {
     std::vector<std::pair<std::string, Text>> texts;  // form strings: "next", "handoff_title", ...
     std::string booking_url;
     int questions_per_step = 3;  // how many questions the form asks at once
+    // Once the route is settled as nurture, ask on until the nurture track is settled too
+    // (progressive.settle_track), so the content fits the visitor's stage.
+    bool settle_track = false;
 };
 
 namespace detail {
