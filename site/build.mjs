@@ -24,7 +24,7 @@ for (const file of readdirSync(here)) {
   if (['build.mjs', 'serve.mjs'].includes(file)) continue;
   cpSync(join(here, file), join(out, file), { recursive: true });
 }
-for (const file of ['ripen.mjs', 'form.mjs', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm', 'ripen-tools.mjs', 'ripen-tools.wasm'])
+for (const file of ['ripen.mjs', 'form.mjs', 'outbox.mjs', 'form-texts.mjs', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm', 'ripen-tools.mjs', 'ripen-tools.wasm'])
   cpSync(join(packageDir, file), join(out, 'lib', file));
 cpSync(join(root, 'models/default.json'), join(out, 'models/default.json'));
 // The playground (ImGui in WebAssembly), when this build has it.
