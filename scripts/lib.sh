@@ -36,6 +36,9 @@ BROWSER_PACKAGES=(chromium fonts-dejavu-core)
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 # The native playground (GLFW + OpenGL 3) and its screenshot under a virtual display.
 PLAYGROUND_PACKAGES=(libglfw3-dev libgl-dev xvfb xauth)
+# `ripen serve`: HTTP (cpp-httplib), storage (SQLite), webhooks (libcurl), token hashing and
+# webhook signatures (libsodium).
+SERVER_PACKAGES=(libcpp-httplib-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev)
 
 # Dear ImGui's sources (imgui*.cpp and backends/) come from Debian's `imgui` source package,
 # unpacked under build/deps: the binary package has headers and a native library only, and the

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Assembles the static site from build outputs: the pages in site/, the npm package's browser
-// files under lib/, the default model under models/, and the docs rendered from docs/*.md.
+// files under lib/, the default model under models/ as visitors get it (ripen publish: no cadences,
+// internal labels or competitor lists), and the docs rendered from docs/*.md.
 //   node site/build.mjs OUT_DIR PACKAGE_DIR
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +28,10 @@ for (const file of readdirSync(here)) {
 }
 for (const file of ['ripen.mjs', 'form.mjs', 'outbox.mjs', 'form-texts.mjs', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm', 'ripen-tools.mjs', 'ripen-tools.wasm'])
   cpSync(join(packageDir, file), join(out, 'lib', file));
-cpSync(join(root, 'models/default.json'), join(out, 'models/default.json'));
+// The form loads the published model: whatever the page can fetch, any visitor can read. The
+// Node CLI of this build publishes it, as `ripen publish` would.
+execFileSync(process.execPath, [join(packageDir, 'bin/ripen.mjs'), 'publish', join(root, 'models/default.json'), '--out', join(out, 'models/default.json')],
+  { stdio: ['ignore', 'inherit', 'inherit'] });
 // The playground (ImGui in WebAssembly), when this build has it.
 if (playgroundDir && existsSync(join(playgroundDir, 'playground-module.wasm'))) {
   mkdirSync(join(out, 'playground'), { recursive: true });

@@ -27,7 +27,7 @@ function show(decision) {
   const rows = doc.criteria.map((c) => {
     const r = decision.criteria[c.id];
     const tr = document.createElement('tr');
-    for (const text of [labelOf(doc, c.label), `${r.points} / ${r.max}${r.weight !== 1 ? ` ×${r.weight}` : ''}`, r.lo === r.hi ? '—' : `${r.lo}–${r.hi}`]) {
+    for (const text of [labelOf(doc, c.label) || c.id, `${r.points} / ${r.max}${r.weight !== 1 ? ` ×${r.weight}` : ''}`, r.lo === r.hi ? '—' : `${r.lo}–${r.hi}`]) {
       const td = document.createElement('td');
       td.textContent = text;
       tr.append(td);
@@ -47,8 +47,10 @@ function show(decision) {
     return li;
   }));
   const segment = doc.segments.find((s) => s.id === decision.segment.id);
-  let plan = `Segment: ${labelOf(doc, segment.label)}${decision.segment.settled ? '' : ' (may change)'}, sales accepts within ${decision.segment.sla_hours} hours.`;
-  if (decision.handoff) plan += ` Cadence: ${decision.handoff.cadence.length} touches over ${decision.handoff.cadence.at(-1)?.day ?? 0} days.`;
+  // The page has the published model (ripen publish), which keeps no internal labels or
+  // cadences: ids stand in for them.
+  let plan = `Segment: ${labelOf(doc, segment.label) || segment.id}${decision.segment.settled ? '' : ' (may change)'}, sales accepts within ${decision.segment.sla_hours} hours.`;
+  if (decision.handoff?.cadence.length) plan += ` Cadence: ${decision.handoff.cadence.length} touches over ${decision.handoff.cadence.at(-1)?.day ?? 0} days.`;
   if (decision.nurture) plan += ` Nurture track: ${decision.nurture.track} (${decision.nurture.stage}), every ${decision.nurture.every_days} days.`;
   $('plan').textContent = plan;
   $('flip').textContent = decision.flip

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model_loader.hpp"
+#include "sha256.hpp"
 #include "small_sort.hpp"
 
 namespace ripen::detail {
@@ -230,6 +231,11 @@ int Loader::compile(const Value& v, const Path& path, Place place, int owner) {
         } else if (k >= 8) {  // domain_in / domain_not_in
             if (question && question->type != QuestionType::email) return mismatch("email");
             node.op = static_cast<CondOp>(first_op + 4 + (k - 8));
+            if (operand->is_object()) {  // a published model's {"salt": ..., "sha256": [...]}
+                node.set = read_hashed_domains(*operand, at);
+                if (node.set < 0) return -1;
+                return add_node(node);
+            }
             std::vector<std::string> domains;
             if (!read_domains(*operand, at, domains)) return -1;
             node.set = add_string_set(domains);
@@ -332,6 +338,41 @@ void Loader::check_show_if_cycles() {
     }
     for (std::size_t q = 0; q < spec.questions.size(); ++q)
         if (state[q] == 0) visit_show_if(static_cast<int>(q), state, stack, reported);
+}
+
+// A domain list as a published model writes it: the salt and the salted digests of the
+// domains (publish.hpp). Both must be there; a digest is 16 lowercase hex digits.
+int Loader::read_hashed_domains(const Value& operand, const Path& at) {
+    check_members(operand, at, "salt sha256");
+    const Value* salt = member(operand, "salt", at, true);
+    const Value* digests = member(operand, "sha256", at, true);
+    if (!salt || !digests) return -1;
+    if (!expect(*salt, Kind::string, child(at, "salt"))) return -1;
+    if (salt->text.empty() || salt->text.size() > 64) {
+        error(salt, child(at, "salt"), "value.salt", "a salt has 1 to 64 characters, this one {}", {salt->text.size()});
+        return -1;
+    }
+    if (!expect(*digests, Kind::array, child(at, "sha256"))) return -1;
+    if (digests->items.empty()) {
+        error(digests, child(at, "sha256"), "schema.type", "expected a non-empty list of digests");
+        return -1;
+    }
+    std::vector<std::string> list;
+    const Path list_path = child(at, "sha256");
+    for (std::size_t i = 0; i < digests->items.size(); ++i) {
+        const Value& d = digests->items[i];
+        if (!expect(d, Kind::string, item(list_path, i))) return -1;
+        bool hex = d.text.size() == kDigestHexDigits;
+        for (char c : d.text) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        if (!hex) {
+            error(&d, item(list_path, i), "value.digest", "\"{}\" is not a digest: expected {} lowercase hex digits (ripen publish writes them)",
+                  {d.text, kDigestHexDigits});
+            return -1;
+        }
+        list.push_back(d.text);
+    }
+    comp.string_sets.push_back(StringSet::hashed(salt->text, std::move(list)));
+    return static_cast<int>(comp.string_sets.size() - 1);
 }
 
 }  // namespace ripen::detail

@@ -125,7 +125,9 @@ void probes_for(const Model& model, int qi, std::vector<Alternative>& out) {
         bool allow = node.op == detail::CondOp::answer_not_in || node.op == detail::CondOp::answer_domain_not_in;
         if ((!deny && !allow) || comp.string_sets[static_cast<std::size_t>(node.set)].items().empty()) continue;
         allow_list = allow_list || allow;
-        values.emplace_back(comp.string_sets[static_cast<std::size_t>(node.set)].items().front(), allow ? usual : rare);
+        const detail::StringSet& set = comp.string_sets[static_cast<std::size_t>(node.set)];
+        // A hashed list's member is known by its digest only (see kDigestProbe).
+        values.emplace_back(set.is_hashed() ? detail::kDigestProbe + set.items().front() : set.items().front(), allow ? usual : rare);
     }
     if (values.empty()) return;
     // An outsider: a domain or text no list holds, or a country code no list holds.
@@ -147,6 +149,12 @@ void probes_for(const Model& model, int qi, std::vector<Alternative>& out) {
     for (const auto& [v, weight] : values) {
         Alternative alt{qi, Answer{}, weight};
         alt.answer.state = Answer::State::given;
+        if (q.type == QuestionType::email && detail::is_digest_probe(v)) {
+            alt.answer.text = "lead@listed.invalid";
+            alt.answer.folded = v;
+            out.push_back(std::move(alt));
+            continue;
+        }
         if (q.type == QuestionType::email) {
             alt.answer.text = detail::format("lead@{}", {v});
         } else if (q.type == QuestionType::country) {

@@ -118,7 +118,9 @@ Tri Evaluator::answer_atom(const CondNode& n, const Answer& a, bool declined) co
         case CondOp::answer_cmp: return tri(compare(n.cmp, a.number.units, n.number.units));
         case CondOp::answer_domain_in:
         case CondOp::answer_domain_not_in: {
-            bool in = comp_.string_sets[static_cast<std::size_t>(n.set)].contains_domain_folded(a.folded);
+            const StringSet& set = comp_.string_sets[static_cast<std::size_t>(n.set)];
+            bool in = is_digest_probe(a.folded) ? set.contains_digest(std::string_view(a.folded).substr(1))
+                                                : set.contains_domain_folded(a.folded);
             return tri(n.op == CondOp::answer_domain_in ? in : !in);
         }
         default: return Tri::maybe;

@@ -113,7 +113,7 @@ bool valid_url(std::string_view url) {
 
 void Loader::run() {
     if (!expect(doc_, Kind::object, "$")) return;
-    check_members(doc_, "$", "$schema format id version name description provenance languages criteria questions signals rules thresholds segments nurture texts booking_url progressive");
+    check_members(doc_, "$", "$schema format id version name description provenance audience languages criteria questions signals rules thresholds segments nurture texts booking_url progressive");
     if (auto format = read_int(doc_, "format", "$", true, 0, 1000)) {
         if (*format != 1)
             error(doc_.find("format"), "$.format", "model.format",
@@ -130,6 +130,12 @@ void Loader::run() {
     // Where the points came from (ripen fit writes it): free-form, for people; an object.
     if (const Value* provenance = doc_.find("provenance"); provenance && !provenance->is_object())
         error(provenance, Path("$.provenance"), "schema.type", "expected an object, got {}", {std::string(json::describe(provenance->kind))});
+    // ripen publish marks the visitor-facing model it writes: its internal labels and cadences
+    // are gone, so they are not required.
+    if (auto audience = read_string(doc_, "audience", "$", false)) {
+        if (*audience == "visitor") spec.visitor_model = true;
+        else error(doc_.find("audience"), "$.audience", "value.audience", "audience \"{}\" is not known (\"visitor\" marks a published model)", {*audience});
+    }
     read_languages();
     spec.name = read_text(doc_, "name", "$", false, false);
     read_string(doc_, "description", "$", false);
@@ -192,7 +198,7 @@ void Loader::read_criteria() {
         criterion.id = read_id(c, path, criterion_ids_, static_cast<int>(spec.criteria.size()), "criterion");
         if (criterion.id == "total")
             error(c.find("id"), child(path, "id"), "id.reserved", "criterion id \"total\" is reserved for the weighted total");
-        criterion.label = read_text(c, "label", path, true, false);
+        criterion.label = read_text(c, "label", path, !spec.visitor_model, false);
         read_text(c, "description", path, false, false);
         criterion.max = read_int(c, "max", path, true, 1, kMaxPoints).value_or(1);
         criterion.weight = read_int(c, "weight", path, false, 0, 100).value_or(1);
@@ -334,7 +340,7 @@ void Loader::read_rules() {
         if (read_choice(r, "kind", path, "rule kind", "knockout gate") == 1) rule.kind = RuleKind::gate;
         if (rule.kind == RuleKind::knockout) check_members(r, path, "id kind label when message url");
         else check_members(r, path, "id kind label when");
-        rule.label = read_text(r, "label", path, true, false);
+        rule.label = read_text(r, "label", path, !spec.visitor_model, false);
         if (rule.kind == RuleKind::knockout) {
             rule.message = read_text(r, "message", path, true, true);
             rule.url = read_url(r, "url", path);
@@ -361,7 +367,7 @@ void Loader::read_segments() {
         int index = static_cast<int>(spec.segments.size());
         Segment segment;
         segment.id = read_id(s, path, segment_ids_, index, "segment");
-        segment.label = read_text(s, "label", path, true, false);
+        segment.label = read_text(s, "label", path, !spec.visitor_model, false);
         segment.handoff_at = read_int(s, "handoff_at", path, false, -100000, 100000);
         segment.sla_hours = read_int(s, "sla_hours", path, true, 1, 8760).value_or(24);
         segment.booking_url = read_url(s, "booking_url", path);
@@ -375,7 +381,7 @@ void Loader::read_segments() {
                 error(&s, path, "segment.default", "only one segment may omit \"when\" (the default); \"{}\" is a second", {segment.id});
         }
         int previous_day = -1;
-        each_item(s, "cadence", path, true, [&](const Value& t, const Path& tpath) {
+        each_item(s, "cadence", path, !spec.visitor_model, [&](const Value& t, const Path& tpath) {
             check_members(t, tpath, "day channel role purpose");
             Touch touch;
             touch.day = read_int(t, "day", tpath, true, 0, 3650).value_or(0);
@@ -415,7 +421,7 @@ void Loader::read_nurture() {
         Track track;
         track.id = read_id(t, path, track_ids_, index, "track");
         read_choice(t, "stage", path, "buying stage", "awareness consideration decision", &track.stage);
-        track.label = read_text(t, "label", path, true, false);
+        track.label = read_text(t, "label", path, !spec.visitor_model, false);
         track.every_days = read_int(t, "every_days", path, false, 1, 365).value_or(14);
         if (const Value* w = t.find("when")) {
             track_whens_.push_back(Pending{w, child(path, "when").str(), place_track, index});

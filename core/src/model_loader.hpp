@@ -350,6 +350,7 @@ private:
         comp.nodes.push_back(node);
         return static_cast<int>(comp.nodes.size() - 1);
     }
+    int read_hashed_domains(const Value& operand, const Path& at);
     int add_string_set(std::vector<std::string> items) {
         comp.string_sets.emplace_back(std::move(items));
         return static_cast<int>(comp.string_sets.size() - 1);

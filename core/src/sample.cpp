@@ -80,7 +80,8 @@ struct LeadGenerator::Impl {
         question_strings.resize(spec.questions.size());
         context_strings.resize(comp.context_keys.size());
         for (const auto& node : comp.nodes) {
-            if (node.set < 0) continue;
+            // A hashed list (a published model) cannot name its members.
+            if (node.set < 0 || comp.string_sets[static_cast<std::size_t>(node.set)].is_hashed()) continue;
             const auto& set = comp.string_sets[static_cast<std::size_t>(node.set)].items();
             bool on_answer = node.op == detail::CondOp::answer_in || node.op == detail::CondOp::answer_not_in ||
                              node.op == detail::CondOp::answer_domain_in || node.op == detail::CondOp::answer_domain_not_in;

@@ -1,6 +1,8 @@
 // String matching helpers shared by conditions, answers and CSV cells.
 #include "text_match.hpp"
 
+#include "sha256.hpp"
+
 #include "small_sort.hpp"
 
 #include <algorithm>
@@ -244,6 +246,19 @@ StringSet::StringSet(std::vector<std::string> items) {
     items.erase(std::unique(items.begin(), items.end()), items.end());
     items_ = std::move(items);
     index_ = StringIndex(items_);
+}
+
+StringSet StringSet::hashed(std::string salt, std::vector<std::string> digests) {
+    StringSet set;
+    set.salt_ = std::move(salt);
+    set.index_ = StringIndex(digests);
+    set.items_ = std::move(digests);
+    return set;
+}
+
+bool StringSet::contains_folded(std::string_view lowercase) const {
+    if (is_hashed()) return index_.find(salted_digest(salt_, lowercase)) >= 0;
+    return index_.find(lowercase) >= 0;
 }
 
 bool StringSet::contains(std::string_view any_case) const {

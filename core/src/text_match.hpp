@@ -75,19 +75,34 @@ private:
 
 // A set of lowercase strings with exact lookups of already-lowercase keys, and domain lookups
 // that also match subdomains ("mail.example.com" is in a set holding "example.com").
+// A hashed set (from a published model) holds salted digests instead of the strings and
+// hashes each key before looking it up, so it answers the same without listing its members.
 class StringSet {
 public:
     StringSet() = default;
     explicit StringSet(std::vector<std::string> items);  // lowercased, sorted, deduplicated
+    // Digests of the lowercase members under `salt` (salted_digest), kept in the given order:
+    // the publisher writes them in the plain set's order, so items().front() stands for the
+    // same member in both and the next-question search probes with the same value.
+    static StringSet hashed(std::string salt, std::vector<std::string> digests);
 
-    const std::vector<std::string>& items() const { return items_; }
-    bool contains_folded(std::string_view lowercase) const { return index_.find(lowercase) >= 0; }
+    const std::vector<std::string>& items() const { return items_; }  // digests when hashed
+    bool is_hashed() const { return !salt_.empty(); }
+    bool contains_folded(std::string_view lowercase) const;
     bool contains(std::string_view any_case) const;
     bool contains_domain_folded(std::string_view lowercase_domain) const;
+    bool contains_digest(std::string_view digest) const { return is_hashed() && index_.find(digest) >= 0; }
 
 private:
     std::vector<std::string> items_;
     StringIndex index_;
+    std::string salt_;
 };
+
+// The next-question search probes a hashed set with one of its own digests, which cannot be
+// hashed back: such a probe answer's folded value is this byte and the digest. No real e-mail
+// domain starts with it (email_domain accepts letters, digits, '-' and '.').
+inline constexpr char kDigestProbe = '\x01';
+inline bool is_digest_probe(std::string_view folded) { return !folded.empty() && folded.front() == kDigestProbe; }
 
 }  // namespace ripen::detail

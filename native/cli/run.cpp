@@ -18,7 +18,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"validate", validate_command}, {"score", score_command}, {"explain", explain_command}, {"decide", decide_command},
     {"sample", sample_command},     {"summary", summary_command}, {"report", report_command}, {"tune", tune_command},
-    {"fit", fit_command},           {"map", map_command},
+    {"fit", fit_command},           {"map", map_command},         {"publish", publish_command},
 };
 
 }  // namespace

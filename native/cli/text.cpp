@@ -27,6 +27,7 @@ constexpr const char* kUsage =
     "  tune       suggest a hand-off threshold for a precision target or a capacity\n"
     "  fit        fit the points from outcomes and write the updated model\n"
     "  map        infer a mapping from a CRM export's columns to the model\n"
+    "  publish    write the visitor-facing model the form loads (no internal sales data)\n"
     "\n"
     "Options:\n"
     "  --help     show help (also after a command: ripen score --help)\n"
@@ -182,6 +183,19 @@ constexpr const char* kMapHelp =
     "or label, values to options by value or label, the source, the outcome and context\n"
     "columns) and prints it as JSON, to save, edit and pass to --map.\n";
 
+constexpr const char* kPublishHelp =
+    "Usage: ripen publish MODEL [--out FILE] [--salt SALT]\n"
+    "\n"
+    "Writes the model for visitors' browsers: the form's model file is public. Removes hand-off\n"
+    "cadences, internal labels, rejection reasons, the description and the provenance; renames\n"
+    "signals and rules to neutral ids; replaces e-mail and URL domain lists (competitors, ...)\n"
+    "with salted SHA-256 digests the core matches the same way. Decisions stay the same. Keep\n"
+    "the full model on the server, which re-decides every submission with it.\n"
+    "\n"
+    "Options:\n"
+    "  --out FILE   write the model, as compact JSON, to FILE (default: standard output)\n"
+    "  --salt SALT  the digests' salt (default: derived from the model, so builds repeat)\n";
+
 }  // namespace
 
 std::string_view help(std::string_view command) {
@@ -192,6 +206,7 @@ std::string_view help(std::string_view command) {
     if (command == "sample") return kSampleHelp;
     if (command == "summary") return kSummaryHelp;
     if (command == "map") return kMapHelp;
+    if (command == "publish") return kPublishHelp;
     return kUsage;
 }
 

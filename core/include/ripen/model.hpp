@@ -151,6 +151,9 @@ struct ModelSpec {
     // Once the route is settled as nurture, ask on until the nurture track is settled too
     // (progressive.settle_track), so the content fits the visitor's stage.
     bool settle_track = false;
+    // Written by ripen publish for visitors' browsers ("audience": "visitor"): no cadences,
+    // internal labels or rejection reasons, and private lists hashed. Servers keep the full one.
+    bool visitor_model = false;
 };
 
 namespace detail {

@@ -24,6 +24,7 @@
 #include "ripen/issue.hpp"
 #include "ripen/json_value.hpp"
 #include "ripen/model.hpp"
+#include "ripen/publish.hpp"
 #include "ripen/sample.hpp"
 #include "ripen/table.hpp"
 #include "ripen/tuning.hpp"

@@ -21,5 +21,6 @@ int report_command(Session& s, const Words& words);
 int tune_command(Session& s, const Words& words);
 int fit_command(Session& s, const Words& words);
 int map_command(Session& s, const Words& words);
+int publish_command(Session& s, const Words& words);
 
 }  // namespace ripen::cli
