@@ -5,6 +5,7 @@
 // served from localhost by site/serve.mjs (compressed, as the site is) without a CSP; then once
 // more on a slow profile (4x CPU slowdown, 1.6 Mbps, 150 ms latency).
 //   node bench/browser_first_question.mjs [RUNS=15]
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,7 +24,13 @@ for (const [from, to] of [['survey-core/survey.core.min.js', 'survey.core.min.js
   ['survey-core/survey-core.min.css', 'survey-core.min.css']])
   cpSync(join(root, 'tools/node_modules', from), join(extra, 'vendor', to));
 
-const server = createSiteServer({ root: join(root, 'build/wasm-release/site'), extraRoot: extra, csp: '' });
+// The same page with its first step written in by the site's pre-renderer (site/prerender.mjs),
+// in its own process: it sets up a DOM's globals.
+const siteDir = join(root, 'build/wasm-release/site');
+execFileSync(process.execPath, [join(root, 'site/prerender.mjs'), join(root, 'bench/pages/ripen.html'), join(extra, 'bench/ripen-prerendered.html'),
+  '--package', join(root, 'build/wasm-release/package'), '--root', siteDir], { stdio: 'inherit' });
+
+const server = createSiteServer({ root: siteDir, extraRoot: extra, csp: '' });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 // The same site without compression, for the page as it was before this issue.
 const plainServer = createSiteServer({ root: join(root, 'build/wasm-release/site'), extraRoot: extra, csp: '', compress: false });
@@ -76,6 +83,7 @@ for (const slow of [false, true]) {
   const floor = await measure('/bench/static.html', slow);
   const before = await measure('/bench/ripen-before.html', slow, plainBase);
   const ripen = await measure('/bench/ripen.html', slow);
+  const pre = await measure('/bench/ripen-prerendered.html', slow);
   const survey = await measure('/bench/surveyjs.html', slow);
   console.log(slow ? '\nSlow profile: 4x CPU slowdown, 1.6 Mbps down, 150 ms latency' : 'Localhost');
   console.log(`| page | payload raw | over the wire | first question painted (median) | p90 | × static | interactive (median) |`);
@@ -85,6 +93,7 @@ for (const slow of [false, true]) {
   row('static HTML, same first step (floor)', floor);
   row('Ripen form as before (no preloads, no compression)', before);
   row('Ripen form (preloads, brotli)', ripen);
+  row('Ripen form, first step pre-rendered (preloads, brotli)', pre);
   row('SurveyJS (survey-core + survey-js-ui)', survey);
 }
 console.log(`(${runs} loads each, fresh browser context every time, Chromium ${browser.version()})`);

@@ -23,10 +23,10 @@ mkdirSync(join(out, 'models'), { recursive: true });
 mkdirSync(join(out, 'docs'), { recursive: true });
 
 for (const file of readdirSync(here)) {
-  if (['build.mjs', 'serve.mjs'].includes(file)) continue;
+  if (['build.mjs', 'serve.mjs', 'prerender.mjs'].includes(file)) continue;
   cpSync(join(here, file), join(out, file), { recursive: true });
 }
-for (const file of ['ripen.mjs', 'form.mjs', 'outbox.mjs', 'form-texts.mjs', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm', 'ripen-tools.mjs', 'ripen-tools.wasm'])
+for (const file of ['ripen.mjs', 'form.mjs', 'outbox.mjs', 'form-texts.mjs', 'form-util.mjs', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm', 'ripen-tools.mjs', 'ripen-tools.wasm'])
   cpSync(join(packageDir, file), join(out, 'lib', file));
 // The form loads the published model: whatever the page can fetch, any visitor can read. The
 // Node CLI of this build publishes it, as `ripen publish` would.
@@ -80,4 +80,8 @@ for (const [file, title, summary] of docs) {
   listed.push(`<li><a href="${basename(file, '.md')}.html">${title}</a>: ${summary}</li>`);
 }
 writeFileSync(join(out, 'docs/index.html'), page('Documentation', `<h1>Documentation</h1>\n<ul class="docs-index">\n${listed.join('\n')}\n</ul>`));
+// The demo's form carries its first step in the page (site/prerender.mjs), in a process of its
+// own: the pre-renderer sets up a DOM's globals.
+execFileSync(process.execPath, [join(here, 'prerender.mjs'), join(out, 'demo.html'), '--package', packageDir, '--root', out],
+  { stdio: ['ignore', 'inherit', 'inherit'] });
 console.log(`site assembled in ${out}`);

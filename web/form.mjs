@@ -7,14 +7,15 @@
 //   import { mountRipenForm } from '@ripen/core/form'; mountRipenForm(element, { model: '/m.json' });
 //
 // Sections
-//   small DOM helpers        text-only elements, model texts in the page language, digests
 //   the form                 FormController: steps, answers, outcome, fallback, submission
-// (The outbox and storage: outbox.mjs; built-in texts: form-texts.mjs.)
+// (DOM and text helpers: form-util.mjs; the outbox and storage: outbox.mjs; built-in texts:
+// form-texts.mjs.)
 //   mountRipenForm, <ripen-form>   the two ways to put the form on a page
 
 import { Ripen, RipenError } from './ripen.mjs';
 import { builtIn } from './form-texts.mjs';
 import { outbox, storageGet, storageSet } from './outbox.mjs';
+import { COUNTRY_CODES, digest, el, fill, newKey, textIn } from './form-util.mjs';
 
 const STORAGE_PREFIX = 'ripen:answers:';
 
@@ -22,50 +23,6 @@ let coreLoading = null;
 function loadCore(options) {
   if (!coreLoading) coreLoading = Ripen.load(options);
   return coreLoading;
-}
-
-// ---- small DOM helpers (text only: model strings never become markup) ----------------------
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name === 'text') node.textContent = value;
-    else if (name === 'class') node.className = value;
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-function textIn(text, language, fallback) {
-  if (text === undefined || text === null) return '';
-  if (typeof text === 'string') return text;
-  if (text[language] !== undefined) return text[language];
-  const primary = language.split('-')[0];
-  if (text[primary] !== undefined) return text[primary];
-  return text[fallback] ?? Object.values(text)[0] ?? '';
-}
-
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (match, key) => (values[key] !== undefined ? String(values[key]) : match));
-}
-
-// A digest of a submission's answers, so "already sent" can be told on the next visit without
-// keeping the answers themselves (an e-mail) on the device: FNV-1a, 2 x 32 bits.
-function digest(text) {
-  let a = 0x811c9dc5, b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; ++i) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
-  }
-  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
-}
-
-function newKey() {
-  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 // Why the form could not start, for the ripen:error event (never shown to the visitor).
@@ -104,18 +61,30 @@ class FormController {
       document.head.append(el('link', { rel: 'stylesheet', href: new URL('./ripen-form.css', import.meta.url).href, 'data-ripen-styles': true }));
     }
     host.classList.add('ripen-form');
-    host.setAttribute('aria-busy', 'true');
-    this.root = el('div', { class: 'ripen-body' });
-    this.status = el('div', { class: 'ripen-status', role: 'status', 'aria-live': 'polite' });
-    host.replaceChildren(this.root, this.status);
-    this.root.append(el('div', { class: 'ripen-loading', 'aria-hidden': 'true' }));
+    // A first step the page was built with (site/prerender.mjs) stays, usable, until the core is
+    // ready; the form then takes it over, keeping what the visitor did meanwhile.
+    const prerendered = options.prerender ? null : host.querySelector(':scope > .ripen-body > form.ripen-step[data-ripen-prerendered]');
+    if (prerendered) {
+      this.root = prerendered.parentElement;
+      this.status = host.querySelector(':scope > .ripen-status') ?? host.appendChild(el('div', { class: 'ripen-status', role: 'status', 'aria-live': 'polite' }));
+      prerendered.addEventListener('submit', (event) => {
+        event.preventDefault();
+        this.submitBeforeReady = true;
+      });
+    } else {
+      host.setAttribute('aria-busy', 'true');
+      this.root = el('div', { class: 'ripen-body' });
+      this.status = el('div', { class: 'ripen-status', role: 'status', 'aria-live': 'polite' });
+      host.replaceChildren(this.root, this.status);
+      this.root.append(el('div', { class: 'ripen-loading', 'aria-hidden': 'true' }));
+    }
     // Focus moves into the form only once the visitor uses it: never on load.
     // Once the visitor uses the form, it may also shrink to its content (no room kept for a step).
     const engaged = () => {
       this.engaged = true;
       host.classList.add('ripen-engaged');
     };
-    for (const type of ['pointerdown', 'keydown', 'input']) host.addEventListener(type, engaged, { capture: true });
+    if (!options.prerender) for (const type of ['pointerdown', 'keydown', 'input']) host.addEventListener(type, engaged, { capture: true });
     this.language = options.language || document.documentElement.lang || 'en';
     try {
       // The model is fetched while the core loads, not after it.
@@ -150,7 +119,32 @@ class FormController {
       this.steps = [remembered];
       this.position = 0;
     }
+    if (prerendered) return this.takeOver(prerendered);
     this.next(false);
+  }
+
+  // Replaces the pre-rendered first step with the live one: what the visitor chose or typed is
+  // carried over (as a starting point, not as answers: the step is not done until Next), the
+  // focus and caret stay where they were, and a Next pressed early goes through now.
+  takeOver(prerendered) {
+    const carried = {};
+    for (const wrapper of prerendered.querySelectorAll('[data-question]')) {
+      const q = this.question(wrapper.dataset.question);
+      if (!q || q.id in this.answers) continue;
+      const { value } = this.readQuestion(q, wrapper);
+      if (value !== null && value !== '' && !(Array.isArray(value) && value.length === 0)) carried[q.id] = value;
+    }
+    this.prefill = { ...carried, ...this.prefill };
+    const active = prerendered.contains(document.activeElement) ? document.activeElement : null;
+    const caret = active && typeof active.selectionStart === 'number' ? [active.selectionStart, active.selectionEnd] : null;
+    this.next(false);
+    const form = this.root.querySelector('form.ripen-step');
+    if (active && form) {
+      const same = [...form.elements].find((field) => field.name === active.name && (!['radio', 'checkbox'].includes(field.type) || field.value === active.value));
+      same?.focus();
+      if (same && caret) same.setSelectionRange(...caret);
+    }
+    if (this.submitBeforeReady && form && !this.outcomeShown) form.requestSubmit();
   }
 
   async fetchModel(url) {
@@ -265,7 +259,9 @@ class FormController {
   // Answers known before asking: remembered from earlier visits, hidden fields the page sets,
   // URL parameters (utm_* and question ids) and what the integrator passed in.
   collectKnown() {
-    let remembered = this.options.remember ? storageGet(this.storageKey) : null;
+    // Pre-rendering (at build time) stands for a first visit with an empty context.
+    const visit = !this.options.prerender;
+    let remembered = this.options.remember && visit ? storageGet(this.storageKey) : null;
     // Remembered answers last rememberDays (default 30) after the visitor last answered.
     const days = this.options.rememberDays ?? 30;
     if (remembered?.saved && Date.now() - Date.parse(remembered.saved) > days * 86400000) {
@@ -293,12 +289,12 @@ class FormController {
       if (this.question(name)) this.fixed.add(name);
     };
     for (const [name, value] of Object.entries(this.options.hidden || {})) fixedAssign(name, value);
-    const params = new URLSearchParams(globalThis.location ? location.search : '');
+    const params = new URLSearchParams(globalThis.location && visit ? location.search : '');
     for (const [name, value] of params) {
       if (name.startsWith('utm_') || name === 'source') this.context[name] = value;
       else if (this.question(name)) fixedAssign(name, value);
     }
-    if (document.referrer) this.context.referrer ??= document.referrer;
+    if (visit && document.referrer) this.context.referrer ??= document.referrer;
     Object.assign(this.context, this.options.context || {});
     for (const [name, value] of Object.entries(this.options.answers || {})) fixedAssign(name, value);
     // Answers that are not valid for this model are dropped here rather than failing later.
@@ -776,15 +772,6 @@ class FormController {
   }
 }
 
-// ISO 3166-1 alpha-2 codes, as the core accepts them; names come from Intl.DisplayNames.
-const COUNTRY_CODES = ('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV ' +
-  'BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO ' +
-  'FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP ' +
-  'KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU ' +
-  'MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB ' +
-  'SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY ' +
-  'UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW').split(' ');
-
 /**
  * Mounts the form on any element. Options: model (URL, JSON text or object), endpoint (URL to
  * POST submissions to), remember (true: non-personal answers, the default; 'all': e-mail and
@@ -794,6 +781,22 @@ const COUNTRY_CODES = ('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD
 export function mountRipenForm(host, options = {}) {
   const controller = new FormController(host, { remember: true, ...options });
   controller.ready = controller.start();
+  return controller;
+}
+
+/**
+ * Renders the form's first step for an empty context into `host`, for a page to carry in its
+ * HTML ahead of the core (site/prerender.mjs runs it at build time under a DOM such as
+ * linkedom). The element takes the step over when the core is ready. Options as
+ * mountRipenForm's, with model given as JSON text; `uid` makes the element ids repeatable.
+ */
+export async function prerenderRipenForm(host, options) {
+  const controller = new FormController(host, { remember: true, ...options, prerender: true, styles: false });
+  controller.uid = options.uid ?? 'pre';
+  await controller.start();
+  const step = host.querySelector('form.ripen-step');
+  if (!step) throw new Error(`the form did not render a first step${controller.doc ? '' : ' (the model or the core could not load)'}`);
+  step.setAttribute('data-ripen-prerendered', '');
   return controller;
 }
 

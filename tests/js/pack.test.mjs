@@ -23,7 +23,7 @@ test('npm pack, install into an empty project, import and run', () => {
   assert.equal(install.code, 0, install.stderr);
 
   const listed = readdirSync(join(project, 'node_modules/@ripen/core')).sort();
-  assert.deepEqual(listed, ['README.md', 'bin', 'form-texts.mjs', 'form.d.ts', 'form.mjs', 'index.d.ts', 'outbox.mjs', 'package.json', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm',
+  assert.deepEqual(listed, ['README.md', 'bin', 'form-texts.mjs', 'form-util.mjs', 'form.d.ts', 'form.mjs', 'index.d.ts', 'outbox.mjs', 'package.json', 'ripen-form.css', 'ripen-form.mjs', 'ripen-form.wasm',
     'ripen-tools.mjs', 'ripen-tools.wasm', 'ripen.mjs']);
 
   writeFileSync(join(project, 'smoke.mjs'), `
