@@ -33,7 +33,9 @@ function optionsOf(form) {
  * form.mjs and the core. Returns { html, forms } (forms: how many were pre-rendered).
  */
 export async function prerenderPage(html, { modelFile, packageDir }) {
-  const { parseHTML } = await import(join(root, 'tools/node_modules/linkedom/esm/index.js'));
+  // linkedom as the project installs it (tools/), else wherever Node finds it.
+  const local = join(root, 'tools/node_modules/linkedom/esm/index.js');
+  const { parseHTML } = await import(existsSync(local) ? pathToFileURL(local).href : 'linkedom');
   const { window, document } = parseHTML(html);
   // The form's code reads these globals, as in a browser.
   Object.assign(globalThis, { window, document, HTMLElement: window.HTMLElement, customElements: window.customElements,

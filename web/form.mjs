@@ -71,6 +71,10 @@ class FormController {
         event.preventDefault();
         this.submitBeforeReady = true;
       });
+      // A returning visitor will not get the first step but their own: it is hidden (its room
+      // kept) rather than shown and then swapped.
+      const modelId = prerendered.getAttribute('data-ripen-model');
+      if (options.remember && modelId && storageGet(`${STORAGE_PREFIX}${modelId}`)?.answers) prerendered.classList.add('ripen-resuming');
     } else {
       host.setAttribute('aria-busy', 'true');
       this.root = el('div', { class: 'ripen-body' });
@@ -797,6 +801,7 @@ export async function prerenderRipenForm(host, options) {
   const step = host.querySelector('form.ripen-step');
   if (!step) throw new Error(`the form did not render a first step${controller.doc ? '' : ' (the model or the core could not load)'}`);
   step.setAttribute('data-ripen-prerendered', '');
+  step.setAttribute('data-ripen-model', controller.doc.id);
   return controller;
 }
 

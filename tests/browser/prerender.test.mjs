@@ -23,8 +23,13 @@ after(async () => {
 // Opens the demo with the core's .wasm held back until release() is called; the layout shifts
 // of the whole load are summed in window.__shift, but for the demo's own live panel, which
 // fills in with the first decision by design.
-async function openHeld(viewport = { width: 1280, height: 900 }) {
+async function openHeld(viewport = { width: 1280, height: 900 }, remembered = null) {
   const page = await openPage(browser, null, { viewport });
+  if (remembered) {
+    await page.addInitScript((answers) => {
+      localStorage.setItem('ripen:answers:ripen-demo-b2b', JSON.stringify({ answers, saved: new Date().toISOString() }));
+    }, remembered);
+  }
   await page.addInitScript(() => {
     window.__shift = 0;
     new PerformanceObserver((list) => {
@@ -42,7 +47,8 @@ async function openHeld(viewport = { width: 1280, height: 900 }) {
     await route.continue();
   });
   await page.goto(`${server.url}/demo.html`);
-  await page.waitForSelector('ripen-form .ripen-step[data-ripen-prerendered] .ripen-question');
+  await page.waitForSelector('ripen-form .ripen-step[data-ripen-prerendered] .ripen-question', { state: 'attached' });
+  page.unblock = release;
   page.release = async () => {
     release();
     await page.waitForFunction(() => window.__live === true && !document.querySelector('ripen-form .ripen-step[data-ripen-prerendered]'));
@@ -87,6 +93,23 @@ test('a choice made before the takeover stays chosen and focused, and a Next pre
   assert.equal(await early.evaluate(() => document.querySelector('ripen-form').decision.answered), 2);
   assert.deepEqual(early.problems, []);
   await early.context().close();
+});
+
+test('a returning visitor does not see the first step flash before their own next step', async () => {
+  // Remembered from an earlier visit: the non-personal answers (the e-mail is not kept).
+  const page = await openHeld({ width: 1280, height: 900 }, {
+    role: 'manager', country: 'DE', goal: 'replace', timeframe: 'under_3_months', budget: 'approved', employees: 250,
+  });
+  assert.equal(await page.locator('ripen-form .ripen-step').evaluate((step) => getComputedStyle(step).visibility), 'hidden');
+  page.unblock();
+  await page.waitForSelector('ripen-form .ripen-step:not([data-ripen-prerendered])');
+  const asked = await page.$$eval('ripen-form .ripen-question', (els) => els.map((e) => e.dataset.question));
+  assert.ok(!asked.includes('role') && asked.includes('email'), asked.join());
+  assert.equal(await page.locator('ripen-form .ripen-step').evaluate((step) => getComputedStyle(step).visibility), 'visible');
+  assert.equal(await page.locator('ripen-form .ripen-back').count(), 1, 'Back leads to the remembered answers');
+  assert.equal(await page.evaluate(() => window.__shift), 0);
+  assert.deepEqual(await page.evaluate(() => ({ scroll: Math.round(window.scrollY), focus: document.activeElement.tagName })), { scroll: 0, focus: 'BODY' });
+  await page.context().close();
 });
 
 test('the page loads the published model: no cadence, internal label or competitor list reaches the visitor', async () => {
