@@ -80,6 +80,34 @@ for (const [file, title, summary] of docs) {
   listed.push(`<li><a href="${basename(file, '.md')}.html">${title}</a>: ${summary}</li>`);
 }
 writeFileSync(join(out, 'docs/index.html'), page('Documentation', `<h1>Documentation</h1>\n<ul class="docs-index">\n${listed.join('\n')}\n</ul>`));
+// The demo's outcome links lead somewhere: a page for every local link of the default model (the
+// knock-outs' alternatives, the nurture content, the booking links) that the site lacks. A
+// booking page shows what the form passed to the scheduler.
+const full = JSON.parse(readFileSync(join(root, 'models/default.json'), 'utf8'));
+const english = (text) => (typeof text === 'string' ? text : text?.en ?? '');
+const links = new Map();
+for (const rule of full.rules ?? []) if (rule.url) links.set(rule.url, english(rule.link) || rule.url);
+for (const track of full.nurture?.tracks ?? []) for (const c of track.content ?? []) links.set(c.url, english(c.title));
+for (const url of [full.booking_url, ...(full.segments ?? []).map((s) => s.booking_url)]) if (url) links.set(url, 'Book a meeting');
+const escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+let outcomePages = 0;
+for (const [url, title] of links) {
+  if (!url.startsWith('/') || url.startsWith('//')) continue;
+  const dir = join(out, url.split('?')[0]);
+  if (existsSync(dir)) continue;
+  const depth = url.split('/').filter(Boolean).length;
+  const booking = url.startsWith('/book');
+  const body = booking
+    ? `<h1>${escapeHtml(title)}</h1>\n<p>On your site this link opens your scheduler (Calendly, HubSpot meetings, Chili Piper, ...). The form passed it what the visitor already told: <code>booking_params</code> in the model, or <code>name</code>, <code>email</code> and <code>company</code>.</p>\n<dl id="params" class="params"></dl>\n<script type="module" src="${'../'.repeat(depth)}booking.mjs"></script>`
+    : `<h1>${escapeHtml(title)}</h1>\n<p>This page stands in, on the demo site, for what the default model links to here (<code>${escapeHtml(url)}</code>).</p>`;
+  mkdirSync(dir, { recursive: true });
+  const up = '../'.repeat(depth);
+  const html = page(title, body).replaceAll('href="../', `href="${up}`).replace('<a href="./" aria-current="page">Docs</a>', `<a href="${up}docs/">Docs</a>`);
+  writeFileSync(join(dir, 'index.html'), html);
+  ++outcomePages;
+}
+console.log(`wrote ${outcomePages} pages for the demo's outcome links`);
+
 // The demo's form carries its first step in the page (site/prerender.mjs), in a process of its
 // own: the pre-renderer sets up a DOM's globals.
 execFileSync(process.execPath, [join(here, 'prerender.mjs'), join(out, 'demo.html'), '--package', packageDir, '--root', out],

@@ -7,6 +7,7 @@
 // them for texts a model may leave out. In the page's language when listed, else English.
 export const BUILT_IN = {
   en: {
+    learn_more: 'Learn more',
     fallback_title: 'Contact us', fallback_body: 'Leave your details and we will get back to you.',
     name: 'Name', email: 'Work e-mail', message: 'Message', optional: 'optional', send: 'Send',
     error_required: 'Please fill this in.', error_email: 'Please enter an e-mail address.',
@@ -20,6 +21,7 @@ export const BUILT_IN = {
     talk_note: 'We use your e-mail only to send you these resources and, if you ask, to have sales contact you.',
   },
   de: {
+    learn_more: 'Mehr erfahren',
     fallback_title: 'Kontakt', fallback_body: 'Hinterlassen Sie Ihre Angaben, wir melden uns bei Ihnen.',
     name: 'Name', email: 'Geschäftliche E-Mail', message: 'Nachricht', optional: 'optional', send: 'Senden',
     error_required: 'Bitte ausfüllen.', error_email: 'Bitte eine E-Mail-Adresse eingeben.',
@@ -33,6 +35,7 @@ export const BUILT_IN = {
     talk_note: 'Wir nutzen Ihre E-Mail nur für diese Inhalte und, wenn Sie es wünschen, für den Kontakt durch den Vertrieb.',
   },
   fr: {
+    learn_more: 'En savoir plus',
     fallback_title: 'Contactez-nous', fallback_body: 'Laissez vos coordonnées, nous vous recontacterons.',
     name: 'Nom', email: 'E-mail professionnel', message: 'Message', optional: 'facultatif', send: 'Envoyer',
     error_required: 'Veuillez remplir ce champ.', error_email: 'Veuillez saisir une adresse e-mail.',
@@ -46,6 +49,7 @@ export const BUILT_IN = {
     talk_note: 'Nous utilisons votre e-mail uniquement pour ces contenus et, si vous le demandez, pour un contact commercial.',
   },
   es: {
+    learn_more: 'Más información',
     fallback_title: 'Contacto', fallback_body: 'Déjenos sus datos y nos pondremos en contacto.',
     name: 'Nombre', email: 'Correo de trabajo', message: 'Mensaje', optional: 'opcional', send: 'Enviar',
     error_required: 'Rellene este campo.', error_email: 'Introduzca una dirección de correo.',

@@ -1,5 +1,6 @@
 // Small helpers of the form (web/form.mjs): text-only elements (model strings never become
-// markup), model texts in the page language, digests and keys, and the country codes.
+// markup), model texts in the page language, digests and keys, which questions matter to the
+// engine, the booking link's parameters, and the country codes.
 
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -41,6 +42,43 @@ export function digest(text) {
 export function newKey() {
   if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+// Whether an answer to q can move the decision: points on an option or band, or a condition of
+// a signal, rule, segment or track that tests it.
+const mattering = new WeakMap();
+export function matters(doc, q) {
+  if (!mattering.has(doc)) {
+    const tested = JSON.stringify([doc.signals, doc.rules, doc.segments, doc.nurture]).match(/"answer":"[^"]*"/g) ?? [];
+    mattering.set(doc, new Set(tested.map((m) => m.slice(10, -1))));
+  }
+  const points = (list) => (list ?? []).some((o) => o.points && Object.values(o.points).some((p) => p !== 0));
+  return mattering.get(doc).has(q.id) || points(q.options) || points(q.bands);
+}
+
+// The booking link with what the visitor told us, so the scheduler's form comes filled in: the
+// model's booking_params (URL parameter -> question), else the common scheduler names (name,
+// email, company) for the questions that have them. Parameters already in the link win. Choices
+// go in as their labels (`label` gives a model text in the page language).
+export function bookingLink(url, doc, answers, label) {
+  let link;
+  try {
+    link = new URL(url, globalThis.location?.href);
+  } catch {
+    return url;
+  }
+  const question = (id) => doc.questions.find((q) => q.id === id);
+  const params = doc.booking_params ?? Object.fromEntries([
+    ['name', question('name')?.id], ['email', doc.questions.find((q) => q.type === 'email')?.id], ['company', question('company')?.id],
+  ].filter(([, id]) => id));
+  for (const [param, id] of Object.entries(params)) {
+    const q = question(id);
+    const value = answers[id];
+    if (!q || value === undefined || value === null || link.searchParams.has(param)) continue;
+    const shown = (v) => label(q.options?.find((o) => o.value === v)?.label) || String(v);
+    link.searchParams.set(param, Array.isArray(value) ? value.map(shown).join(', ') : shown(value));
+  }
+  return link.href;
 }
 
 // ISO 3166-1 alpha-2 codes, as the core accepts them; names come from Intl.DisplayNames.

@@ -15,7 +15,7 @@
 import { Ripen, RipenError } from './ripen.mjs';
 import { builtIn } from './form-texts.mjs';
 import { outbox, storageGet, storageSet } from './outbox.mjs';
-import { COUNTRY_CODES, digest, el, fill, newKey, textIn } from './form-util.mjs';
+import { COUNTRY_CODES, bookingLink, digest, el, fill, matters, newKey, textIn } from './form-util.mjs';
 
 const STORAGE_PREFIX = 'ripen:answers:';
 
@@ -446,7 +446,11 @@ class FormController {
   renderStep(focus) {
     this.outcomeShown = false;
     const ids = this.steps[this.position];
-    const form = el('form', { class: 'ripen-step', novalidate: true, 'aria-label': this.stepLabel(ids) });
+    const position = this.stepPosition(ids);
+    const form = el('form', { class: 'ripen-step', novalidate: true, 'aria-label': this.stepLabel(position) });
+    // Seen, not read out: the form's label says the same to screen readers.
+    form.append(el('div', { class: 'ripen-progress', 'aria-hidden': 'true' },
+      el('span', { text: this.stepLabel(position) }), el('progress', { value: position.step, max: position.max })));
     for (const id of ids) form.append(this.renderQuestion(this.question(id)));
     const actions = el('div', { class: 'ripen-actions' });
     if (this.position > 0) {
@@ -467,12 +471,21 @@ class FormController {
     this.emit('ripen:step', { step: this.position + 1, questions: ids, decision: this.decision, answers: { ...this.answers } });
   }
 
-  // "Step 2 of at most 4": the questions still open that could be asked, a step's worth at a
-  // time, bound what is left.
-  stepLabel(ids) {
+  // "Step 2 of at most 4", from the engine: a step asks the questions_per_step best of the
+  // questions that can still matter (shown, open, worth points or tested by a rule), so those
+  // left after this step take at most ceil(n / per step) more steps, plus one step for each
+  // hidden question that may still appear (show_if) and would matter then.
+  stepPosition(ids) {
     const step = this.position + 1;
-    const open = this.doc.questions.filter((q) => !(q.id in this.answers) && !ids.includes(q.id)).length;
-    const max = step + Math.ceil(open / Math.max(ids.length, 1));
+    const perStep = Math.max(this.doc.progressive?.questions_per_step ?? 3, 1);
+    const context = { ...this.context, now: new Date().toISOString() };
+    const askable = new Set(this.model.nextQuestions(this.answers, context, { max: this.doc.questions.length }).map((q) => q.id));
+    for (const id of ids) askable.delete(id);
+    const mayAppear = this.doc.questions.filter((q) => q.show_if && !askable.has(q.id) && !ids.includes(q.id) && !(q.id in this.answers) && matters(this.doc, q)).length;
+    return { step, max: step + Math.ceil(askable.size / perStep) + mayAppear };
+  }
+
+  stepLabel({ step, max }) {
     return fill(builtIn(this.language, max === step ? 'step_last' : 'step'), { step, max });
   }
 
@@ -674,7 +687,7 @@ class FormController {
       title = this.text('handoff_title');
       body = this.text('handoff_body', { hours: d.handoff.sla_hours });
       box.append(el('h2', { text: title }), el('p', { text: body }));
-      if (d.handoff.booking_url) box.append(el('a', { class: 'ripen-booking', href: d.handoff.booking_url, text: this.text('handoff_booking') }));
+      if (d.handoff.booking_url) box.append(el('a', { class: 'ripen-booking', href: this.bookingLink(d.handoff.booking_url), text: this.text('handoff_booking') }));
     } else if (d.route === 'nurture') {
       title = this.text('nurture_title');
       body = this.text('nurture_body');
@@ -682,14 +695,15 @@ class FormController {
       for (const c of d.nurture?.content ?? []) list.append(el('li', {}, el('a', { href: c.url, text: c.title })));
       box.append(el('h2', { text: title }), el('p', { text: body }), list);
     } else {
+      // One message: the knock-out's own alternative when it has one, else the model's text.
       title = this.text('disqualify_title');
-      body = this.text('disqualify_body');
-      box.append(el('h2', { text: title }), el('p', { text: body }));
-      for (const id of d.knockouts) {
-        const rule = this.doc.rules.find((r) => r.id === id);
-        const p = el('p', { class: 'ripen-alternative', text: this.label(rule.message) });
-        if (rule.url) p.append(' ', el('a', { href: rule.url, text: rule.url }));
-        box.append(p);
+      const rules = d.knockouts.map((id) => this.doc.rules.find((r) => r.id === id)).filter((rule) => rule && rule.message);
+      body = rules.length ? rules.map((rule) => this.label(rule.message)).join(' ') : this.text('disqualify_body');
+      box.append(el('h2', { text: title }));
+      if (!rules.length) box.append(el('p', { text: body }));
+      for (const rule of rules) {
+        box.append(el('p', { class: 'ripen-alternative', text: this.label(rule.message) }));
+        if (rule.url) box.append(el('a', { class: 'ripen-booking ripen-alternative-link', href: rule.url, text: this.label(rule.link) || builtIn(this.language, 'learn_more') }));
       }
     }
     const actions = el('div', { class: 'ripen-actions' });
@@ -725,6 +739,10 @@ class FormController {
     }
     this.send(box, d, answers, false);
     if (d.route === 'nurture') this.offerSales(box);
+  }
+
+  bookingLink(url) {
+    return bookingLink(url, this.doc, this.answers, (text) => this.label(text));
   }
 
   // A submission: its own key, the visitor's lead id, and the key of the one it replaces.

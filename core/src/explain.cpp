@@ -181,7 +181,10 @@ std::string explain(const Model& model, const Decision& d, std::string_view lang
             for (std::size_t r = 0; r < spec.rules.size(); ++r) {
                 if (spec.rules[r].kind != RuleKind::knockout || d.rules[r] != Truth::yes) continue;
                 format_to(out, "  Disqualified by {}. The visitor sees: {}", {spec.rules[r].id, spec.rules[r].message.in(lang)});
-                if (!spec.rules[r].url.empty()) format_to(out, " {}", {spec.rules[r].url});
+                if (!spec.rules[r].url.empty()) {
+                    std::string_view link = spec.rules[r].link.in(lang);
+                    format_to(out, " [{}: {}]", {link.empty() ? std::string_view("link") : link, spec.rules[r].url});
+                }
                 out += "\n";
             }
             break;

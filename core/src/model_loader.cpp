@@ -113,7 +113,7 @@ bool valid_url(std::string_view url) {
 
 void Loader::run() {
     if (!expect(doc_, Kind::object, "$")) return;
-    check_members(doc_, "$", "$schema format id version name description provenance audience languages criteria questions signals rules thresholds segments nurture texts booking_url progressive");
+    check_members(doc_, "$", "$schema format id version name description provenance audience languages criteria questions signals rules thresholds segments nurture texts booking_url booking_params progressive");
     if (auto format = read_int(doc_, "format", "$", true, 0, 1000)) {
         if (*format != 1)
             error(doc_.find("format"), "$.format", "model.format",
@@ -154,6 +154,7 @@ void Loader::run() {
     }
     read_criteria();
     read_questions();
+    read_booking_params();
     read_signals();
     read_rules();
     read_thresholds();
@@ -338,12 +339,16 @@ void Loader::read_rules() {
         Rule rule;
         rule.id = read_id(r, path, rule_ids, index, "rule");
         if (read_choice(r, "kind", path, "rule kind", "knockout gate") == 1) rule.kind = RuleKind::gate;
-        if (rule.kind == RuleKind::knockout) check_members(r, path, "id kind label when message url");
+        if (rule.kind == RuleKind::knockout) check_members(r, path, "id kind label when message url link");
         else check_members(r, path, "id kind label when");
         rule.label = read_text(r, "label", path, !spec.visitor_model, false);
         if (rule.kind == RuleKind::knockout) {
             rule.message = read_text(r, "message", path, true, true);
             rule.url = read_url(r, "url", path);
+            rule.link = read_text(r, "link", path, false, true);
+            if (!rule.url.empty() && rule.link.empty())
+                warn(r.find("url"), child(path, "url"), "rule.link_text",
+                     "knock-out \"{}\" links to {} without a link text (\"link\"); the form shows a generic \"Learn more\"", {rule.id, rule.url});
         }
         if (const Value* w = member(r, "when", path, true)) rule_whens_.push_back(Pending{w, child(path, "when").str(), place_rule, index});
         spec.rules.push_back(std::move(rule));
@@ -351,6 +356,33 @@ void Loader::read_rules() {
     comp.rule_when.assign(spec.rules.size(), -1);
     if (spec.rules.size() > 32)
         error(doc_.find("rules"), "$.rules", "schema.range", "a model has at most 32 rules, got {}", {spec.rules.size()});
+}
+
+// "booking_params": {"email": "email", "a1": "company"}: URL parameters the form adds to the
+// booking link from the visitor's answers, so the scheduler's form is filled in.
+void Loader::read_booking_params() {
+    const Value* params = doc_.find("booking_params");
+    if (!params || !expect(*params, Kind::object, "$.booking_params")) return;
+    for (const auto& [name, value] : params->members) {
+        const Path list_path("$.booking_params");
+        Path path = child(list_path, name);
+        bool valid = !name.empty() && name.size() <= 64;
+        for (char c : name)
+            valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.');
+        if (!valid) {
+            error(&value, path, "value.param", "\"{}\" is not a URL parameter name (1 to 64 letters, digits, '_', '-' or '.')", {name});
+            continue;
+        }
+        if (!expect(value, Kind::string, path)) continue;
+        int q = question_ids_.find(value.text);
+        if (q < 0) {
+            std::vector<std::string_view> known;
+            for (const auto& other : spec.questions) known.push_back(other.id);
+            error(&value, path, "ref.unknown_question", "unknown question \"{}\"{}", {value.text, suggestion(value.text, known)});
+            continue;
+        }
+        spec.booking_params.emplace_back(name, q);
+    }
 }
 
 void Loader::read_thresholds() {

@@ -342,6 +342,7 @@ private:
     void compile_conditions();
     void check_show_if_cycles();
     void visit_show_if(int q, std::vector<int>& state, std::vector<int>& stack, bool& reported);
+    void read_booking_params();
     void compute_ranges();
     void check_thresholds();
 

@@ -43,7 +43,14 @@ test('a strong lead is handed off with the SLA and a booking link, in fewer ques
   assert.ok(asked.length < 11, `asked ${asked.length}: ${asked}`);
   assert.equal(await page.textContent('.ripen-outcome h2'), "You are a great fit. Let's talk.");
   assert.match(await page.textContent('.ripen-outcome'), /within 8 hours/);
-  assert.equal(await page.getAttribute('.ripen-booking', 'href'), 'https://ripen.example/book');
+  // The booking link carries what the visitor told, as schedulers take it (?email=...).
+  const booking = new URL(await page.getAttribute('.ripen-booking', 'href'));
+  assert.equal(booking.pathname, '/book');
+  assert.equal(booking.searchParams.get('email'), 'jane@acme.com');
+  // The demo's own `a { color }` must not turn the button's text the colour of its background.
+  const colours = await page.$eval('.ripen-booking', (a) => [getComputedStyle(a).color, getComputedStyle(a).backgroundColor]);
+  assert.equal(colours[0], 'rgb(255, 255, 255)');
+  assert.notEqual(colours[1], colours[0]);
   assert.equal(await page.textContent('.ripen-status'), "You are a great fit. Let's talk. Our team will contact you within 8 hours.");
   assert.deepEqual(page.problems, []);
   await page.screenshot({ path: join(artifacts, 'form-handoff-1280.png'), fullPage: true });
@@ -67,7 +74,12 @@ test('a student is disqualified politely, with the alternative from the model', 
   assert.equal(asked[0], 'role');  // the knock-out question comes first
   assert.equal(await page.textContent('.ripen-outcome h2'), 'Thank you for your interest');
   assert.match(await page.textContent('.ripen-alternative'), /academic program/);
-  assert.equal(await page.getAttribute('.ripen-alternative a', 'href'), '/academic');
+  // One message (the knock-out's), and a link named by the model, not by its path.
+  const outcome = await page.textContent('.ripen-outcome');
+  assert.equal(outcome.match(/thank/gi).length, 1, outcome);
+  assert.equal(await page.getAttribute('.ripen-alternative-link', 'href'), '/academic');
+  assert.equal(await page.textContent('.ripen-alternative-link'), 'See the academic program');
+  await page.screenshot({ path: join(artifacts, 'form-disqualify-1280.png') });
   assert.ok(asked.length <= 2, `asked ${asked}`);
   await page.context().close();
 });
@@ -328,4 +340,19 @@ test('an axe-core audit finds no serious or critical violations', async () => {
     assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], path);
     await page.context().close();
   }
+});
+
+test('every outcome link of the demo resolves, and the booking page shows what the form passed', async () => {
+  const model = JSON.parse(readFileSync(join(root, 'models/default.json'), 'utf8'));
+  const urls = new Set([model.booking_url, ...model.segments.map((s) => s.booking_url), ...model.rules.map((r) => r.url),
+    ...model.nurture.tracks.flatMap((t) => t.content.map((c) => c.url))].filter(Boolean));
+  assert.ok(urls.size >= 12, [...urls].join());
+  for (const url of urls) {
+    const response = await fetch(new URL(url, server.url));
+    assert.equal(response.status, 200, url);
+  }
+  const page = await openPage(browser, `${server.url}/book/?email=jane%40acme.com`);
+  assert.equal(await page.textContent('#params dd'), 'jane@acme.com');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
 });

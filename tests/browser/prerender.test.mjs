@@ -130,3 +130,17 @@ test('the page loads the published model: no cadence, internal label or competit
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('the hand-off outcome at 375 px: the booking button and Back keep their distance, the progress shows on steps', async () => {
+  const page = await openPage(browser, `${server.url}/demo.html`, { viewport: { width: 375, height: 800 } });
+  await page.waitForSelector('.ripen-step:not([data-ripen-prerendered])');
+  // The visible progress agrees with the label screen readers get.
+  assert.equal(await page.textContent('.ripen-progress span'), await page.getAttribute('.ripen-step', 'aria-label'));
+  await page.locator('ripen-form').screenshot({ path: join(artifacts, 'prerender-step-375.png') });
+  await answerAll(page, strong);
+  const booking = await page.locator('.ripen-booking').boundingBox();
+  const back = await page.locator('.ripen-outcome .ripen-back').boundingBox();
+  assert.ok(back.y - (booking.y + booking.height) >= 12, `Back is ${back.y - (booking.y + booking.height)} px under the booking button`);
+  await page.locator('ripen-form').screenshot({ path: join(artifacts, 'prerender-handoff-375.png') });
+  await page.context().close();
+});

@@ -46,7 +46,7 @@ inline const char* tiny_model_json() {
   ],
   "rules": [
     {"id": "student", "kind": "knockout", "label": "Students", "when": {"answer": "student", "in": ["yes"]},
-     "message": "Try the academic program", "url": "/academic"},
+     "message": "Try the academic program", "url": "/academic", "link": "Academic program"},
     {"id": "fit_gate", "kind": "gate", "label": "Fit at least 1", "when": {"criterion": "fit", "gte": 1}}
   ],
   "thresholds": {"handoff": 6},

@@ -40,7 +40,7 @@ TEST_CASE("nurture, disqualify and undecided plans") {
     auto ko = ripen::explain(model, test::decide(model, R"({"student": "yes"})"));
     CHECK(contains(ko, "Route: DISQUALIFY"));
     CHECK(contains(ko, "  knock-out student: FIRED - Students\n"));
-    CHECK(contains(ko, "  Disqualified by student. The visitor sees: Try the academic program /academic\n"));
+    CHECK(contains(ko, "  Disqualified by student. The visitor sees: Try the academic program [Academic program: /academic]\n"));
     auto open = ripen::explain(model, test::decide(model, R"({"goal": "buy"})"));
     CHECK(contains(open, "Final total will be between 3 and 9 (6 questions open)\n"));
     CHECK(contains(open, "  Not settled yet:\n"));

@@ -300,4 +300,24 @@ TEST_CASE("wrong shapes never crash the loader") {
     }
 }
 
+TEST_CASE("a knock-out link needs its text, and booking parameters name questions") {
+    // A url without a link text: valid, with a warning the form's generic text covers.
+    auto no_link = issue(edit(R"("url": "/academic", "link": "Academic program")", R"("url": "/academic")"), "rule.link_text");
+    CHECK(no_link.severity == ripen::Severity::warning);
+    CHECK(no_link.path == "$.rules[0].url");
+    CHECK(no_link.message == "knock-out \"student\" links to /academic without a link text (\"link\"); the form shows a generic \"Learn more\"");
+    auto model = test::load(edit(R"("thresholds")", R"("booking_params": {"email": "email", "a1": "why"}, "thresholds")"));
+    REQUIRE(model.spec().booking_params.size() == 2);
+    CHECK(model.spec().booking_params[0].first == "email");
+    CHECK(model.spec().booking_params[1].second == model.question_index("why"));
+    check(edit(R"("thresholds")", R"("booking_params": {"email": "e-mail"}, "thresholds")"), "ref.unknown_question", "$.booking_params.email",
+          "unknown question \"e-mail\", did you mean \"email\"?");
+    check(edit(R"("thresholds")", R"("booking_params": {"your name": "why"}, "thresholds")"), "value.param", "$.booking_params.your name",
+          "\"your name\" is not a URL parameter name (1 to 64 letters, digits, '_', '-' or '.')");
+    check(edit(R"("thresholds")", R"("booking_params": {"email": 3}, "thresholds")"), "schema.type", "$.booking_params.email",
+          "expected a string, got a number");
+    check(edit(R"("thresholds")", R"("booking_params": ["email"], "thresholds")"), "schema.type", "$.booking_params",
+          "expected an object, got an array");
+}
+
 TEST_SUITE_END();

@@ -89,6 +89,7 @@ struct Rule {
     Text label;    // why the rule exists, shown in explanations
     Text message;  // knock-outs: the polite alternative shown to the visitor
     std::string url;  // knock-outs: where the alternative leads
+    Text link;        // knock-outs: the text of the link to url
 };
 
 struct Touch {
@@ -147,6 +148,8 @@ struct ModelSpec {
     std::vector<RejectionReason> rejection;
     std::vector<std::pair<std::string, Text>> texts;  // form strings: "next", "handoff_title", ...
     std::string booking_url;
+    // URL parameter -> question: answers the form adds to the booking link (booking_params).
+    std::vector<std::pair<std::string, int>> booking_params;
     int questions_per_step = 3;  // how many questions the form asks at once
     // Once the route is settled as nurture, ask on until the nurture track is settled too
     // (progressive.settle_track), so the content fits the visitor's stage.
