@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { answerAll, artifacts, launch, openPage, startServer, strong } from './support.mjs';
+import { answerAll, answerStep, artifacts, launch, openPage, startServer, strong } from './support.mjs';
 
 let server;
 let browser;
@@ -137,7 +137,20 @@ test('the hand-off outcome at 375 px: the booking button and Back keep their dis
   // The visible progress agrees with the label screen readers get.
   assert.equal(await page.textContent('.ripen-progress span'), await page.getAttribute('.ripen-step', 'aria-label'));
   await page.locator('ripen-form').screenshot({ path: join(artifacts, 'prerender-step-375.png') });
-  await answerAll(page, strong);
+  // "at most" holds: the bound never grows, and the form ends within the first one.
+  const bounds = [];
+  for (let step = 1; step < 20 && !(await page.$('.ripen-outcome')); ++step) {
+    const [, at, max] = (await page.getAttribute('.ripen-step', 'aria-label')).match(/^Step (\d+) of (?:at most )?(\d+)$/).map(Number);
+    assert.equal(at, step);
+    assert.equal(await page.$eval('.ripen-progress progress', (p) => [p.value, p.max].join()), `${at},${max}`);
+    bounds.push(max);
+    const ids = await answerStep(page, strong);
+    await page.click('.ripen-next');
+    await page.waitForFunction((before) => document.querySelector('.ripen-outcome') ||
+      [...document.querySelectorAll('.ripen-step .ripen-question')].map((e) => e.dataset.question).join() !== before, ids.join());
+  }
+  assert.ok(bounds.length >= 2 && bounds.length <= bounds[0], `steps ${bounds.length}, bounds ${bounds}`);
+  for (let i = 1; i < bounds.length; ++i) assert.ok(bounds[i] <= bounds[i - 1], `bounds ${bounds}`);
   const booking = await page.locator('.ripen-booking').boundingBox();
   const back = await page.locator('.ripen-outcome .ripen-back').boundingBox();
   assert.ok(back.y - (booking.y + booking.height) >= 12, `Back is ${back.y - (booking.y + booking.height)} px under the booking button`);
