@@ -38,7 +38,7 @@ FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 PLAYGROUND_PACKAGES=(libglfw3-dev libgl-dev xvfb xauth)
 # `ripen serve`: HTTP (cpp-httplib), storage (SQLite), webhooks (libcurl), token hashing and
 # webhook signatures (libsodium).
-SERVER_PACKAGES=(libcpp-httplib-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev)
+SERVER_PACKAGES=(pkg-config libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev)
 
 # Dear ImGui's sources (imgui*.cpp and backends/) come from Debian's `imgui` source package,
 # unpacked under build/deps: the binary package has headers and a native library only, and the

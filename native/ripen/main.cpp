@@ -19,6 +19,7 @@
 
 #include "cli/batch.hpp"
 #include "cli/cli.hpp"
+#include "serve_command.hpp"
 #include "ripen/csv.hpp"
 #include "ripen/decision.hpp"
 
@@ -319,5 +320,7 @@ int main(int argc, char** argv) {
     // caller ignores it, the write fails with EPIPE and the command says so and exits with 2.
     PosixIo io;
     std::vector<std::string> words(argv + 1, argv + argc);
+    // The server is native only: not part of the command layer the Node CLI shares.
+    if (!words.empty() && words[0] == "serve") return ripen::server::serve_command({words.begin() + 1, words.end()});
     return ripen::cli::run(io, words);
 }

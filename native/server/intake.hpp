@@ -1,0 +1,30 @@
+// POST /api/leads without the HTTP: a submission (docs/integration.md) checked, decided again
+// with the server's full model, compared with what the browser decided, and committed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ripen/model.hpp"
+#include "store.hpp"
+
+namespace ripen::server {
+
+struct Reply {
+    int status = 200;
+    std::string body;  // JSON
+};
+
+// What an intake produced, for the caller to act on (webhooks).
+struct IntakeOutcome {
+    Reply reply;
+    bool created = false;
+    LeadRow row;
+};
+
+IntakeOutcome take_submission(const Model& model, Store& store, const std::string& key, const std::string& body, std::int64_t now_ms);
+
+// {"error": message, ...} for a reply; `where` adds "line" and "column" when known.
+std::string error_json(const std::string& message, const std::string& code = {}, std::uint64_t line = 0, std::uint32_t column = 0);
+
+}  // namespace ripen::server

@@ -1,0 +1,522 @@
+// The HTTP side of `ripen serve` (server.hpp): every route, who may call it, the static site and
+// the desk, the security headers.
+#include "server.hpp"
+
+#include <brotli/encode.h>
+#include <httplib.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "intake.hpp"
+#include "ripen/decision.hpp"
+#include "security.hpp"
+#include "webhooks.hpp"
+
+namespace ripen::server {
+
+namespace {
+
+// The strict policy of the site (the form needs 'wasm-unsafe-eval' for the core).
+constexpr const char* kCsp =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+const char* kDeskIndex =
+#include "desk_index.inc"
+    ;
+const char* kDeskScript =
+#include "desk_script.inc"
+    ;
+const char* kDeskStyles =
+#include "desk_styles.inc"
+    ;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void send_json(httplib::Response& res, int status, const std::string& body) {
+    res.status = status;
+    res.set_content(body, "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message, const std::string& code = {}) {
+    send_json(res, status, error_json(message, code));
+}
+
+std::string mime_type(const std::string& path) {
+    static const std::map<std::string, std::string> types = {
+        {".html", "text/html; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},   {".json", "application/json; charset=utf-8"}, {".wasm", "application/wasm"},
+        {".svg", "image/svg+xml"},             {".png", "image/png"},                      {".csv", "text/csv; charset=utf-8"},
+        {".md", "text/markdown; charset=utf-8"}, {".ico", "image/x-icon"},                 {".txt", "text/plain; charset=utf-8"}};
+    std::size_t dot = path.rfind('.');
+    if (dot != std::string::npos)
+        if (auto it = types.find(path.substr(dot)); it != types.end()) return it->second;
+    return "application/octet-stream";
+}
+
+// cpp-httplib compresses text/* and SVG itself; the WebAssembly and JSON files it leaves alone
+// are compressed here, once per file version.
+class CompressedFiles {
+public:
+    struct Entry {
+        std::int64_t mtime = 0;
+        std::string brotli, gzip;
+    };
+    const Entry& get(const std::string& path, std::int64_t mtime, const std::string& body) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Entry& e = cache_[path];
+        if (e.mtime == mtime && (!e.brotli.empty() || body.empty())) return e;
+        e.mtime = mtime;
+        e.brotli.assign(BrotliEncoderMaxCompressedSize(body.size()), '\0');
+        std::size_t size = e.brotli.size();
+        if (BrotliEncoderCompress(9, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, body.size(), reinterpret_cast<const uint8_t*>(body.data()), &size,
+                                  reinterpret_cast<uint8_t*>(e.brotli.data())))
+            e.brotli.resize(size);
+        else
+            e.brotli.clear();
+        z_stream z{};
+        deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY);  // 31: a gzip wrapper
+        e.gzip.assign(deflateBound(&z, body.size()) + 32, '\0');
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+        z.avail_in = static_cast<uInt>(body.size());
+        z.next_out = reinterpret_cast<Bytef*>(e.gzip.data());
+        z.avail_out = static_cast<uInt>(e.gzip.size());
+        deflate(&z, Z_FINISH);
+        e.gzip.resize(z.total_out);
+        deflateEnd(&z);
+        return e;
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, Entry> cache_;
+};
+
+// Desk sessions: in memory (a restart logs the desk out; API tokens are unaffected).
+struct Session {
+    std::string token_name;
+    std::string csrf;
+    std::int64_t expires = 0;
+};
+
+class App {
+public:
+    App(const ServeConfig& config, const Model& model, Store& store) : config_(config), model_(model), store_(store), webhooks_(config, store) {}
+
+    void install(httplib::Server& http) {
+        http.set_payload_max_length(config_.body_limit);
+        http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return before(req, res); });
+        http.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+            res.set_header("Content-Security-Policy", kCsp);
+            res.set_header("X-Content-Type-Options", "nosniff");
+            res.set_header("Referrer-Policy", "same-origin");
+            res.set_header("X-Frame-Options", "DENY");
+            if (req.path.rfind("/api/", 0) == 0 || req.path.rfind("/desk/", 0) == 0) res.set_header("Cache-Control", "no-store");
+            else if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-cache");
+        });
+        http.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
+            if (!res.body.empty()) return;
+            if (res.status == 413)
+                send_error(res, 413, "the body is larger than the " + std::to_string(config_.body_limit) + " bytes this server takes", "intake.too_large");
+            else if (res.status == 404) {
+                res.set_content("<!doctype html><title>Not found</title><p>Not found</p>", "text/html; charset=utf-8");
+            }
+        });
+        http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+            send_error(res, 500, "internal error", "server.internal");
+        });
+
+        http.Options("/api/leads", [this](const httplib::Request& req, httplib::Response& res) { preflight(req, res); });
+        http.Post("/api/leads", [this](const httplib::Request& req, httplib::Response& res) { intake(req, res); });
+        http.Get("/api/leads", [this](const httplib::Request& req, httplib::Response& res) { guarded(req, res, false, [&] { list(req, res); }); });
+        http.Get(R"(/api/leads/([A-Za-z0-9._:-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, false, [&] { show(req.matches[1].str(), res); });
+        });
+        http.Post(R"(/api/leads/([A-Za-z0-9._:-]+)/(accept|reject|touch|outcome))", [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, true, [&] { act(req.matches[1].str(), req.matches[2].str(), req, res); });
+        });
+        http.Get("/api/report", [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, false, [&] { send_json(res, 200, report_json(model_, store_, now_ms())); });
+        });
+        http.Get("/api/export.csv", [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, false, [&] {
+                std::string converted = req.has_param("converted") ? req.get_param_value("converted") : "won";
+                if (converted != "won" && converted != "accepted") return send_error(res, 400, "converted must be won or accepted");
+                res.set_header("Content-Disposition", "attachment; filename=\"ripen-leads.csv\"");
+                res.set_content(export_csv(model_, store_, converted), "text/csv; charset=utf-8");
+            });
+        });
+        http.Get("/api/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, false, [&] { failing_webhooks(res); });
+        });
+        http.Get("/api/model", [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, false, [&] { send_json(res, 200, json::to_string(model_.source())); });
+        });
+        http.Get("/api/session", [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, false, [&] {
+                auto s = session_of(req);
+                send_json(res, 200, nlohmann::json{{"name", s ? s->token_name : std::string()}, {"csrf", s ? s->csrf : std::string()}}.dump());
+            });
+        });
+        http.Post("/desk/login", [this](const httplib::Request& req, httplib::Response& res) { login(req, res); });
+        http.Post("/desk/logout", [this](const httplib::Request& req, httplib::Response& res) { logout(req, res); });
+        auto desk = [](const char* body, const char* type) {
+            return [body, type](const httplib::Request&, httplib::Response& res) { res.set_content(body, type); };
+        };
+        http.Get("/desk", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/desk/"); });
+        http.Get("/desk/", desk(kDeskIndex, "text/html; charset=utf-8"));
+        http.Get("/desk/desk.mjs", desk(kDeskScript, "text/javascript; charset=utf-8"));
+        http.Get("/desk/desk.css", desk(kDeskStyles, "text/css; charset=utf-8"));
+        http.Get(".*", [this](const httplib::Request& req, httplib::Response& res) { file(req, res); });
+        webhooks_.start();
+    }
+
+    void stop() { webhooks_.stop(); }
+
+private:
+    // Refuses requests for hosts this server is not (DNS rebinding), before any route runs.
+    httplib::Server::HandlerResponse before(const httplib::Request& req, httplib::Response& res) {
+        std::string host = req.get_header_value("Host");
+        if (!host.empty() && host.front() == '[') host = host.substr(1, host.find(']') - 1);
+        else if (std::size_t colon = host.rfind(':'); colon != std::string::npos) host = host.substr(0, colon);
+        bool allowed = host == "localhost" || host == "127.0.0.1" || host == "::1";
+        for (const auto& h : config_.hosts) allowed = allowed || h == host;
+        if (allowed) return httplib::Server::HandlerResponse::Unhandled;
+        send_error(res, 403, "this server does not answer for host \"" + host.substr(0, 100) + "\" (allow it with --host)", "server.host");
+        return httplib::Server::HandlerResponse::Handled;
+    }
+
+    // CORS for the intake only: the form on another site posts leads; nothing else is shared.
+    bool origin_allowed(const httplib::Request& req) const {
+        std::string origin = req.get_header_value("Origin");
+        if (origin.empty()) return true;
+        for (const auto& o : config_.origins)
+            if (o == origin) return true;
+        // Same origin: the browser sends Origin on POST too.
+        std::string host = req.get_header_value("Host");
+        return origin == "http://" + host || origin == "https://" + host;
+    }
+
+    void allow_origin(const httplib::Request& req, httplib::Response& res) const {
+        std::string origin = req.get_header_value("Origin");
+        if (!origin.empty() && std::find(config_.origins.begin(), config_.origins.end(), origin) != config_.origins.end()) {
+            res.set_header("Access-Control-Allow-Origin", origin);
+            res.set_header("Vary", "Origin");
+        }
+    }
+
+    void preflight(const httplib::Request& req, httplib::Response& res) {
+        if (!origin_allowed(req)) return send_error(res, 403, "origin not allowed", "intake.origin");
+        allow_origin(req, res);
+        res.set_header("Access-Control-Allow-Methods", "POST");
+        res.set_header("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key");
+        res.set_header("Access-Control-Max-Age", "600");
+        res.status = 204;
+    }
+
+    void intake(const httplib::Request& req, httplib::Response& res) {
+        if (!origin_allowed(req)) return send_error(res, 403, "origin \"" + req.get_header_value("Origin").substr(0, 200) + "\" may not post leads here (allow it with --origin)", "intake.origin");
+        allow_origin(req, res);
+        std::string type = req.get_header_value("Content-Type");
+        if (type.substr(0, type.find(';')) != "application/json")
+            return send_error(res, 415, "a submission is JSON: send Content-Type: application/json", "intake.content_type");
+        IntakeOutcome outcome = take_submission(model_, store_, req.get_header_value("Idempotency-Key"), req.body, now_ms());
+        send_json(res, outcome.reply.status, outcome.reply.body);
+        if (outcome.created && outcome.row.status == "pending") webhooks_.lead_event("lead.handoff", outcome.row);
+    }
+
+    // Who is calling: a Bearer token for the API, or the desk's session cookie (with the CSRF
+    // header on state changes). 401 without credentials, 403 with wrong ones.
+    template <typename F>
+    void guarded(const httplib::Request& req, httplib::Response& res, bool changes, F&& run) {
+        std::string auth = req.get_header_value("Authorization");
+        if (!auth.empty()) {
+            if (auth.rfind("Bearer ", 0) != 0) return send_error(res, 401, "use Authorization: Bearer TOKEN", "auth.scheme");
+            auto token = store_.token_by_hash(token_hash(auth.substr(7)));
+            if (!token || token->revoked_at) return send_error(res, 403, "this token is not valid (revoked or unknown)", "auth.token");
+            return run();
+        }
+        if (auto s = session_of(req)) {
+            if (changes && !same(req.get_header_value("X-CSRF-Token"), s->csrf))
+                return send_error(res, 403, "missing or wrong X-CSRF-Token for this session", "auth.csrf");
+            return run();
+        }
+        res.set_header("WWW-Authenticate", "Bearer");
+        send_error(res, 401, "this needs a token: Authorization: Bearer TOKEN (ripen serve token add NAME), or the desk's login", "auth.required");
+    }
+
+    std::optional<Session> session_of(const httplib::Request& req) {
+        std::string cookies = req.get_header_value("Cookie");
+        std::size_t at = cookies.find("ripen_session=");
+        if (at == std::string::npos) return std::nullopt;
+        std::string id = cookies.substr(at + 14, cookies.find(';', at) == std::string::npos ? std::string::npos : cookies.find(';', at) - at - 14);
+        std::lock_guard<std::mutex> lock(sessions_mutex_);
+        auto it = sessions_.find(token_hash(id));
+        if (it == sessions_.end() || it->second.expires < now_ms()) return std::nullopt;
+        return it->second;
+    }
+
+    void login(const httplib::Request& req, httplib::Response& res) {
+        // Ten tries per address per ten minutes: a token cannot be guessed by trying.
+        {
+            std::lock_guard<std::mutex> lock(sessions_mutex_);
+            auto& tries = attempts_[req.remote_addr];
+            std::int64_t now = now_ms();
+            tries.erase(std::remove_if(tries.begin(), tries.end(), [&](std::int64_t t) { return now - t > 600000; }), tries.end());
+            if (tries.size() >= 10) {
+                res.set_header("Retry-After", "600");
+                return send_error(res, 429, "too many login attempts from this address; try again in ten minutes", "auth.rate_limited");
+            }
+            tries.push_back(now);
+        }
+        std::string token = req.has_param("token") ? req.get_param_value("token") : std::string();
+        if (token.empty()) {
+            auto body = nlohmann::json::parse(req.body, nullptr, false);
+            if (body.is_object() && body.contains("token") && body["token"].is_string()) token = body["token"].get<std::string>();
+        }
+        if (token.empty()) return send_error(res, 401, "enter a token (ripen serve token add NAME prints one)", "auth.required");
+        auto info = store_.token_by_hash(token_hash(token));
+        if (!info || info->revoked_at) return send_error(res, 403, "this token is not valid (revoked or unknown)", "auth.token");
+        std::string id = random_token("s_");
+        Session s{info->name, random_token("c_"), now_ms() + 12LL * 3600 * 1000};
+        {
+            std::lock_guard<std::mutex> lock(sessions_mutex_);
+            sessions_[token_hash(id)] = s;
+        }
+        res.set_header("Set-Cookie", "ripen_session=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200" + (config_.secure_cookies ? "; Secure" : ""));
+        send_json(res, 200, nlohmann::json{{"name", s.token_name}, {"csrf", s.csrf}}.dump());
+    }
+
+    void logout(const httplib::Request& req, httplib::Response& res) {
+        std::string cookies = req.get_header_value("Cookie");
+        std::size_t at = cookies.find("ripen_session=");
+        if (at != std::string::npos) {
+            std::string id = cookies.substr(at + 14, cookies.find(';', at) == std::string::npos ? std::string::npos : cookies.find(';', at) - at - 14);
+            std::lock_guard<std::mutex> lock(sessions_mutex_);
+            sessions_.erase(token_hash(id));
+        }
+        res.set_header("Set-Cookie", "ripen_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        send_json(res, 200, "{}");
+    }
+
+    nlohmann::json lead_summary(const LeadRow& lead) const {
+        nlohmann::json out = {{"key", lead.key}, {"received_at", format_time(lead.received_at / 1000)}, {"route", lead.route}, {"status", lead.status},
+                              {"segment", lead.segment}, {"source", lead.source}, {"track", lead.track}, {"email", lead.email},
+                              {"total", lead.total ? nlohmann::json(*lead.total) : nlohmann::json(nullptr)}, {"mismatch", lead.mismatch},
+                              {"requested_sales", lead.requested_sales}, {"fallback", lead.fallback}, {"lead_id", lead.lead_id},
+                              {"supersedes", lead.supersedes.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.supersedes)},
+                              {"superseded_by", lead.superseded_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.superseded_by)},
+                              {"outcome", lead.outcome.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.outcome)},
+                              {"reason", lead.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.reason)}};
+        out["sla_deadline"] = lead.sla_deadline ? nlohmann::json(format_time(*lead.sla_deadline / 1000)) : nlohmann::json(nullptr);
+        out["recycle_at"] = lead.recycle_at ? nlohmann::json(format_time(*lead.recycle_at / 1000)) : nlohmann::json(nullptr);
+        if (lead.sla_deadline && lead.status == "pending") out["sla_left_minutes"] = (*lead.sla_deadline - now_ms()) / 60000;
+        return out;
+    }
+
+    void list(const httplib::Request& req, httplib::Response& res) {
+        LeadFilter f;
+        f.status = req.get_param_value("status");
+        f.segment = req.get_param_value("segment");
+        f.source = req.get_param_value("source");
+        f.route = req.get_param_value("route");
+        f.include_superseded = req.get_param_value("superseded") == "1";
+        if (req.has_param("since")) {
+            auto t = parse_time(req.get_param_value("since"));
+            if (!t) return send_error(res, 400, "since must be an RFC 3339 time such as 2026-12-01T00:00:00Z", "api.since");
+            f.since = *t * 1000;
+        }
+        if (req.has_param("limit")) {
+            std::string n = req.get_param_value("limit");
+            if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string::npos)
+                return send_error(res, 400, "limit must be a whole number up to 999999", "api.limit");
+            f.limit = std::stoi(n);
+        }
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& lead : store_.list(f)) out.push_back(lead_summary(lead));
+        send_json(res, 200, out.dump());
+    }
+
+    void show(const std::string& key, httplib::Response& res) {
+        auto lead = store_.get(key);
+        if (!lead) return send_error(res, 404, "no lead with key \"" + key + "\"", "api.not_found");
+        nlohmann::json out = lead_summary(*lead);
+        out["submission"] = nlohmann::json::parse(lead->body, nullptr, false);
+        out["decision"] = nlohmann::json::parse(lead->decision, nullptr, false);
+        out["explanation"] = explanation(*lead);
+        nlohmann::json history = nlohmann::json::array();
+        for (const auto& h : store_.history(key))
+            history.push_back({{"at", format_time(h.at / 1000)}, {"action", h.action}, {"detail", nlohmann::json::parse(h.detail, nullptr, false)}});
+        out["history"] = history;
+        // The segment's cadence as a checklist.
+        nlohmann::json cadence = nlohmann::json::array();
+        auto done = store_.touches(key);
+        if (int s = model_.segment_index(lead->segment); s >= 0 && (lead->status == "pending" || lead->status == "accepted")) {
+            const auto& touches = model_.spec().segments[static_cast<std::size_t>(s)].cadence;
+            for (std::size_t i = 0; i < touches.size(); ++i) {
+                nlohmann::json t = {{"touch", i + 1}, {"day", touches[i].day}, {"channel", touches[i].channel}, {"role", touches[i].role},
+                                    {"purpose", touches[i].purpose}, {"done", nullptr}, {"note", ""}};
+                for (const auto& d : done)
+                    if (d.touch == static_cast<int>(i + 1)) t["done"] = format_time(d.at / 1000), t["note"] = d.note;
+                cadence.push_back(t);
+            }
+        }
+        out["cadence"] = cadence;
+        nlohmann::json reasons = nlohmann::json::array();
+        for (const auto& r : model_.spec().rejection) reasons.push_back({{"id", r.id}, {"label", std::string(r.label.in(""))}});
+        out["rejection_reasons"] = reasons;
+        send_json(res, 200, out.dump());
+    }
+
+    std::string explanation(const LeadRow& lead) const {
+        auto body = json::parse(lead.body);
+        if (!body.ok() || lead.route == "invalid" || lead.route == "fallback") return {};
+        const json::Value* answers = body.value->find("answers");
+        if (!answers) return {};
+        auto a = parse_answers(model_, *answers);
+        if (!a.ok()) return {};
+        Context context;
+        if (const json::Value* c = body.value->find("context"))
+            if (auto parsed = parse_context(*c); parsed.ok()) context = std::move(*parsed.value);
+        return ripen::explain(model_, decide(model_, *a.value, context));
+    }
+
+    void act(const std::string& key, const std::string& action, const httplib::Request& req, httplib::Response& res) {
+        auto body = req.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(req.body, nullptr, false);
+        if (!body.is_object()) return send_error(res, 400, "the body must be a JSON object", "json.type");
+        std::string error;
+        bool ok = false;
+        std::int64_t now = now_ms();
+        if (!store_.get(key)) return send_error(res, 404, "no lead with key \"" + key + "\"", "api.not_found");
+        if (action == "accept") {
+            ok = store_.accept(key, now, error);
+        } else if (action == "reject") {
+            if (!body.contains("reason") || !body["reason"].is_string())
+                return send_error(res, 400, "reject needs {\"reason\": ID}, one of the model's rejection reasons", "api.reason");
+            std::string reason = body["reason"].get<std::string>();
+            const RejectionReason* found = nullptr;
+            for (const auto& r : model_.spec().rejection)
+                if (r.id == reason) found = &r;
+            if (!found) {
+                std::string known;
+                for (const auto& r : model_.spec().rejection) known += (known.empty() ? "" : ", ") + r.id;
+                return send_error(res, 400, "\"" + reason.substr(0, 100) + "\" is not a rejection reason of the model (expected one of: " + known + ")", "api.reason");
+            }
+            ok = store_.reject(key, reason, found->track, now + static_cast<std::int64_t>(found->recycle_after_days) * 86400000, now, error);
+        } else if (action == "touch") {
+            if (!body.contains("touch") || !body["touch"].is_number_integer())
+                return send_error(res, 400, "touch needs {\"touch\": N}, the touch's number in the cadence (from 1)", "api.touch");
+            int n = body["touch"].get<int>();
+            auto lead = store_.get(key);
+            int s = model_.segment_index(lead->segment);
+            int count = s >= 0 ? static_cast<int>(model_.spec().segments[static_cast<std::size_t>(s)].cadence.size()) : 0;
+            if (n < 1 || n > count) return send_error(res, 400, "touch must be from 1 to " + std::to_string(count) + " for this lead's cadence", "api.touch");
+            std::string note = body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
+            if (note.size() > 2000) return send_error(res, 400, "a note has at most 2000 bytes", "api.note");
+            ok = store_.touch(key, n, note, now, error);
+        } else {
+            std::string outcome = body.contains("outcome") && body["outcome"].is_string() ? body["outcome"].get<std::string>() : "";
+            if (outcome != "won" && outcome != "lost") return send_error(res, 400, "outcome needs {\"outcome\": \"won\"} or \"lost\"", "api.outcome");
+            ok = store_.set_outcome(key, outcome, now, error);
+        }
+        if (!ok) return send_error(res, 409, error, "api.transition");
+        auto lead = store_.get(key);
+        if (action != "touch") webhooks_.lead_event("lead." + action, *lead);
+        send_json(res, 200, lead_summary(*lead).dump());
+    }
+
+    void failing_webhooks(httplib::Response& res) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& e : store_.failing_events(100))
+            out.push_back({{"event_id", e.event_id}, {"type", e.type}, {"attempts", e.attempts}, {"last_error", e.last_error},
+                           {"next_attempt", format_time(e.next_at / 1000)}});
+        send_json(res, 200, out.dump());
+    }
+
+    void file(const httplib::Request& req, httplib::Response& res) {
+        if (config_.site_dir.empty()) return send_error(res, 404, "not found");
+        std::string path = req.path;
+        if (path.find("..") != std::string::npos || path.find('\0') != std::string::npos) return send_error(res, 404, "not found");
+        std::string full = config_.site_dir + path;
+        struct stat info;
+        if (::stat(full.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+            if (path.back() != '/') return res.set_redirect(path + "/");
+            full += "index.html";
+        }
+        if (::stat(full.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+            res.status = 404;
+            return res.set_content("<!doctype html><title>Not found</title><p>Not found</p>", "text/html; charset=utf-8");
+        }
+        std::ifstream in(full, std::ios::binary);
+        std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string type = mime_type(full);
+        bool httplib_compresses = type.rfind("text/", 0) == 0 || type == "image/svg+xml";
+        if (httplib_compresses || type == "application/wasm" || type.rfind("application/json", 0) == 0) res.set_header("Vary", "Accept-Encoding");
+        if (!httplib_compresses && (type == "application/wasm" || type.rfind("application/json", 0) == 0) && body.size() > 512) {
+            std::string accepted = req.get_header_value("Accept-Encoding");
+            bool br = accepted.find("br") != std::string::npos, gzip = accepted.find("gzip") != std::string::npos;
+            if (br || gzip) {
+                const auto& packed = compressed_.get(full, static_cast<std::int64_t>(info.st_mtime), body);
+                if (br && !packed.brotli.empty()) {
+                    res.set_header("Content-Encoding", "br");
+                    return res.set_content(packed.brotli, type.c_str());
+                }
+                res.set_header("Content-Encoding", "gzip");
+                return res.set_content(packed.gzip, type.c_str());
+            }
+        }
+        res.set_content(body, type.c_str());
+    }
+
+    const ServeConfig& config_;
+    const Model& model_;
+    Store& store_;
+    Webhooks webhooks_;
+    CompressedFiles compressed_;
+    std::mutex sessions_mutex_;
+    std::map<std::string, Session> sessions_;
+    std::map<std::string, std::vector<std::int64_t>> attempts_;
+};
+
+}  // namespace
+
+int serve(const ServeConfig& config, const Model& model, Store& store, std::atomic<bool>& stop, std::string& error) {
+    httplib::Server http;
+    http.new_task_queue = [threads = config.threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    App app(config, model, store);
+    app.install(http);
+    int port = config.port;
+    if (port == 0) port = http.bind_to_any_port(config.listen);
+    else if (!http.bind_to_port(config.listen, port)) port = -1;
+    if (port <= 0) {
+        error = "cannot listen on " + config.listen + ":" + std::to_string(config.port) + " (in use, or not an address of this machine)";
+        return 1;
+    }
+    // The line scripts and tests wait for.
+    std::printf("ripen serve: http://%s:%d/ (desk: http://%s:%d/desk/)\n", config.listen.c_str(), port, config.listen.c_str(), port);
+    std::fflush(stdout);
+    std::thread watcher([&] {
+        while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        http.stop();
+    });
+    bool ok = http.listen_after_bind();
+    stop = true;
+    watcher.join();
+    app.stop();
+    if (!ok) error = "the server stopped unexpectedly";
+    return ok ? 0 : 1;
+}
+
+}  // namespace ripen::server

@@ -1,0 +1,119 @@
+// Where `ripen serve` keeps leads: SQLite in WAL mode under --data DIR (ripen.db), behind this
+// interface so another database (PostgreSQL, docs/deploy.md) can stand in. Every submission is
+// committed before it is acknowledged: one writer thread takes whatever submissions are waiting
+// and commits them in one transaction (group commit), so each one waits for one fsync, shared.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ripen::server {
+
+// A submission as stored: the body as received, and the server's own decision next to the
+// client's.
+struct LeadRow {
+    std::string key;            // the Idempotency-Key
+    std::string body;           // the submission, as received
+    std::string body_hash;      // SHA-256 of the body, hex: same key, other body is a conflict
+    std::int64_t received_at = 0;  // Unix milliseconds
+    std::string lead_id;        // the visitor's lead id (one per visitor and model)
+    std::string supersedes;     // the key of the submission this one replaces
+    std::string superseded_by;
+    bool fallback = false;      // the form's contact form: no answers, no decision
+    std::string model_id, model_version;
+    std::string client_route;   // what the visitor's browser decided
+    std::optional<int> client_total;
+    std::string route;          // what the server decided: handoff, nurture, disqualify, undecided, fallback, invalid
+    std::optional<int> total;
+    std::string segment, source, track;
+    std::optional<int> sla_hours;
+    std::optional<std::int64_t> sla_deadline;  // Unix milliseconds
+    std::string decision;       // the server's decision (JSON), or its errors
+    bool mismatch = false;      // client and server disagree: possible tampering
+    bool requested_sales = false;
+    std::string email;          // for the desk's listing
+    std::string status;         // pending, accepted, rejected, nurture, disqualified, review, superseded
+    std::string reason;         // rejection reason
+    std::optional<std::int64_t> accepted_at, rejected_at, recycle_at, outcome_at;
+    std::string outcome;        // won, lost
+};
+
+struct HistoryEntry {
+    std::int64_t at = 0;
+    std::string action;  // received, superseded, accepted, rejected, touch, outcome
+    std::string detail;  // JSON
+};
+
+struct TouchDone {
+    int touch = 0;
+    std::int64_t at = 0;
+    std::string note;
+};
+
+struct LeadFilter {
+    std::string status, segment, source, route;
+    std::optional<std::int64_t> since;  // received at or after, Unix milliseconds
+    bool include_superseded = false;
+    int limit = 500;
+};
+
+enum class Stored { created, repeated, conflict, failed };
+
+struct TokenInfo {
+    std::int64_t id = 0;
+    std::string name;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> revoked_at;
+};
+
+struct WebhookEvent {
+    std::int64_t id = 0;
+    std::string event_id, type, body;
+    int attempts = 0;
+    std::int64_t next_at = 0;
+    std::optional<std::int64_t> delivered_at;
+    std::string last_error;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // Commits the row (or finds the key already there): created, repeated (same body) or
+    // conflict (another body). A superseding row marks the one it replaces, in the same
+    // transaction. Blocks until committed; safe from any thread.
+    virtual Stored add(const LeadRow& row, std::string& error) = 0;
+
+    virtual std::optional<LeadRow> get(const std::string& key) = 0;
+    virtual std::vector<LeadRow> list(const LeadFilter& filter) = 0;
+    virtual std::vector<HistoryEntry> history(const std::string& key) = 0;
+    virtual std::vector<TouchDone> touches(const std::string& key) = 0;
+
+    // Sales actions, in one transaction each with their history entry; false with `error` when
+    // the lead is not in a state that allows them (the caller answers 409).
+    virtual bool accept(const std::string& key, std::int64_t at, std::string& error) = 0;
+    virtual bool reject(const std::string& key, const std::string& reason, const std::string& track, std::int64_t recycle_at,
+                        std::int64_t at, std::string& error) = 0;
+    virtual bool touch(const std::string& key, int touch, const std::string& note, std::int64_t at, std::string& error) = 0;
+    virtual bool set_outcome(const std::string& key, const std::string& outcome, std::int64_t at, std::string& error) = 0;
+
+    // API tokens: only a hash is kept.
+    virtual bool add_token(const std::string& name, const std::string& hash, std::int64_t at, std::string& error) = 0;
+    virtual std::vector<TokenInfo> tokens() = 0;
+    virtual bool revoke_token(const std::string& name, std::int64_t at, std::string& error) = 0;
+    virtual std::optional<TokenInfo> token_by_hash(const std::string& hash) = 0;
+
+    // The webhook outbox: events wait here until a receiver answers 2xx.
+    virtual void queue_event(const std::string& event_id, const std::string& type, const std::string& body, std::int64_t at) = 0;
+    virtual std::vector<WebhookEvent> due_events(std::int64_t now, int limit) = 0;
+    virtual void mark_event(std::int64_t id, bool delivered, const std::string& error, std::int64_t next_at, std::int64_t at) = 0;
+    virtual std::vector<WebhookEvent> failing_events(int limit) = 0;
+};
+
+// Opens (creating when needed) DIR/ripen.db; nullptr with `error` when it cannot.
+std::unique_ptr<Store> open_sqlite_store(const std::string& dir, std::string& error);
+
+}  // namespace ripen::server

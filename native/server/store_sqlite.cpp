@@ -1,0 +1,528 @@
+// The SQLite store (store.hpp). One connection writes, on its own thread; reads come from a pool
+// of read connections, which WAL lets run beside the writer.
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "store.hpp"
+
+namespace ripen::server {
+
+namespace {
+
+// A prepared statement, finalized when it goes out of scope.
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql) : db_(db) {
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    bool ok() const { return stmt_ != nullptr; }
+    Statement& bind(int i, const std::string& s) {
+        sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Statement& bind_or_null(int i, const std::string& s) {
+        if (s.empty()) sqlite3_bind_null(stmt_, i);
+        else bind(i, s);
+        return *this;
+    }
+    Statement& bind(int i, std::int64_t n) {
+        sqlite3_bind_int64(stmt_, i, n);
+        return *this;
+    }
+    template <typename T>
+    Statement& bind(int i, const std::optional<T>& n) {
+        if (n) sqlite3_bind_int64(stmt_, i, static_cast<std::int64_t>(*n));
+        else sqlite3_bind_null(stmt_, i);
+        return *this;
+    }
+    int step() { return sqlite3_step(stmt_); }
+    bool done() { return step() == SQLITE_DONE; }
+    std::string text(int c) const {
+        const unsigned char* t = sqlite3_column_text(stmt_, c);
+        return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
+    }
+    std::int64_t integer(int c) const { return sqlite3_column_int64(stmt_, c); }
+    std::optional<std::int64_t> maybe(int c) const {
+        if (sqlite3_column_type(stmt_, c) == SQLITE_NULL) return std::nullopt;
+        return sqlite3_column_int64(stmt_, c);
+    }
+    const char* error() const { return sqlite3_errmsg(db_); }
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+bool exec(sqlite3* db, const char* sql, std::string& error) {
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK) return true;
+    error = message ? message : sqlite3_errmsg(db);
+    sqlite3_free(message);
+    return false;
+}
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS leads (
+  key TEXT PRIMARY KEY, body TEXT NOT NULL, body_hash TEXT NOT NULL, received_at INTEGER NOT NULL,
+  lead_id TEXT, supersedes TEXT, superseded_by TEXT, fallback INTEGER NOT NULL DEFAULT 0,
+  model_id TEXT, model_version TEXT, client_route TEXT, client_total INTEGER,
+  route TEXT NOT NULL, total INTEGER, segment TEXT, source TEXT, track TEXT, sla_hours INTEGER, sla_deadline INTEGER,
+  decision TEXT NOT NULL, mismatch INTEGER NOT NULL DEFAULT 0, requested_sales INTEGER NOT NULL DEFAULT 0, email TEXT,
+  status TEXT NOT NULL, reason TEXT, accepted_at INTEGER, rejected_at INTEGER, recycle_at INTEGER,
+  outcome TEXT, outcome_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS leads_received ON leads(received_at);
+CREATE INDEX IF NOT EXISTS leads_status ON leads(status, sla_deadline);
+CREATE TABLE IF NOT EXISTS history (
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS history_key ON history(key, at);
+CREATE TABLE IF NOT EXISTS touches (
+  key TEXT NOT NULL, touch INTEGER NOT NULL, at INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (key, touch)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+  id INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS webhook_due ON webhook_outbox(delivered_at, next_at);
+)";
+
+constexpr const char* kLeadColumns =
+    "key, body, body_hash, received_at, lead_id, supersedes, superseded_by, fallback, model_id, model_version, client_route, client_total, "
+    "route, total, segment, source, track, sla_hours, sla_deadline, decision, mismatch, requested_sales, email, status, reason, "
+    "accepted_at, rejected_at, recycle_at, outcome, outcome_at";
+
+LeadRow read_lead(const Statement& s) {
+    LeadRow r;
+    r.key = s.text(0);
+    r.body = s.text(1);
+    r.body_hash = s.text(2);
+    r.received_at = s.integer(3);
+    r.lead_id = s.text(4);
+    r.supersedes = s.text(5);
+    r.superseded_by = s.text(6);
+    r.fallback = s.integer(7) != 0;
+    r.model_id = s.text(8);
+    r.model_version = s.text(9);
+    r.client_route = s.text(10);
+    if (auto t = s.maybe(11)) r.client_total = static_cast<int>(*t);
+    r.route = s.text(12);
+    if (auto t = s.maybe(13)) r.total = static_cast<int>(*t);
+    r.segment = s.text(14);
+    r.source = s.text(15);
+    r.track = s.text(16);
+    if (auto t = s.maybe(17)) r.sla_hours = static_cast<int>(*t);
+    r.sla_deadline = s.maybe(18);
+    r.decision = s.text(19);
+    r.mismatch = s.integer(20) != 0;
+    r.requested_sales = s.integer(21) != 0;
+    r.email = s.text(22);
+    r.status = s.text(23);
+    r.reason = s.text(24);
+    r.accepted_at = s.maybe(25);
+    r.rejected_at = s.maybe(26);
+    r.recycle_at = s.maybe(27);
+    r.outcome = s.text(28);
+    r.outcome_at = s.maybe(29);
+    return r;
+}
+
+class SqliteStore final : public Store {
+public:
+    ~SqliteStore() override {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        if (writer_.joinable()) writer_.join();
+        for (sqlite3* db : readers_) sqlite3_close(db);
+        sqlite3_close(write_);
+    }
+
+    bool open(const std::string& dir, std::string& error) {
+        ::mkdir(dir.c_str(), 0700);
+        path_ = dir + "/ripen.db";
+        if (!connect(write_, error)) return false;
+        // WAL: readers never wait for the writer. synchronous=FULL: a commit is on disk before
+        // the 201 goes out, power loss included (NORMAL would survive a crash of the process but
+        // could lose the last commits to a power cut). Group commit pays the fsync once a batch.
+        if (!exec(write_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", error)) return false;
+        if (!exec(write_, kSchema, error)) return false;
+        writer_ = std::thread([this] { write_loop(); });
+        return true;
+    }
+
+    Stored add(const LeadRow& row, std::string& error) override {
+        auto job = std::make_shared<AddJob>();
+        job->row = row;
+        auto done = job->result.get_future();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            adds_.push_back(job);
+        }
+        wake_.notify_one();
+        auto [stored, message] = done.get();
+        error = message;
+        return stored;
+    }
+
+    std::optional<LeadRow> get(const std::string& key) override {
+        Reader r(*this);
+        Statement s(r.db, (std::string("SELECT ") + kLeadColumns + " FROM leads WHERE key = ?").c_str());
+        s.bind(1, key);
+        if (s.step() != SQLITE_ROW) return std::nullopt;
+        return read_lead(s);
+    }
+
+    std::vector<LeadRow> list(const LeadFilter& f) override {
+        Reader r(*this);
+        std::string sql = std::string("SELECT ") + kLeadColumns + " FROM leads WHERE 1=1";
+        if (!f.include_superseded) sql += " AND status != 'superseded'";
+        if (!f.status.empty()) sql += " AND status = ?1";
+        if (!f.segment.empty()) sql += " AND segment = ?2";
+        if (!f.source.empty()) sql += " AND source = ?3";
+        if (!f.route.empty()) sql += " AND route = ?4";
+        if (f.since) sql += " AND received_at >= ?5";
+        // Hand-offs by their SLA deadline (the most urgent first), everything else newest first.
+        sql += " ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, CASE WHEN status = 'pending' THEN sla_deadline END, received_at DESC LIMIT ?6";
+        Statement s(r.db, sql.c_str());
+        if (!f.status.empty()) s.bind(1, f.status);
+        if (!f.segment.empty()) s.bind(2, f.segment);
+        if (!f.source.empty()) s.bind(3, f.source);
+        if (!f.route.empty()) s.bind(4, f.route);
+        if (f.since) s.bind(5, *f.since);
+        s.bind(6, static_cast<std::int64_t>(f.limit));
+        std::vector<LeadRow> rows;
+        while (s.step() == SQLITE_ROW) rows.push_back(read_lead(s));
+        return rows;
+    }
+
+    std::vector<HistoryEntry> history(const std::string& key) override {
+        Reader r(*this);
+        Statement s(r.db, "SELECT at, action, detail FROM history WHERE key = ? ORDER BY at, id");
+        s.bind(1, key);
+        std::vector<HistoryEntry> out;
+        while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.text(2)});
+        return out;
+    }
+
+    std::vector<TouchDone> touches(const std::string& key) override {
+        Reader r(*this);
+        Statement s(r.db, "SELECT touch, at, note FROM touches WHERE key = ? ORDER BY touch");
+        s.bind(1, key);
+        std::vector<TouchDone> out;
+        while (s.step() == SQLITE_ROW) out.push_back({static_cast<int>(s.integer(0)), s.integer(1), s.text(2)});
+        return out;
+    }
+
+    bool accept(const std::string& key, std::int64_t at, std::string& error) override {
+        return write([&](sqlite3* db) {
+            auto lead = status_of(db, key, error);
+            if (!lead) return false;
+            if (*lead != "pending") return fail(error, "only a pending hand-off can be accepted; this lead is " + *lead);
+            Statement s(db, "UPDATE leads SET status = 'accepted', accepted_at = ? WHERE key = ?");
+            s.bind(1, at).bind(2, key);
+            return s.done() && log(db, key, at, "accepted", "{}");
+        }, error);
+    }
+
+    bool reject(const std::string& key, const std::string& reason, const std::string& track, std::int64_t recycle_at, std::int64_t at,
+                std::string& error) override {
+        return write([&](sqlite3* db) {
+            auto lead = status_of(db, key, error);
+            if (!lead) return false;
+            if (*lead != "pending") return fail(error, "only a pending hand-off can be rejected; this lead is " + *lead);
+            Statement s(db, "UPDATE leads SET status = 'rejected', reason = ?, track = ?, recycle_at = ?, rejected_at = ? WHERE key = ?");
+            s.bind(1, reason).bind(2, track).bind(3, recycle_at).bind(4, at).bind(5, key);
+            return s.done() && log(db, key, at, "rejected", "{\"reason\":\"" + reason + "\"}");
+        }, error);
+    }
+
+    bool touch(const std::string& key, int number, const std::string& note, std::int64_t at, std::string& error) override {
+        return write([&](sqlite3* db) {
+            auto lead = status_of(db, key, error);
+            if (!lead) return false;
+            if (*lead != "pending" && *lead != "accepted")
+                return fail(error, "touches are for hand-offs that are pending or accepted; this lead is " + *lead);
+            Statement s(db, "INSERT INTO touches (key, touch, at, note) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+            s.bind(1, key).bind(2, static_cast<std::int64_t>(number)).bind(3, at).bind(4, note);
+            if (!s.done()) return fail(error, s.error());
+            if (sqlite3_changes(db) == 0) return fail(error, "touch " + std::to_string(number) + " is already done");
+            return log(db, key, at, "touch", "{\"touch\":" + std::to_string(number) + "}");
+        }, error);
+    }
+
+    bool set_outcome(const std::string& key, const std::string& outcome, std::int64_t at, std::string& error) override {
+        return write([&](sqlite3* db) {
+            auto lead = status_of(db, key, error);
+            if (!lead) return false;
+            if (*lead != "accepted") return fail(error, "only an accepted lead can be won or lost; this lead is " + *lead);
+            Statement check(db, "SELECT outcome FROM leads WHERE key = ?");
+            check.bind(1, key);
+            if (check.step() == SQLITE_ROW && !check.text(0).empty()) return fail(error, "this lead is already " + check.text(0));
+            Statement s(db, "UPDATE leads SET outcome = ?, outcome_at = ? WHERE key = ?");
+            s.bind(1, outcome).bind(2, at).bind(3, key);
+            return s.done() && log(db, key, at, "outcome", "{\"outcome\":\"" + outcome + "\"}");
+        }, error);
+    }
+
+    bool add_token(const std::string& name, const std::string& hash, std::int64_t at, std::string& error) override {
+        return write([&](sqlite3* db) {
+            Statement s(db, "INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)");
+            s.bind(1, name).bind(2, hash).bind(3, at);
+            if (s.done()) return true;
+            return fail(error, sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE ? "a token named \"" + name + "\" exists already" : s.error());
+        }, error);
+    }
+
+    std::vector<TokenInfo> tokens() override {
+        Reader r(*this);
+        Statement s(r.db, "SELECT id, name, created_at, revoked_at FROM tokens ORDER BY id");
+        std::vector<TokenInfo> out;
+        while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.integer(2), s.maybe(3)});
+        return out;
+    }
+
+    bool revoke_token(const std::string& name, std::int64_t at, std::string& error) override {
+        return write([&](sqlite3* db) {
+            Statement s(db, "UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL");
+            s.bind(1, at).bind(2, name);
+            if (!s.done()) return fail(error, s.error());
+            return sqlite3_changes(db) == 1 || fail(error, "no active token named \"" + name + "\"");
+        }, error);
+    }
+
+    std::optional<TokenInfo> token_by_hash(const std::string& hash) override {
+        Reader r(*this);
+        Statement s(r.db, "SELECT id, name, created_at, revoked_at FROM tokens WHERE hash = ?");
+        s.bind(1, hash);
+        if (s.step() != SQLITE_ROW) return std::nullopt;
+        return TokenInfo{s.integer(0), s.text(1), s.integer(2), s.maybe(3)};
+    }
+
+    void queue_event(const std::string& event_id, const std::string& type, const std::string& body, std::int64_t at) override {
+        std::string error;
+        write([&](sqlite3* db) {
+            Statement s(db, "INSERT INTO webhook_outbox (event_id, type, body, created_at, next_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+            s.bind(1, event_id).bind(2, type).bind(3, body).bind(4, at).bind(5, at);
+            return s.done();
+        }, error);
+    }
+
+    std::vector<WebhookEvent> due_events(std::int64_t now, int limit) override {
+        Reader r(*this);
+        Statement s(r.db, "SELECT id, event_id, type, body, attempts, next_at, delivered_at, last_error FROM webhook_outbox "
+                          "WHERE delivered_at IS NULL AND next_at <= ? ORDER BY id LIMIT ?");
+        s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+        return read_events(s);
+    }
+
+    void mark_event(std::int64_t id, bool delivered, const std::string& error_text, std::int64_t next_at, std::int64_t at) override {
+        std::string error;
+        write([&](sqlite3* db) {
+            Statement s(db, "UPDATE webhook_outbox SET attempts = attempts + 1, delivered_at = ?, last_error = ?, next_at = ? WHERE id = ?");
+            if (delivered) s.bind(1, at);
+            else s.bind(1, std::optional<std::int64_t>{});
+            s.bind(2, error_text).bind(3, next_at).bind(4, id);
+            return s.done();
+        }, error);
+    }
+
+    std::vector<WebhookEvent> failing_events(int limit) override {
+        Reader r(*this);
+        Statement s(r.db, "SELECT id, event_id, type, body, attempts, next_at, delivered_at, last_error FROM webhook_outbox "
+                          "WHERE delivered_at IS NULL AND attempts > 0 ORDER BY id LIMIT ?");
+        s.bind(1, static_cast<std::int64_t>(limit));
+        return read_events(s);
+    }
+
+private:
+    struct AddJob {
+        LeadRow row;
+        std::promise<std::pair<Stored, std::string>> result;
+    };
+    using WriteJob = std::function<bool(sqlite3*)>;
+    struct GeneralJob {
+        WriteJob run;
+        std::promise<bool> done;
+        std::string* error;
+    };
+
+    // A read connection from the pool, back into it when done.
+    struct Reader {
+        explicit Reader(SqliteStore& owner) : store(owner) {
+            std::lock_guard<std::mutex> lock(store.readers_mutex_);
+            if (!store.readers_.empty()) {
+                db = store.readers_.back();
+                store.readers_.pop_back();
+            }
+            std::string ignored;
+            if (!db) store.connect(db, ignored);
+        }
+        ~Reader() {
+            std::lock_guard<std::mutex> lock(store.readers_mutex_);
+            store.readers_.push_back(db);
+        }
+        SqliteStore& store;
+        sqlite3* db = nullptr;
+    };
+
+    bool connect(sqlite3*& db, std::string& error) {
+        if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+            error = "cannot open " + path_ + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+            return false;
+        }
+        sqlite3_busy_timeout(db, 5000);
+        return true;
+    }
+
+    static bool fail(std::string& error, std::string message) {
+        error = std::move(message);
+        return false;
+    }
+
+    static std::optional<std::string> status_of(sqlite3* db, const std::string& key, std::string& error) {
+        Statement s(db, "SELECT status FROM leads WHERE key = ?");
+        s.bind(1, key);
+        if (s.step() != SQLITE_ROW) {
+            error = "no lead with key \"" + key + "\"";
+            return std::nullopt;
+        }
+        return s.text(0);
+    }
+
+    static bool log(sqlite3* db, const std::string& key, std::int64_t at, const char* action, const std::string& detail) {
+        Statement s(db, "INSERT INTO history (key, at, action, detail) VALUES (?, ?, ?, ?)");
+        s.bind(1, key).bind(2, at).bind(3, std::string(action)).bind(4, detail);
+        return s.done();
+    }
+
+    static std::vector<WebhookEvent> read_events(Statement& s) {
+        std::vector<WebhookEvent> out;
+        while (s.step() == SQLITE_ROW)
+            out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), static_cast<int>(s.integer(4)), s.integer(5), s.maybe(6), s.text(7)});
+        return out;
+    }
+
+    // Runs `job` in its own transaction on the writer thread; its false rolls it back.
+    bool write(WriteJob job, std::string& error) {
+        auto general = std::make_shared<GeneralJob>();
+        general->run = std::move(job);
+        general->error = &error;
+        auto done = general->done.get_future();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            general_.push_back(general);
+        }
+        wake_.notify_one();
+        return done.get();
+    }
+
+    void write_loop() {
+        for (;;) {
+            std::deque<std::shared_ptr<AddJob>> adds;
+            std::deque<std::shared_ptr<GeneralJob>> general;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                wake_.wait(lock, [&] { return stopping_ || !adds_.empty() || !general_.empty(); });
+                if (stopping_ && adds_.empty() && general_.empty()) return;
+                adds.swap(adds_);
+                general.swap(general_);
+            }
+            if (!adds.empty()) commit_adds(adds);
+            for (auto& job : general) {
+                std::string error;
+                bool ok = exec(write_, "BEGIN IMMEDIATE", error) && job->run(write_);
+                if (ok) ok = exec(write_, "COMMIT", error);
+                if (!ok) {
+                    if (job->error->empty()) *job->error = error.empty() ? sqlite3_errmsg(write_) : error;
+                    std::string ignored;
+                    exec(write_, "ROLLBACK", ignored);
+                }
+                job->done.set_value(ok);
+            }
+        }
+    }
+
+    // Every waiting submission in one transaction: one fsync for the batch.
+    void commit_adds(std::deque<std::shared_ptr<AddJob>>& jobs) {
+        std::string error;
+        std::vector<std::pair<Stored, std::string>> results;
+        bool ok = exec(write_, "BEGIN IMMEDIATE", error);
+        for (auto& job : jobs) {
+            if (!ok) break;
+            results.push_back(insert(job->row));
+        }
+        if (ok) ok = exec(write_, "COMMIT", error);
+        if (!ok) {
+            std::string ignored;
+            exec(write_, "ROLLBACK", ignored);
+        }
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            if (ok) jobs[i]->result.set_value(results[i]);
+            else jobs[i]->result.set_value({Stored::failed, "the database could not commit: " + error});
+        }
+    }
+
+    std::pair<Stored, std::string> insert(const LeadRow& r) {
+        {
+            Statement s(write_, "SELECT body_hash FROM leads WHERE key = ?");
+            s.bind(1, r.key);
+            if (s.step() == SQLITE_ROW) return {s.text(0) == r.body_hash ? Stored::repeated : Stored::conflict, ""};
+        }
+        Statement s(write_, (std::string("INSERT INTO leads (") + kLeadColumns +
+                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, NULL, NULL, ?25, NULL, NULL)")
+                                .c_str());
+        s.bind(1, r.key).bind(2, r.body).bind(3, r.body_hash).bind(4, r.received_at).bind_or_null(5, r.lead_id).bind_or_null(6, r.supersedes);
+        s.bind(7, static_cast<std::int64_t>(r.fallback)).bind_or_null(8, r.model_id).bind_or_null(9, r.model_version).bind_or_null(10, r.client_route);
+        s.bind(11, r.client_total).bind(12, r.route).bind(13, r.total).bind_or_null(14, r.segment).bind_or_null(15, r.source).bind_or_null(16, r.track);
+        s.bind(17, r.sla_hours).bind(18, r.sla_deadline).bind(19, r.decision).bind(20, static_cast<std::int64_t>(r.mismatch));
+        s.bind(21, static_cast<std::int64_t>(r.requested_sales)).bind_or_null(22, r.email).bind(23, r.status).bind_or_null(24, r.reason).bind(25, r.recycle_at);
+        if (!s.done()) return {Stored::failed, s.error()};
+        log(write_, r.key, r.received_at, "received", "{\"route\":\"" + r.route + "\"}");
+        // The submission it replaces, when it is the same visitor's: kept, marked, in the history.
+        if (!r.supersedes.empty()) {
+            Statement old(write_, "UPDATE leads SET status = 'superseded', superseded_by = ? WHERE key = ? AND lead_id = ? AND status != 'superseded'");
+            old.bind(1, r.key).bind(2, r.supersedes).bind(3, r.lead_id);
+            if (old.done() && sqlite3_changes(write_) == 1)
+                log(write_, r.supersedes, r.received_at, "superseded", "{\"by\":\"" + r.key + "\"}");
+        }
+        return {Stored::created, ""};
+    }
+
+    std::string path_;
+    sqlite3* write_ = nullptr;
+    std::thread writer_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::shared_ptr<AddJob>> adds_;
+    std::deque<std::shared_ptr<GeneralJob>> general_;
+    bool stopping_ = false;
+    std::mutex readers_mutex_;
+    std::vector<sqlite3*> readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& dir, std::string& error) {
+    auto store = std::make_unique<SqliteStore>();
+    if (!store->open(dir, error)) return nullptr;
+    return store;
+}
+
+}  // namespace ripen::server
