@@ -494,6 +494,10 @@ private:
 
 int serve(const ServeConfig& config, const Model& model, Store& store, std::atomic<bool>& stop, std::string& error) {
     httplib::Server http;
+    // A thread per connection (cpp-httplib's model): an idle keep-alive connection holds its
+    // thread, so idle ones are let go after a second.
+    http.set_keep_alive_timeout(1);
+    http.set_read_timeout(10);
     http.new_task_queue = [threads = config.threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     App app(config, model, store);
     app.install(http);
