@@ -356,6 +356,7 @@ private:
         out["submission"] = nlohmann::json::parse(lead->body, nullptr, false);
         out["decision"] = nlohmann::json::parse(lead->decision, nullptr, false);
         out["explanation"] = explanation(*lead);
+        out["answers"] = labelled_answers(out["submission"]);
         nlohmann::json history = nlohmann::json::array();
         for (const auto& h : store_.history(key))
             history.push_back({{"at", format_time(h.at / 1000)}, {"action", h.action}, {"detail", nlohmann::json::parse(h.detail, nullptr, false)}});
@@ -378,6 +379,30 @@ private:
         for (const auto& r : model_.spec().rejection) reasons.push_back({{"id", r.id}, {"label", std::string(r.label.in(""))}});
         out["rejection_reasons"] = reasons;
         send_json(res, 200, out.dump());
+    }
+
+    // The answers as the desk shows them: the question's label and the chosen options' labels,
+    // in the model's default language, in model order.
+    nlohmann::json labelled_answers(const nlohmann::json& submission) const {
+        nlohmann::json out = nlohmann::json::array();
+        if (!submission.is_object() || !submission.contains("answers") || !submission["answers"].is_object()) return out;
+        const auto& answers = submission["answers"];
+        for (const auto& q : model_.spec().questions) {
+            if (!answers.contains(q.id) || answers[q.id].is_null()) continue;
+            auto shown = [&](const nlohmann::json& v) {
+                std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+                for (const auto& o : q.options)
+                    if (o.value == value && !o.label.empty()) return std::string(o.label.in(""));
+                return value;
+            };
+            std::string text;
+            if (answers[q.id].is_array())
+                for (const auto& v : answers[q.id]) text += (text.empty() ? "" : ", ") + shown(v);
+            else
+                text = shown(answers[q.id]);
+            out.push_back({{"question", q.id}, {"label", std::string(q.label.in(""))}, {"answer", text}});
+        }
+        return out;
     }
 
     std::string explanation(const LeadRow& lead) const {

@@ -120,7 +120,7 @@ async function queue(params) {
       el('td', {}, el('span', { class: `pill ${lead.status}`, text: STATUS[lead.status] ?? lead.status })),
       el('td', { text: lead.segment || '—' }),
       el('td', { class: 'hide-narrow', text: lead.source || '—' }),
-      el('td', {}, timeLeft(lead)),
+      el('td', { class: 'nowrap' }, timeLeft(lead)),
       el('td', { class: 'hide-narrow', text: new Date(lead.received_at).toLocaleString() })));
   }
   table.append(body);
@@ -133,7 +133,7 @@ async function lead(key) {
   const view = $('view');
   const l = await api(`/api/leads/${encodeURIComponent(key)}`);
   const answers = el('dl', { class: 'answers' });
-  for (const [id, value] of Object.entries(l.submission?.answers ?? {})) answers.append(el('dt', { text: id }), el('dd', { text: Array.isArray(value) ? value.join(', ') : String(value) }));
+  for (const a of l.answers ?? []) answers.append(el('dt', { text: a.label || a.question }), el('dd', { text: a.answer }));
   for (const [id, value] of Object.entries(l.submission?.contact ?? {})) answers.append(el('dt', { text: id }), el('dd', { text: String(value) }));
   const actions = el('div', { class: 'actions' });
   const act = async (action, body) => {
@@ -167,7 +167,7 @@ async function lead(key) {
     const item = el('li', {}, el('span', { class: 'pill', text: `Day ${t.day}` }),
       el('span', { text: `${t.channel} · ${t.role.replaceAll('_', ' ')}: ${t.purpose}` }));
     if (t.done) {
-      item.append(el('span', { class: 'muted', text: `Done ${new Date(t.done).toLocaleString()}${t.note ? ` — ${t.note}` : ''}` }));
+      item.append(el('span', { class: 'muted done', text: `Done ${new Date(t.done).toLocaleString()}${t.note ? ` — ${t.note}` : ''}` }));
     } else if (l.status === 'pending' || l.status === 'accepted') {
       const form = el('form', { class: 'touch-form' });
       const note = el('input', { 'aria-label': `Note for touch ${t.touch}`, placeholder: 'Note', maxlength: 2000 });
