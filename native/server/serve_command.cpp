@@ -45,7 +45,7 @@ constexpr const char* kHelp =
     "  --webhook-secret S     the HMAC-SHA256 key (default $RIPEN_WEBHOOK_SECRET)\n"
     "  --body-limit BYTES     largest submission taken (default 65536)\n"
     "  --secure-cookies       mark the desk's cookie Secure (behind TLS)\n"
-    "  --threads N            request threads (default 16)\n";
+    "  --threads N            request threads (default 32; one per open connection)\n";
 
 int usage(const std::string& message) {
     std::fprintf(stderr, "ripen serve: %s\nTry 'ripen serve --help'.\n", message.c_str());

@@ -24,7 +24,7 @@ struct ServeConfig {
     std::string webhook_url, webhook_secret;
     std::size_t body_limit = 64 * 1024;
     bool secure_cookies = false;         // behind TLS: the session cookie gets Secure
-    int threads = 16;
+    int threads = 32;
 };
 
 // Runs until `stop` becomes true (or the process is signalled). Prints the URL on `announce`.

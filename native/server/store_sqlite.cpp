@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -149,7 +150,10 @@ public:
             stopping_ = true;
         }
         wake_.notify_all();
+        checkpoint_wake_.notify_all();
         if (writer_.joinable()) writer_.join();
+        if (checkpoints_.joinable()) checkpoints_.join();
+        sqlite3_close(checkpointer_);
         for (sqlite3* db : readers_) sqlite3_close(db);
         sqlite3_close(write_);
     }
@@ -163,7 +167,11 @@ public:
         // could lose the last commits to a power cut). Group commit pays the fsync once a batch.
         if (!exec(write_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", error)) return false;
         if (!exec(write_, kSchema, error)) return false;
+        // Checkpoints (copying the WAL into the database, with their own fsyncs) run on a thread
+        // of their own, not inside a commit that submissions wait for.
+        if (!exec(write_, "PRAGMA wal_autocheckpoint=0;", error) || !connect(checkpointer_, error)) return false;
         writer_ = std::thread([this] { write_loop(); });
+        checkpoints_ = std::thread([this] { checkpoint_loop(); });
         return true;
     }
 
@@ -459,6 +467,18 @@ private:
         }
     }
 
+    void checkpoint_loop() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (!checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; })) {
+            lock.unlock();
+            // PASSIVE: copies what it can without waiting for readers or the writer.
+            sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            lock.lock();
+        }
+        lock.unlock();
+        sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    }
+
     // Every waiting submission in one transaction: one fsync for the batch.
     void commit_adds(std::deque<std::shared_ptr<AddJob>>& jobs) {
         std::string error;
@@ -507,9 +527,12 @@ private:
 
     std::string path_;
     sqlite3* write_ = nullptr;
+    sqlite3* checkpointer_ = nullptr;
     std::thread writer_;
+    std::thread checkpoints_;
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable wake_;             // the writer's
+    std::condition_variable checkpoint_wake_;  // the checkpointer's (its own: notify_one must reach the writer)
     std::deque<std::shared_ptr<AddJob>> adds_;
     std::deque<std::shared_ptr<GeneralJob>> general_;
     bool stopping_ = false;
