@@ -45,6 +45,7 @@ const docs = [
   ['decision.md', 'The decision', 'What a decision contains, in JSON.'],
   ['integration.md', 'Embedding the form', 'The element, its events, the endpoint, and re-checking submissions on the server.'],
   ['errors.md', 'Error codes', 'Every error and warning, with its message.'],
+  ['deploy.md', 'Running ripen serve', 'The lead intake, the desk, tokens, storage, TLS, webhooks, backups.'],
   ['workflow.md', 'From CRM export to the form', 'Export leads, tune in the playground, export the model, deploy it.'],
 ];
 const page = (title, body) => `<!doctype html>
