@@ -78,6 +78,7 @@ test('a lead from the form reaches the desk, where a rep works it', async () => 
     await page.click('nav >> text=Report');
     await page.waitForSelector('#view table');
     assert.match(await page.textContent('#view'), /100\.0 %/);
+    assert.match(await page.textContent('#view'), /Webhook deliveries failing\s*None/);
     await page.screenshot({ path: join(artifacts, 'desk-report-1280.png'), fullPage: true });
     // A state change without the session's CSRF token is refused, cookie or not.
     const forged = await page.evaluate(async () => (await fetch('/api/leads/x/accept', { method: 'POST', body: '{}' })).status);

@@ -200,7 +200,7 @@ async function lead(key) {
 }
 
 async function report() {
-  const r = await api('/api/report');
+  const [r, failing] = await Promise.all([api('/api/report'), api('/api/webhooks')]);
   const pct = (x) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
   const table = (title, rows) => {
     const t = el('table');
@@ -220,6 +220,10 @@ async function report() {
     el('h2', { text: 'By segment' }), table('By segment', [...Object.entries(r.segments), ['All', r.total]]),
     el('h2', { text: 'By source' }), table('By source', Object.entries(r.sources)),
     el('h2', { text: 'Rejection reasons' }), reasons.children.length ? reasons : el('p', { class: 'muted', text: 'None yet.' }),
+    el('h2', { text: 'Webhook deliveries failing' }),
+    failing.length
+      ? el('ul', { class: 'failing' }, ...failing.map((e) => el('li', { class: 'late-text', text: `${e.type} ${e.event_id}: ${e.last_error} (${e.attempts} attempts, next ${new Date(e.next_attempt).toLocaleString()})` })))
+      : el('p', { class: 'muted', text: 'None: every event was delivered (or no webhook is set).' }),
     el('p', {}, el('a', { href: '/api/export.csv', text: 'Export all leads (CSV, for ripen report, fit and the playground)' })));
 }
 
