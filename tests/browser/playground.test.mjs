@@ -117,3 +117,31 @@ test('a broken model file is refused with its errors, and the loaded one stays',
   assert.equal(await page.evaluate(() => window.ripenPlayground.leads()), 20000);
   await page.context().close();
 });
+
+test('the toolbar: the main actions are DOM buttons, and the key numbers and warnings are text', async () => {
+  const page = await openPlayground();
+  const buttons = await page.$$eval('#toolbar button', (els) => els.map((b) => b.textContent));
+  assert.deepEqual(buttons, ['Load your leads (CSV)', 'Try with sample leads', 'Load model', 'Export model', 'Export mapping', 'Undo', 'Redo']);
+  await page.waitForFunction(() => window.ripenPlayground.summary().includes('20,000 leads'));
+  const before = await page.evaluate(() => window.ripenPlayground.metrics());
+  assert.match(await page.evaluate(() => window.ripenPlayground.summary()), /^20,000 leads, [\d,]+ converted · hand-offs [\d,]+ \([\d.]+ %\) · precision [\d.]+ % · recall [\d.]+ % · AUC 0\.\d{3}$/);
+  // An edit shows in the words a screen reader hears; the Undo button takes it back.
+  const words = await page.evaluate(() => window.ripenPlayground.summary());
+  await page.evaluate(() => window.ripenPlayground.setThreshold(12));
+  await page.waitForFunction((w) => window.ripenPlayground.summary() !== w, words);
+  assert.notEqual(await page.evaluate(() => window.ripenPlayground.summary()), words);
+  await page.click('#undo');
+  assert.deepEqual(await page.evaluate(() => window.ripenPlayground.metrics()), before);
+  await page.waitForFunction((w) => window.ripenPlayground.summary() === w, words);
+  await page.click('#redo');
+  await page.click('#undo');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
+  assert.equal(download.suggestedFilename(), 'model.json');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#load-leads')]);
+  assert.equal(chooser.isMultiple(), false);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(artifacts, 'playground-toolbar-1280.png') });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

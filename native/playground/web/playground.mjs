@@ -12,6 +12,7 @@ let pickerKind = 'data';
 
 const module = await createPlayground({
   canvas,
+  // Module.ripenOpenFile and ripenDownload are called by the ImGui side (app.cpp) too.
   ripenOpenFile(kind) {
     pickerKind = kind;
     picker.accept = kind === 'model' ? '.json,application/json' : '.csv,text/csv';
@@ -69,7 +70,46 @@ window.addEventListener('drop', async (e) => {
   for (const file of e.dataTransfer.files) await openFile(file);
 });
 
+// The toolbar: the main actions as DOM buttons (keyboard and screen readers reach them), and the
+// key numbers in words, updated when they change.
+const download = (name, text) => module.ripenDownload(name, text);
+const on = (id, action) => document.getElementById(id).addEventListener('click', action);
+on('load-leads', () => module.ripenOpenFile('data'));
+on('load-model', () => module.ripenOpenFile('model'));
+on('sample-leads', () => module.generate(20000, 1));
+on('export-model', () => download('model.json', module.exportModel()));
+on('export-mapping', () => download('mapping.json', module.mapping()));
+on('undo', () => module.undo());
+on('redo', () => module.redo());
+
+const summary = document.getElementById('summary');
+const number = new Intl.NumberFormat('en');
+const percent = (x) => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
+let shown = '';
+function describe() {
+  const m = JSON.parse(module.metrics());
+  const o = m.overall;
+  const parts = [`${number.format(o.leads)} leads, ${number.format(o.converted)} converted`,
+    `hand-offs ${number.format(o.handoff)} (${percent(o.handoff_share)})`, `precision ${percent(o.precision)}`,
+    `recall ${percent(o.recall)}`, `AUC ${Number(m.auc).toFixed(3)}`];
+  const warnings = [];
+  if (o.leads > 0 && o.converted === 0) warnings.push('no lead has an outcome: the data needs a column saying which leads converted');
+  else if (o.leads > 0 && Number(m.auc) === 0.5) warnings.push('the scores do not tell converting leads apart: check that the columns map to the questions (Export mapping shows how they map)');
+  if (o.leads > 0 && o.handoff === 0) warnings.push('no lead is handed off at this threshold');
+  return { text: parts.join(' · '), warnings };
+}
+function updateSummary() {
+  if (!module.leads()) return;
+  const { text, warnings } = describe();
+  const key = text + warnings.join();
+  if (key === shown) return;
+  shown = key;
+  summary.replaceChildren(text, ...warnings.map((w) => Object.assign(document.createElement('span'), { className: 'warning', textContent: ` · Warning: ${w}` })));
+}
+setInterval(updateSummary, 400);
+
 status.textContent = '';
+updateSummary();
 canvas.focus();
 
 // Test and benchmark hooks: the same numbers the UI shows, as plain values.
@@ -93,5 +133,6 @@ window.ripenPlayground = {
   mapping: () => module.mapping(),
   // A copy: the view is into WebAssembly memory, which may move when it grows.
   leadColumn: (name) => Int32Array.from(module.leadColumn(name)),
+  summary: () => summary.textContent,
   ready: true,
 };
