@@ -37,6 +37,11 @@ if (playgroundDir && existsSync(join(playgroundDir, 'playground-module.wasm'))) 
   mkdirSync(join(out, 'playground'), { recursive: true });
   for (const file of ['index.html', 'playground.css', 'playground.mjs', 'playground-module.mjs', 'playground-module.wasm'])
     cpSync(join(playgroundDir, file), join(out, 'playground', file));
+  // The models a marketer can start from: the full ones, since tuning them is the point.
+  mkdirSync(join(out, 'playground/models'), { recursive: true });
+  cpSync(join(root, 'models/default.json'), join(out, 'playground/models/default.json'));
+  cpSync(join(root, 'examples/bank/model.json'), join(out, 'playground/models/bank.json'));
+  cpSync(join(root, 'examples/bank/mapping.json'), join(out, 'playground/models/bank-mapping.json'));
 }
 
 // Docs: each Markdown file becomes a page; links between them keep working.

@@ -121,7 +121,7 @@ test('a broken model file is refused with its errors, and the loaded one stays',
 test('the toolbar: the main actions are DOM buttons, and the key numbers and warnings are text', async () => {
   const page = await openPlayground();
   const buttons = await page.$$eval('#toolbar button', (els) => els.map((b) => b.textContent));
-  assert.deepEqual(buttons, ['Load your leads (CSV)', 'Try with sample leads', 'Load model', 'Export model', 'Export mapping', 'Undo', 'Redo']);
+  assert.deepEqual(buttons, ['Load your leads (CSV)', 'Try with sample leads', 'Load model file', 'Export model', 'Export mapping', 'Undo', 'Redo']);
   await page.waitForFunction(() => window.ripenPlayground.summary().includes('20,000 leads'));
   const before = await page.evaluate(() => window.ripenPlayground.metrics());
   assert.match(await page.evaluate(() => window.ripenPlayground.summary()), /^20,000 leads, [\d,]+ converted · hand-offs [\d,]+ \([\d.]+ %\) · precision [\d.]+ % · recall [\d.]+ % · AUC 0\.\d{3}$/);
@@ -139,6 +139,11 @@ test('the toolbar: the main actions are DOM buttons, and the key numbers and war
   assert.equal(download.suggestedFilename(), 'model.json');
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#load-leads')]);
   assert.equal(chooser.isMultiple(), false);
+  // The site's bank example loads from the model menu, as a file would.
+  await page.selectOption('#model-choice', 'models/bank.json');
+  await page.waitForFunction(() => window.ripenPlayground.exportModel().includes('"bank'));
+  assert.equal(await page.evaluate(() => window.ripenPlayground.lastError()), '');
+  await page.selectOption('#model-choice', 'models/default.json');
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(artifacts, 'playground-toolbar-1280.png') });

@@ -79,6 +79,19 @@ on('load-model', () => module.ripenOpenFile('model'));
 on('sample-leads', () => module.generate(20000, 1));
 on('export-model', () => download('model.json', module.exportModel()));
 on('export-mapping', () => download('mapping.json', module.mapping()));
+// The site's models: the default B2B one and the bank example (whose columns the shared bank
+// export matches); picking one loads it as a file would be.
+document.getElementById('model-choice').addEventListener('change', async (event) => {
+  const url = event.target.value;
+  const response = await fetch(url);
+  if (!response.ok) {
+    status.textContent = `${url}: HTTP ${response.status}`;
+    return;
+  }
+  const name = url.split('/').pop();
+  const errors = module.loadModel(await response.text(), name);
+  status.textContent = errors ? `${name}: ${errors}` : '';
+});
 on('undo', () => module.undo());
 on('redo', () => module.redo());
 
