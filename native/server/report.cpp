@@ -52,7 +52,7 @@ std::string csv_cell(std::string value, bool visitor_text) {
 
 std::string report_json(const Model& model, Store& store, std::int64_t now_ms) {
     LeadFilter all;
-    all.limit = 1000000;
+    all.limit = -1;
     Tally total;
     std::map<std::string, Tally> by_segment, by_source;
     for (const LeadRow& lead : store.list(all)) {
@@ -140,7 +140,7 @@ std::string report_text(const std::string& report) {
 std::string export_csv(const Model& model, Store& store, const std::string& converted_when) {
     const ModelSpec& spec = model.spec();
     LeadFilter all;
-    all.limit = 1000000;
+    all.limit = -1;
     std::vector<LeadRow> leads = store.list(all);
     // Context columns: every key the submissions brought, in first-seen order, but "now".
     std::vector<std::string> context_keys;

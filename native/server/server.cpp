@@ -257,11 +257,21 @@ private:
         send_error(res, 401, "this needs a token: Authorization: Bearer TOKEN (ripen serve token add NAME), or the desk's login", "auth.required");
     }
 
-    std::optional<Session> session_of(const httplib::Request& req) {
+    // The desk's session id from the Cookie header ("" when there is none).
+    static std::string session_cookie(const httplib::Request& req) {
         std::string cookies = req.get_header_value("Cookie");
-        std::size_t at = cookies.find("ripen_session=");
-        if (at == std::string::npos) return std::nullopt;
-        std::string id = cookies.substr(at + 14, cookies.find(';', at) == std::string::npos ? std::string::npos : cookies.find(';', at) - at - 14);
+        std::size_t at = 0;
+        // The cookie's own name, not one ending in it ("xripen_session=").
+        while ((at = cookies.find("ripen_session=", at)) != std::string::npos && at > 0 && cookies[at - 1] != ' ' && cookies[at - 1] != ';') ++at;
+        if (at == std::string::npos) return {};
+        at += 14;
+        std::size_t end = cookies.find(';', at);
+        return cookies.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    }
+
+    std::optional<Session> session_of(const httplib::Request& req) {
+        std::string id = session_cookie(req);
+        if (id.empty()) return std::nullopt;
         std::lock_guard<std::mutex> lock(sessions_mutex_);
         auto it = sessions_.find(token_hash(id));
         if (it == sessions_.end() || it->second.expires < now_ms()) return std::nullopt;
@@ -300,10 +310,7 @@ private:
     }
 
     void logout(const httplib::Request& req, httplib::Response& res) {
-        std::string cookies = req.get_header_value("Cookie");
-        std::size_t at = cookies.find("ripen_session=");
-        if (at != std::string::npos) {
-            std::string id = cookies.substr(at + 14, cookies.find(';', at) == std::string::npos ? std::string::npos : cookies.find(';', at) - at - 14);
+        if (std::string id = session_cookie(req); !id.empty()) {
             std::lock_guard<std::mutex> lock(sessions_mutex_);
             sessions_.erase(token_hash(id));
         }

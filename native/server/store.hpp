@@ -57,7 +57,7 @@ struct LeadFilter {
     std::string status, segment, source, route;
     std::optional<std::int64_t> since;  // received at or after, Unix milliseconds
     bool include_superseded = false;
-    int limit = 500;
+    int limit = 500;  // -1: every lead (the report and the export must not stop short)
 };
 
 enum class Stored { created, repeated, conflict, failed };

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "ripen/ripen.hpp"
 
@@ -126,6 +127,18 @@ inline ripen::Context context(const std::string& json) {
 
 inline ripen::Decision decide(const ripen::Model& model, const std::string& answers_json, const std::string& context_json = "{}") {
     return ripen::decide(model, answers(model, answers_json), context(context_json));
+}
+
+// The one issue with `code` when loading `model_text`; fails when there is none or several.
+inline ripen::Issue only_issue(const std::string& model_text, const std::string& code) {
+    auto result = ripen::load_model(model_text);
+    std::vector<ripen::Issue> found;
+    for (const auto& i : result.issues)
+        if (i.code == code) found.push_back(i);
+    if (found.size() != 1)
+        for (const auto& i : result.issues) MESSAGE(ripen::format_issue(i));
+    REQUIRE(found.size() == 1);
+    return found[0];
 }
 
 // The model document with one change applied, for validation tests.

@@ -21,16 +21,7 @@ std::string edit(const std::string& from, const std::string& to, std::string tex
 }
 
 // The one issue with `code`; fails when there is none or several.
-ripen::Issue issue(const std::string& model_text, const std::string& code) {
-    auto result = ripen::load_model(model_text);
-    std::vector<ripen::Issue> found;
-    for (const auto& i : result.issues)
-        if (i.code == code) found.push_back(i);
-    if (found.size() != 1)
-        for (const auto& i : result.issues) MESSAGE(ripen::format_issue(i));
-    REQUIRE(found.size() == 1);
-    return found[0];
-}
+ripen::Issue issue(const std::string& model_text, const std::string& code) { return test::only_issue(model_text, code); }
 
 void check(const std::string& model_text, const std::string& code, const std::string& path, const std::string& message) {
     ripen::Issue i = issue(model_text, code);

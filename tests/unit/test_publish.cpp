@@ -18,18 +18,6 @@ std::string hex(const std::array<std::uint8_t, 32>& digest) {
 
 ripen::Model published(const ripen::Model& full, std::string_view salt = {}) { return test::load(ripen::publish_model(full, salt).json); }
 
-// The one issue with `code` when loading `text`.
-ripen::Issue only_issue(const std::string& text, const std::string& code) {
-    auto result = ripen::load_model(text);
-    std::vector<ripen::Issue> found;
-    for (const auto& i : result.issues)
-        if (i.code == code) found.push_back(i);
-    if (found.size() != 1)
-        for (const auto& i : result.issues) MESSAGE(ripen::format_issue(i));
-    REQUIRE(found.size() == 1);
-    return found[0];
-}
-
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
     std::size_t at = text.find(from);
     REQUIRE_MESSAGE(at != std::string::npos, "not found: " << from);
@@ -167,22 +155,22 @@ TEST_CASE("hashed lists and the visitor audience are checked, with located error
     std::string base = test::tiny_model_json();
     std::string hashed_ok = replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"salt": "s", "sha256": ["0123456789abcdef"]})");
     CHECK(ripen::load_model(hashed_ok).ok());
-    auto bad_digest = only_issue(replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"salt": "s", "sha256": ["gmail.com"]})"), "value.digest");
+    auto bad_digest = test::only_issue(replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"salt": "s", "sha256": ["gmail.com"]})"), "value.digest");
     CHECK(bad_digest.path == "$.signals[0].when.domain_in.sha256[0]");
     CHECK(bad_digest.message == "\"gmail.com\" is not a digest: expected 16 lowercase hex digits (ripen publish writes them)");
     CHECK(bad_digest.line > 0);
-    auto no_salt = only_issue(replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"sha256": ["0123456789abcdef"]})"), "schema.required");
+    auto no_salt = test::only_issue(replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"sha256": ["0123456789abcdef"]})"), "schema.required");
     CHECK(no_salt.path == "$.signals[0].when.domain_in");
     CHECK(no_salt.message == "missing required member \"salt\"");
-    auto empty_salt = only_issue(replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"salt": "", "sha256": ["0123456789abcdef"]})"), "value.salt");
+    auto empty_salt = test::only_issue(replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"salt": "", "sha256": ["0123456789abcdef"]})"), "value.salt");
     CHECK(empty_salt.message == "a salt has 1 to 64 characters, this one 0");
-    auto extra = only_issue(replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"salt": "s", "sha256": ["0123456789abcdef"], "md5": []})"), "schema.unknown_member");
+    auto extra = test::only_issue(replaced(base, R"("domain_in": ["gmail.com"])", R"("domain_in": {"salt": "s", "sha256": ["0123456789abcdef"], "md5": []})"), "schema.unknown_member");
     CHECK(extra.path == "$.signals[0].when.domain_in.md5");
-    auto audience = only_issue(replaced(base, R"("id": "tiny",)", R"("id": "tiny", "audience": "sales",)"), "value.audience");
+    auto audience = test::only_issue(replaced(base, R"("id": "tiny",)", R"("id": "tiny", "audience": "sales",)"), "value.audience");
     CHECK(audience.path == "$.audience");
     CHECK(audience.message == "audience \"sales\" is not known (\"visitor\" marks a published model)");
     // Without the visitor audience, internal labels and cadences are still required.
-    auto label = only_issue(replaced(base, R"("id": "student", "kind": "knockout", "label": "Students",)", R"("id": "student", "kind": "knockout",)"),
+    auto label = test::only_issue(replaced(base, R"("id": "student", "kind": "knockout", "label": "Students",)", R"("id": "student", "kind": "knockout",)"),
                             "schema.required");
     CHECK(label.path == "$.rules[0]");
     std::string visitor = replaced(replaced(base, R"("id": "tiny",)", R"("id": "tiny", "audience": "visitor",)"),
