@@ -595,4 +595,16 @@ Result<FitResult> fit_points(const Model& model, const LeadTable& table, const F
     return result;
 }
 
+std::string next_version(const std::string& version, const std::string& suffix) {
+    std::size_t first = version.find('.'), second = first == std::string::npos ? first : version.find('.', first + 1);
+    if (second != std::string::npos) {
+        std::string minor = version.substr(first + 1, second - first - 1);
+        bool digits = !minor.empty() && minor.size() < 9 && minor.find_first_not_of("0123456789") == std::string::npos;
+        std::string patch = version.substr(second + 1);
+        bool plain_patch = !patch.empty() && patch.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && plain_patch) return version.substr(0, first + 1) + std::to_string(std::stoul(minor) + 1) + ".0";
+    }
+    return version.empty() ? suffix : version + "-" + suffix;
+}
+
 }  // namespace ripen

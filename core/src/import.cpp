@@ -605,6 +605,82 @@ void RowMapper::map(const CsvRecord& record, Answers& answers, Context& context,
 
 // ---- the importer ----------------------------------------------------------------------------
 
+int mapped_option(const Model& model, const ColumnMapping& column, std::string_view normalised) {
+    if (column.role != ColumnMapping::Role::question) return -1;
+    const int q = model.question_index(column.target);
+    if (q < 0) return -1;
+    const Question& question = model.spec().questions[static_cast<std::size_t>(q)];
+    auto option_named = [&](const std::string& value) {
+        for (std::size_t k = 0; k < question.options.size(); ++k)
+            if (question.options[k].value == value) return static_cast<int>(k);
+        return -1;
+    };
+    for (const auto& [raw, target] : column.values)
+        if (raw == normalised) return option_named(target);
+    if (int o = detail::match_option(question, std::string(normalised)); o >= 0) return o;
+    for (const auto& [raw, target] : column.values)
+        if (raw == "*") return option_named(target);
+    return -1;
+}
+
+namespace {
+
+// Counts each column's values for the mapping step. Each distinct raw value is normalised once;
+// a column stops counting new values after ColumnProfile::kProfileValues of them, so memory
+// stays bounded however many rows and distinct amounts a file has.
+class Profiler {
+public:
+    void header(const CsvRecord& rec) {
+        columns_.assign(rec.fields.size(), Column{});
+        profiles_.assign(rec.fields.size(), ColumnProfile{});
+        for (std::size_t i = 0; i < rec.fields.size(); ++i) profiles_[i].column = detail::trim(rec.fields[i]);
+    }
+    void row(const CsvRecord& rec) {
+        const std::size_t n = std::min(rec.fields.size(), columns_.size());
+        for (std::size_t i = 0; i < n; ++i) {
+            Column& c = columns_[i];
+            if (c.full) continue;
+            key_.assign(rec.fields[i].data(), rec.fields[i].size());
+            auto seen = c.seen.find(key_);
+            if (seen == c.seen.end()) {
+                ColumnProfile& p = profiles_[i];
+                if (p.examples.size() < 3) p.examples.push_back(key_);
+                std::string normalised = normalise_value(key_);
+                std::size_t slot = c.index.emplace(normalised, p.values.size()).first->second;
+                if (slot == p.values.size()) {
+                    if (p.values.size() >= ColumnProfile::kProfileValues) {
+                        p.many_values = true;
+                        c.full = true;
+                        c.seen.clear();
+                        c.index.clear();
+                        continue;
+                    }
+                    p.values.emplace_back(std::move(normalised), 0);
+                }
+                seen = c.seen.emplace(key_, slot).first;
+            }
+            ++profiles_[i].values[seen->second].second;
+        }
+    }
+    std::vector<ColumnProfile> take() {
+        for (auto& p : profiles_)
+            std::stable_sort(p.values.begin(), p.values.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        return std::move(profiles_);
+    }
+
+private:
+    struct Column {
+        std::unordered_map<std::string, std::size_t> seen;   // raw -> slot in values
+        std::unordered_map<std::string, std::size_t> index;  // normalised -> slot
+        bool full = false;
+    };
+    std::vector<Column> columns_;
+    std::vector<ColumnProfile> profiles_;
+    std::string key_;
+};
+
+}  // namespace
+
 struct Importer::Impl {
     Impl(const Model& m, Mapping map, LeadTable& t, ImportOptions o)
         : model(m), mapping(std::move(map)), table(t), options(o), mapper(m, mapping, stats.unmapped), answers(empty_answers(m)) {}
@@ -620,6 +696,7 @@ struct Importer::Impl {
     bool fatal = false;
     Answers answers;
     Context context;
+    Profiler profiler;
 
     void error(std::uint64_t line, std::uint32_t column, std::string code, std::string message) {
         if (stats.errors.size() >= options.max_errors) return;
@@ -633,6 +710,7 @@ struct Importer::Impl {
 
     bool read_header(const CsvRecord& rec) {
         header_read = true;
+        if (options.profile) profiler.header(rec);
         std::vector<Issue> issues;
         if (!mapper.bind(rec, issues)) fatal = true;
         for (auto& issue : issues) {
@@ -652,6 +730,7 @@ struct Importer::Impl {
             ++stats.bad_rows;
             return;
         }
+        if (options.profile) profiler.row(rec);
         int outcome = -1;
         mapper.map(rec, answers, context, outcome);
         if (outcome < 0) ++stats.outcome_unknown;
@@ -706,6 +785,7 @@ bool Importer::finish() {
         impl_->fatal = true;
         return false;
     }
+    if (impl_->options.profile) impl_->stats.profiles = impl_->profiler.take();
     return true;
 }
 

@@ -1,6 +1,8 @@
 #include "state.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
 
 namespace ripen::playground {
 
@@ -12,6 +14,13 @@ std::string issues_text(const std::vector<Issue>& issues) {
     std::string out;
     for (const auto& i : issues) out += format_issue(i) + "\n";
     return out;
+}
+
+Issue no_such_column(const std::string& column) {
+    Issue issue;
+    issue.code = "mapping.column";
+    issue.message = "the data has no column \"" + column + "\"";
+    return issue;
 }
 
 }  // namespace
@@ -75,6 +84,7 @@ void Playground::reimport() {
         data_name_ = std::to_string(sample_count_) + " generated leads (seed " + std::to_string(sample_seed_) + ")";
         mapping_ = Mapping{};
         rescore();
+        refresh_loaded_metrics();
         return;
     }
     std::string csv = std::move(csv_);
@@ -109,9 +119,22 @@ bool Playground::feed(std::string_view chunk) {
             mapping_ = std::move(*parsed.value);
         } else {
             mapping_ = infer_mapping_from_csv(*model_, chunk, chunk.size() >= import_total_).value_or(Mapping{});
+            // The marketer's own mapping wins over a guess when the file has every column it maps.
+            if (own_mapping_) {
+                auto own = parse_mapping(*model_, *own_mapping_);
+                bool fits = own.ok();
+                for (std::size_t c = 0; fits && c < own.value->columns.size(); ++c)
+                    fits = own.value->columns[c].role == ColumnMapping::Role::ignore || mapping_.find(own.value->columns[c].column);
+                if (fits) {
+                    mapping_ = std::move(*own.value);
+                    mapping_text_ = own_mapping_;
+                }
+            }
         }
         incoming_ = std::make_unique<LeadTable>(*model_);
-        importer_ = std::make_unique<Importer>(*model_, mapping_, *incoming_);
+        ImportOptions options;
+        options.profile = true;
+        importer_ = std::make_unique<Importer>(*model_, mapping_, *incoming_, options);
     }
     csv_.append(chunk.data(), chunk.size());
     if (!importer_->feed(chunk)) {
@@ -142,6 +165,7 @@ bool Playground::finish_import() {
     incremental_.clear();
     importer_.reset();
     rescore();
+    refresh_loaded_metrics();
     return true;
 }
 
@@ -156,10 +180,47 @@ std::vector<Issue> Playground::set_mapping(std::string_view mapping_json) {
         last_error_ = "the mapping is invalid:\n" + issues_text(parsed.issues);
         return parsed.issues;
     }
+    own_mapping_ = std::string(mapping_json);
     if (source_ != Source::csv) return {};
-    mapping_text_ = std::string(mapping_json);
+    mapping_text_ = own_mapping_;
     reimport();
     return {};
+}
+
+std::vector<Issue> Playground::set_column(const std::string& column, ColumnMapping::Role role, const std::string& target) {
+    Mapping next = mapping_;
+    bool found = false;
+    for (auto& c : next.columns) {
+        if (c.column == column) {
+            found = true;
+            if (c.role != role || c.target != target) c.values.clear();  // another question's options
+            c.role = role;
+            c.target = target;
+            if (role == ColumnMapping::Role::outcome && c.positive.empty()) c.positive = {"yes", "true", "1", "won", "converted"};
+        } else if (role == ColumnMapping::Role::outcome && c.role == ColumnMapping::Role::outcome) {
+            c.role = ColumnMapping::Role::ignore;  // one outcome column
+        }
+    }
+    if (!found) return {no_such_column(column)};
+    return set_mapping(json::to_string(mapping_to_json(next), 2));
+}
+
+std::vector<Issue> Playground::set_value(const std::string& column, const std::string& normalised, const std::string& option) {
+    Mapping next = mapping_;
+    for (auto& c : next.columns) {
+        if (c.column != column) continue;
+        if (c.role == ColumnMapping::Role::outcome) {
+            auto at = std::find(c.positive.begin(), c.positive.end(), normalised);
+            if (option == "converted" && at == c.positive.end()) c.positive.push_back(normalised);
+            if (option != "converted" && at != c.positive.end()) c.positive.erase(at);
+        } else {
+            auto at = std::find_if(c.values.begin(), c.values.end(), [&](const auto& v) { return v.first == normalised; });
+            if (at == c.values.end()) c.values.emplace_back(normalised, option);
+            else at->second = option;
+        }
+        return set_mapping(json::to_string(mapping_to_json(next), 2));
+    }
+    return {no_such_column(column)};
 }
 
 std::string Playground::mapping_json() const { return json::to_string(mapping_to_json(mapping_), 2); }
@@ -169,10 +230,25 @@ std::size_t Playground::leads() const { return table_ ? table_->size() : 0; }
 // ---- edits -----------------------------------------------------------------------------------
 
 void Playground::edit(Scoring next) {
-    undo_.push_back(scoring_);
-    if (undo_.size() > kUndoLimit) undo_.erase(undo_.begin());
+    // Within a gesture only its first edit keeps the scoring to go back to.
+    if (!gesture_ || !gesture_pushed_) {
+        undo_.push_back(scoring_);
+        if (undo_.size() > kUndoLimit) undo_.erase(undo_.begin());
+        gesture_pushed_ = gesture_;
+    }
     redo_.clear();
     set_scoring(std::move(next));
+}
+
+void Playground::begin_gesture() {
+    gesture_ = true;
+    gesture_pushed_ = false;
+}
+
+void Playground::end_gesture() {
+    // A drag that ends where it began leaves nothing to undo.
+    if (gesture_pushed_ && !undo_.empty() && undo_.back() == scoring_) undo_.pop_back();
+    gesture_ = gesture_pushed_ = false;
 }
 
 void Playground::set_scoring(Scoring next) {
@@ -291,10 +367,141 @@ void Playground::rescore() {
     }
     ++rescore_count_;
     histogram_ = ScoreHistogram::of(*table_, result_, scoring_.max_total());
+    reports_stale_ = true;
     refresh_metrics();
 }
 
-void Playground::refresh_metrics() { metrics_ = metrics_from_histogram(histogram_, scoring_); }
+// The model as loaded on the same leads, for the before / after comparison: scored once per
+// import (an edit changes only the "after").
+void Playground::refresh_loaded_metrics() {
+    if (scoring_ == loaded_) {
+        loaded_metrics_ = metrics_;
+        return;
+    }
+    TableScorer scorer(*model_, loaded_);
+    TableResult result;
+    scorer.score(*table_, result, false);
+    loaded_metrics_ = metrics_from_histogram(ScoreHistogram::of(*table_, result, loaded_.max_total()), loaded_);
+}
+
+void Playground::refresh_metrics() {
+    metrics_ = metrics_from_histogram(histogram_, scoring_);
+    refresh_warnings();
+}
+
+const std::vector<AnswerRow>& Playground::answer_rows() const {
+    if (reports_stale_ && table_) {
+        answer_rows_ = answer_report(*table_, result_);
+        rule_impacts_ = rule_impact(*table_, scoring_);
+        reports_stale_ = false;
+    }
+    return answer_rows_;
+}
+
+const std::vector<RuleImpact>& Playground::rule_impacts() const {
+    answer_rows();
+    return rule_impacts_;
+}
+
+// The questions a rule reads: those its condition names, and for a condition on a criterion's
+// points ("authority >= 2") the questions that give points on it.
+std::vector<int> Playground::rule_questions(int rule) const {
+    std::set<int> out;
+    const json::Value* rules = model_->source().find("rules");
+    if (!rules || static_cast<std::size_t>(rule) >= rules->items.size()) return {};
+    const std::size_t C = model_->spec().criteria.size();
+    std::vector<const json::Value*> open{rules->items[static_cast<std::size_t>(rule)].find("when")};
+    while (!open.empty()) {
+        const json::Value* v = open.back();
+        open.pop_back();
+        if (!v) continue;
+        if (const json::Value* answer = v->find("answer"); answer && answer->kind == json::Kind::string) {
+            if (int q = model_->question_index(answer->text); q >= 0) out.insert(q);
+        }
+        if (const json::Value* criterion = v->find("criterion"); criterion && criterion->kind == json::Kind::string) {
+            const int c = model_->criterion_index(criterion->text);
+            for (std::size_t q = 0; c >= 0 && q < loaded_.option_points.size(); ++q)
+                for (std::size_t k = static_cast<std::size_t>(c); k < loaded_.option_points[q].size(); k += C)
+                    if (loaded_.option_points[q][k] != 0) out.insert(static_cast<int>(q));
+        }
+        for (const auto& item : v->items) open.push_back(&item);
+        for (const auto& member : v->members) open.push_back(&member.second);
+    }
+    return {out.begin(), out.end()};
+}
+
+namespace {
+
+std::string share_text(std::uint64_t part, std::uint64_t whole) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.0f %%", whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+    return b;
+}
+
+}  // namespace
+
+void Playground::refresh_warnings() {
+    warnings_.clear();
+    if (!model_ || !table_ || table_->size() == 0) return;
+    const auto& spec = model_->spec();
+    auto label_of = [&](int q) {
+        const auto& question = spec.questions[static_cast<std::size_t>(q)];
+        std::string label(question.label.in(""));
+        return label.empty() ? question.id : label;
+    };
+    if (source_ == Source::csv) {
+        std::set<int> mapped;
+        for (const auto& c : mapping_.columns)
+            if (c.role == ColumnMapping::Role::question) mapped.insert(model_->question_index(c.target));
+        if (mapped.empty()) {
+            warnings_.push_back({"nothing_maps", "No column of " + data_name_ + " matches a question of this model, so every lead gets the same score.",
+                                 "Choose what each column means under Data and mapping, or pick a model made for this data (the bank example for the bank export)."});
+        } else {
+            for (std::size_t r = 0; r < spec.rules.size(); ++r) {
+                if (!scoring_.rule_enabled[r]) continue;
+                auto reads = rule_questions(static_cast<int>(r));
+                if (reads.empty()) continue;
+                std::string missing;
+                bool any = false;
+                for (int q : reads) {
+                    if (mapped.count(q)) any = true;
+                    else missing += (missing.empty() ? "" : ", ") + label_of(q);
+                }
+                if (any) continue;
+                const auto& rule = spec.rules[r];
+                std::string name(rule.label.in(""));
+                if (name.empty()) name = rule.id;
+                warnings_.push_back({"rule_unmapped", std::string(rule.kind == RuleKind::gate ? "The gate " : "The knock-out ") + "\"" + name + "\" reads " + missing +
+                                         ", which no column gives: it " + (rule.kind == RuleKind::gate ? "holds every lead back from the hand-off." : "never applies."),
+                                     "Map a column to " + missing + " under Data and mapping, or turn the rule off under Knock-outs and gates."});
+            }
+        }
+        for (const auto& [column, values] : import_stats_.unmapped) {
+            std::uint64_t n = 0;
+            for (const auto& v : values) n += v.second;
+            if (import_stats_.imported && n * 2 > import_stats_.imported)
+                warnings_.push_back({"unmapped_values", share_text(n, import_stats_.imported) + " of the values in column " + column + " match no option and count as unanswered.",
+                                     "Give those values an option under Data and mapping (or a catch-all)."});
+        }
+    }
+    const std::uint64_t leads = metrics_.overall.leads;
+    if (leads == 0) return;
+    // Almost every lead in one place: knocked out, held by a gate, or one total.
+    std::uint64_t largest = 0;
+    int at = 0;
+    for (int score = -2; score <= histogram_.max_total; ++score) {
+        std::uint64_t n = 0;
+        for (std::size_t seg = 0; seg < histogram_.segments; ++seg) n += histogram_.at(seg, score, 0) + histogram_.at(seg, score, 1);
+        if (n > largest) largest = n, at = score;
+    }
+    if (largest * 100 >= leads * 95) {
+        std::string where = at == -2 ? "are knocked out" : at == -1 ? "fail a gate" : "have the same total, " + std::to_string(at);
+        warnings_.push_back({"one_bucket", share_text(largest, leads) + " of the leads " + where + ": the model cannot tell them apart on this data.",
+                             "Check the mapping under Data and mapping, and the knock-outs and gates."});
+    }
+    if (metrics_.overall.handoff == 0)
+        warnings_.push_back({"no_handoff", "No lead is handed off at these thresholds.", "Lower the hand-off threshold, or use a threshold suggestion."});
+}
 
 Suggestion Playground::suggest_for_precision(double target) const { return ripen::suggest_for_precision(metrics_, target); }
 Suggestion Playground::suggest_for_capacity(double capacity) const { return ripen::suggest_for_capacity(metrics_, capacity); }
@@ -328,7 +535,22 @@ void Playground::apply_threshold(const Suggestion& suggestion) {
     edit(std::move(next));
 }
 
-std::string Playground::export_model() const { return json::to_string(apply_scoring(*model_, scoring_), 2) + "\n"; }
+std::string Playground::export_model(const std::string& date) const {
+    json::Value document = apply_scoring(*model_, scoring_);
+    if (scoring_ != loaded_) {
+        // A tuned model is a new version of the definition, saying where it was tuned.
+        document.set("version", json::Value::make_string(next_version(model_->spec().version, "tuned")));
+        json::Value provenance = json::Value::make_object();
+        provenance.set("tuned_in", json::Value::make_string("ripen playground " + std::string(ripen::version())));
+        provenance.set("from_version", json::Value::make_string(model_->spec().version));
+        provenance.set("data", json::Value::make_string(data_name_));
+        provenance.set("rows", json::Value::make_int(static_cast<std::int64_t>(leads())));
+        if (!date.empty()) provenance.set("date", json::Value::make_string(date));
+        provenance.set("changes", json::Value::make_int(static_cast<std::int64_t>(scoring_changes(*model_, loaded_, scoring_).items.size())));
+        document.set("provenance", std::move(provenance));
+    }
+    return json::to_string(document, 2) + "\n";
+}
 
 std::string Playground::diff() const { return scoring_diff(*model_, loaded_, scoring_); }
 

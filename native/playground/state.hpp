@@ -37,8 +37,16 @@ public:
     bool finish_import();
     bool importing() const { return importing_; }
     double import_progress() const;  // 0..1
-    // Re-imports the kept CSV through an edited mapping. Returns the mapping's errors.
+    // Re-imports the kept CSV through an edited mapping. Returns the mapping's errors. The
+    // mapping is kept as the marketer's own: the next CSV whose header has all its columns is
+    // read through it instead of a guessed one (also when set before any CSV, from storage).
     std::vector<Issue> set_mapping(std::string_view mapping_json);
+    // The same for one column of the mapping step: its role and target, or one value's option
+    // ("" leaves the value unanswered; raw "*" is the catch-all).
+    std::vector<Issue> set_column(const std::string& column, ColumnMapping::Role role, const std::string& target);
+    std::vector<Issue> set_value(const std::string& column, const std::string& normalised, const std::string& option);
+    bool has_csv() const { return source_ == Source::csv; }
+    bool own_mapping() const { return own_mapping_.has_value(); }
 
     // ---- what is loaded ---------------------------------------------------------------------
     const Model& model() const { return *model_; }
@@ -72,6 +80,11 @@ public:
     // Sets a whole scoring at once (one undo step): a fit or a suggestion being applied.
     void apply(const Scoring& scoring);
 
+    // A gesture (a slider drag, typing into a field) is one undo step however many edits it
+    // makes: the front end opens it when a control becomes active and closes it when it is let go.
+    void begin_gesture();
+    void end_gesture();
+
     bool can_undo() const { return !undo_.empty(); }
     bool can_redo() const { return !redo_.empty(); }
     bool undo();
@@ -79,6 +92,18 @@ public:
 
     // ---- results ----------------------------------------------------------------------------
     const Metrics& metrics() const { return metrics_; }
+    const Metrics& loaded_metrics() const { return loaded_metrics_; }  // the model as loaded, on these leads
+    // What makes the numbers meaningless, in words, with the fix: nothing maps, no outcome, a
+    // rule's questions missing, almost every lead in one place. Most important first.
+    struct Warning {
+        std::string code;  // "nothing_maps", "no_outcome", "rule_unmapped", "one_bucket", "unmapped_values", "no_handoff"
+        std::string text, fix;
+    };
+    const std::vector<Warning>& warnings() const { return warnings_; }
+    // Per answer and per rule, from the tuning engine, for the scoring as tuned (computed on
+    // first use after a change).
+    const std::vector<AnswerRow>& answer_rows() const;
+    const std::vector<RuleImpact>& rule_impacts() const;
     const ScoreHistogram& histogram() const { return histogram_; }
     std::uint64_t rescore_count() const { return rescore_count_; }  // how often every lead was scored
     // Question and signal columns the last re-score summed (0 after a weight or rule change).
@@ -98,7 +123,9 @@ public:
     void apply_threshold(const Suggestion& suggestion);  // one undo step
 
     // The tuned model as a file the form loads as is, and what changed against the loaded one.
-    std::string export_model() const;
+    // With changes it is a new version (1.0.0 -> 1.1.0) with a provenance note naming the data
+    // and `date` (the core has no clock: the front end gives today's date).
+    std::string export_model(const std::string& date = "") const;
     std::string diff() const;
 
     // One lead, answered in the preview: the decision under the tuned scoring, explained.
@@ -117,6 +144,9 @@ private:
     void rescore();
     void refresh_metrics();
     void reimport();
+    void refresh_warnings();
+    void refresh_loaded_metrics();
+    std::vector<int> rule_questions(int rule) const;
 
     std::unique_ptr<Model> model_;
     std::string model_name_, data_name_;
@@ -125,9 +155,14 @@ private:
     IncrementalScorer incremental_;  // cleared whenever the table or the model changes
     TableResult result_;
     ScoreHistogram histogram_;
-    Metrics metrics_;
+    Metrics metrics_, loaded_metrics_;
+    std::vector<Warning> warnings_;
+    mutable std::vector<AnswerRow> answer_rows_;
+    mutable std::vector<RuleImpact> rule_impacts_;
+    mutable bool reports_stale_ = true;
     Scoring scoring_, loaded_;
     std::vector<Scoring> undo_, redo_;
+    bool gesture_ = false, gesture_pushed_ = false;
     std::uint64_t rescore_count_ = 0;
 
     // The source of the leads, to import them again through another model or mapping.
@@ -136,6 +171,7 @@ private:
     std::uint64_t sample_seed_ = 1;
     std::string csv_;
     std::optional<std::string> mapping_text_;
+    std::optional<std::string> own_mapping_;  // set through set_mapping: used for the next CSV when it fits
     Mapping mapping_;
     ImportStats import_stats_;
     std::unique_ptr<Importer> importer_;

@@ -238,4 +238,205 @@ TEST_CASE("a broken model or a CSV without outcomes is refused, with a message, 
     CHECK(pg.leads() == 100);
 }
 
+namespace {
+
+// A CSV shaped like a bank's call export: nothing in it is a question of the B2B model.
+std::string bank_like_csv(int rows) {
+    std::string csv = "age,job,marital,balance,y\n";
+    const char* jobs[] = {"admin.", "technician", "blue-collar", "retired"};
+    for (int i = 0; i < rows; ++i)
+        csv += std::to_string(25 + i % 40) + "," + jobs[i % 4] + "," + (i % 3 ? "married" : "single") + "," + std::to_string(i * 37 % 5000) + "," +
+               (i % 5 == 0 ? "yes" : "no") + "\n";
+    return csv;
+}
+
+bool import_all(Playground& pg, const std::string& name, const std::string& csv) {
+    pg.begin_import(name, csv.size());
+    return pg.feed(csv) && pg.finish_import();
+}
+
+std::vector<std::string> warning_codes(const Playground& pg) {
+    std::vector<std::string> codes;
+    for (const auto& w : pg.warnings()) codes.push_back(w.code);
+    return codes;
+}
+
+bool has(const std::vector<std::string>& codes, const std::string& code) { return std::find(codes.begin(), codes.end(), code) != codes.end(); }
+
+}  // namespace
+
+TEST_CASE("data that does not fit the model is said in words, with the fix") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(2000, 1);
+    CHECK(pg.warnings().empty());  // the model's own sample fits it
+    REQUIRE(import_all(pg, "bank.csv", bank_like_csv(400)));
+    auto codes = warning_codes(pg);
+    REQUIRE(has(codes, "nothing_maps"));
+    CHECK(pg.warnings()[0].code == "nothing_maps");
+    CHECK(pg.warnings()[0].text == "No column of bank.csv matches a question of this model, so every lead gets the same score.");
+    CHECK(pg.warnings()[0].fix.find("Data and mapping") != std::string::npos);
+    // Every lead fails the authority gate: one bucket, said so.
+    REQUIRE(has(codes, "one_bucket"));
+    for (const auto& w : pg.warnings())
+        if (w.code == "one_bucket") CHECK(w.text == "100 % of the leads fail a gate: the model cannot tell them apart on this data.");
+
+    // The B2B model's own data with the role and budget columns ignored: the authority gate
+    // (points from role and budget) and the student knock-out (role) read nothing.
+    auto model = test::default_model();
+    ripen::LeadGenerator generator(model, 3);
+    std::string csv = generator.csv_header();
+    ripen::SampleLead lead;
+    for (int i = 0; i < 500; ++i) {
+        generator.next(lead);
+        generator.append_csv(lead, csv);
+    }
+    REQUIRE(import_all(pg, "crm.csv", csv));
+    CHECK(warning_codes(pg).empty());
+    std::string mapping = pg.mapping_json();
+    for (const char* question : {"\"question\": \"role\"", "\"question\": \"budget\""}) {
+        auto at = mapping.find(question);
+        REQUIRE(at != std::string::npos);
+        mapping.replace(at, std::string(question).size(), "\"ignore\": true");
+    }
+    REQUIRE(pg.set_mapping(mapping).empty());
+    codes = warning_codes(pg);
+    REQUIRE(has(codes, "rule_unmapped"));
+    bool gate = false, knockout = false;
+    for (const auto& w : pg.warnings()) {
+        if (w.code == "rule_unmapped" && w.text.find("The knock-out") == 0 && w.text.find("never applies") != std::string::npos) knockout = true;
+        if (w.code == "rule_unmapped" && w.text.find("The gate") == 0) {
+            gate = true;
+            CHECK(w.text.find("which no column gives: it holds every lead back from the hand-off.") != std::string::npos);
+            CHECK(w.fix.find("turn the rule off") != std::string::npos);
+        }
+    }
+    CHECK(gate);
+    CHECK(knockout);
+    // Turning the gate off answers the warning.
+    pg.set_rule_enabled(3, false);
+    for (const auto& w : pg.warnings()) CHECK_FALSE((w.code == "rule_unmapped" && w.text.find("The gate") == 0));
+}
+
+TEST_CASE("the mapping step: columns and values mapped one at a time, kept for the next file") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    REQUIRE(import_all(pg, "bank.csv", bank_like_csv(400)));
+    // Every column is profiled with its values, most frequent first.
+    const auto& profiles = pg.import_stats().profiles;
+    REQUIRE(profiles.size() == 5);
+    CHECK(profiles[1].column == "job");
+    CHECK(profiles[1].values.size() == 4);
+    CHECK(profiles[1].values[0].second == 100);
+    CHECK(profiles[1].examples == std::vector<std::string>{"admin.", "technician", "blue-collar"});
+    CHECK(profiles[3].many_values);  // balance: amounts
+    CHECK(profiles[4].values == std::vector<std::pair<std::string, std::uint64_t>>{{"no", 320}, {"yes", 80}});
+
+    // job -> role: the values are not role options, so they are unmapped until given one.
+    REQUIRE(pg.set_column("job", ripen::ColumnMapping::Role::question, "role").empty());
+    CHECK(pg.own_mapping());
+    CHECK(pg.import_stats().unmapped.at("job").size() == 4);
+    CHECK(has(warning_codes(pg), "unmapped_values"));
+    REQUIRE(pg.set_value("job", "admin", "manager").empty());
+    REQUIRE(pg.set_value("job", "*", "individual").empty());
+    CHECK(pg.import_stats().unmapped.count("job") == 0);
+    CHECK_FALSE(has(warning_codes(pg), "nothing_maps"));
+    const auto* job = pg.mapping().find("job");
+    REQUIRE(job);
+    auto model = test::default_model();
+    CHECK(ripen::mapped_option(model, *job, "admin") == 1);       // manager, the mapping's own entry
+    CHECK(ripen::mapped_option(model, *job, "retired") == 2);     // individual, the catch-all
+    CHECK(ripen::mapped_option(model, *job, "manager") == 1);     // an option's own value
+    // The outcome's values: which mean converted.
+    REQUIRE(pg.set_value("y", "no", "converted").empty());
+    CHECK(pg.import_stats().converted == 400);
+    REQUIRE(pg.set_value("y", "no", "").empty());
+    CHECK(pg.import_stats().converted == 80);
+    // A column that does not exist is refused with its name.
+    auto issues = pg.set_column("salary", ripen::ColumnMapping::Role::ignore, "");
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].message == "the data has no column \"salary\"");
+
+    // The next file with the same columns is read through the marketer's mapping, not a guess.
+    REQUIRE(import_all(pg, "bank-2.csv", bank_like_csv(200)));
+    REQUIRE(pg.mapping().find("job"));
+    CHECK(pg.mapping().find("job")->target == "role");
+    CHECK(pg.import_stats().unmapped.count("job") == 0);
+    // One without those columns gets a guessed mapping.
+    REQUIRE(import_all(pg, "other.csv", "role,converted\nmanager,yes\nstudent,no\n"));
+    CHECK(pg.mapping().find("role"));
+    CHECK_FALSE(pg.mapping().find("job"));
+}
+
+TEST_CASE("a drag or a typed number is one undo step") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(500, 2);
+    const int before = pg.scoring().handoff_at;
+    pg.begin_gesture();
+    for (int t : {before + 1, before + 2, before + 3}) pg.set_threshold(t);
+    pg.end_gesture();
+    CHECK(pg.scoring().handoff_at == before + 3);
+    REQUIRE(pg.undo());
+    CHECK(pg.scoring().handoff_at == before);
+    CHECK_FALSE(pg.can_undo());
+    REQUIRE(pg.redo());
+    CHECK(pg.scoring().handoff_at == before + 3);
+    // Typing "1" then "12" into a weight: one step back to the weight before.
+    const int weight = pg.scoring().weights[0];
+    pg.begin_gesture();
+    pg.set_weight(0, 1);
+    pg.set_weight(0, 12);
+    pg.end_gesture();
+    REQUIRE(pg.undo());
+    CHECK(pg.scoring().weights[0] == weight);
+    // A drag that comes back to where it started leaves no step.
+    REQUIRE(pg.undo());
+    CHECK_FALSE(pg.can_undo());
+    pg.begin_gesture();
+    pg.set_threshold(before + 1);
+    pg.set_threshold(before);
+    pg.end_gesture();
+    CHECK_FALSE(pg.can_undo());
+    // Edits outside a gesture are a step each.
+    pg.set_threshold(before + 1);
+    pg.set_threshold(before + 2);
+    REQUIRE(pg.undo());
+    CHECK(pg.scoring().handoff_at == before + 1);
+}
+
+TEST_CASE("the export of a tuned model is a new version that says where it was tuned; before and after") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    pg.generate(1000, 5);
+    // Untouched: the model as loaded.
+    CHECK(pg.export_model("2026-12-04").find("provenance") == std::string::npos);
+    CHECK(json_of(test::default_model(), pg.loaded_metrics()) == json_of(test::default_model(), pg.metrics()));
+    const auto before = pg.metrics().overall;
+    pg.set_threshold(pg.scoring().handoff_at + 2);
+    pg.set_weight(0, 3);
+    auto exported = ripen::load_model(pg.export_model("2026-12-04"));
+    REQUIRE(exported.ok());
+    CHECK(exported.value->spec().version == "1.1.0");
+    const auto* provenance = exported.value->source().find("provenance");
+    REQUIRE(provenance);
+    CHECK(provenance->find("data")->text == "1000 generated leads (seed 5)");
+    CHECK(provenance->find("rows")->text == "1000");
+    CHECK(provenance->find("date")->text == "2026-12-04");
+    CHECK(provenance->find("from_version")->text == "1.0.0");
+    CHECK(provenance->find("changes")->text == "2");
+    // Before stays the loaded model's numbers; after is the tuned one's.
+    CHECK(pg.loaded_metrics().overall.handoff == before.handoff);
+    CHECK(pg.loaded_metrics().overall.handoff != pg.metrics().overall.handoff);
+    // A new file: the loaded model scored on it again, apart from the tuned one.
+    pg.generate(800, 6);
+    Playground fresh;
+    REQUIRE(fresh.load_model(default_text()).empty());
+    fresh.generate(800, 6);
+    CHECK(json_of(test::default_model(), pg.loaded_metrics()) == json_of(test::default_model(), fresh.metrics()));
+    CHECK(ripen::next_version("2024a", "tuned") == "2024a-tuned");
+    CHECK(ripen::next_version("", "tuned") == "tuned");
+    CHECK(ripen::next_version("2.9.3") == "2.10.0");
+}
+
 TEST_SUITE_END();

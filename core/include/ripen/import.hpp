@@ -74,6 +74,23 @@ std::optional<Mapping> infer_mapping_from_csv(const Model& model, std::string_vi
 // Bytes that are not UTF-8 become U+FFFD.
 std::string normalise_value(std::string_view raw);
 
+// One column of a CSV as the mapping step shows it: its values, normalised, with their counts.
+struct ColumnProfile {
+    std::string column;  // as in the header
+    // Normalised value -> how many rows have it, the most frequent first. Counted for the first
+    // kProfileValues distinct values; a column with more (amounts, names, ids) sets many_values
+    // and its list holds only the values seen before that.
+    std::vector<std::pair<std::string, std::uint64_t>> values;
+    bool many_values = false;
+    std::vector<std::string> examples;  // the first three distinct raw values, as written
+    static constexpr std::size_t kProfileValues = 64;
+};
+
+// The option a column mapped to a choice question gives a normalised value: the mapping's own
+// entry for it, then the option it names (value or label), then the catch-all ("*"); -1 when
+// the value is left unanswered (and so counted as unmapped).
+int mapped_option(const Model& model, const ColumnMapping& column, std::string_view normalised);
+
 struct ImportStats {
     std::uint64_t rows = 0;      // data rows read
     std::uint64_t imported = 0;
@@ -85,11 +102,13 @@ struct ImportStats {
     std::map<std::string, std::map<std::string, std::uint64_t>> unmapped;
     std::uint64_t converted = 0;
     std::uint64_t outcome_unknown = 0;
+    std::vector<ColumnProfile> profiles;  // per header column, when ImportOptions::profile is set
 };
 
 struct ImportOptions {
     bool complete = true;            // an empty answer was not given (historical data is final)
     std::size_t max_errors = 1000;   // how many row errors to keep with their text
+    bool profile = false;            // count every column's values (ImportStats::profiles)
 };
 
 // Streams CSV bytes into a LeadTable through a mapping.

@@ -85,6 +85,12 @@ struct Scoring {
         return t >= 0 ? t : handoff_at;
     }
     int max_total() const;
+    friend bool operator==(const Scoring& a, const Scoring& b) {
+        return a.option_points == b.option_points && a.signal_points == b.signal_points && a.weights == b.weights && a.maxima == b.maxima &&
+               a.handoff_at == b.handoff_at && a.segment_handoff_at == b.segment_handoff_at && a.rule_enabled == b.rule_enabled &&
+               a.rule_level == b.rule_level;
+    }
+    friend bool operator!=(const Scoring& a, const Scoring& b) { return !(a == b); }
 };
 
 struct TableResult {

@@ -92,6 +92,11 @@ std::string scoring_diff(const Model& model, const Scoring& before, const Scorin
 // kinds: weight, threshold, segment_threshold, option, band, signal.
 json::Value scoring_changes(const Model& model, const Scoring& before, const Scoring& after);
 
+// The version a tuned or fitted model is written with: "1.0.0" -> "1.1.0" (a new version of the
+// definition); other forms get `suffix` appended ("2024a" -> "2024a-fitted"), and an empty one
+// becomes `suffix`.
+std::string next_version(const std::string& version, const std::string& suffix = "fitted");
+
 // JSON forms, as `ripen report --format json` prints them (shares with four decimals).
 std::string fixed4(double value);  // "0.7713", as printf's %.4f
 json::Value route_counts_to_json(const RouteCounts& counts);

@@ -40,19 +40,6 @@ int parse(Session& s, const Words& words, FitCommandOptions& o) {
     return -1;
 }
 
-// "1.0.0" -> "1.1.0": a fitted model is a new version of the definition; other forms get "-fitted".
-std::string next_version(const std::string& version) {
-    std::size_t first = version.find('.'), second = first == std::string::npos ? first : version.find('.', first + 1);
-    if (second != std::string::npos) {
-        std::string minor = version.substr(first + 1, second - first - 1);
-        bool digits = !minor.empty() && minor.size() < 9 && minor.find_first_not_of("0123456789") == std::string::npos;
-        std::string patch = version.substr(second + 1);
-        bool plain_patch = !patch.empty() && patch.find_first_not_of("0123456789") == std::string::npos;
-        if (digits && plain_patch) return version.substr(0, first + 1) + std::to_string(std::stoul(minor) + 1) + ".0";
-    }
-    return version.empty() ? "fitted" : version + "-fitted";
-}
-
 int run(Session& s, const FitCommandOptions& o) {
     int code = kExitOk;
     auto model = load_model_option(s, o.args, code);
