@@ -34,8 +34,9 @@ WASM_PACKAGES=(emscripten node-acorn)
 BROWSER_PACKAGES=(chromium fonts-dejavu-core)
 # clang-14 with libFuzzer and its sanitizer runtimes: the fuzz targets (tests/fuzz).
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
-# The native playground (GLFW + OpenGL 3) and its screenshot under a virtual display.
-PLAYGROUND_PACKAGES=(libglfw3-dev libgl-dev xvfb xauth)
+# The native playground (GLFW + OpenGL 3) and its screenshot under a virtual display; the
+# playground's typeface (Inter), embedded into both builds at build time.
+PLAYGROUND_PACKAGES=(libglfw3-dev libgl-dev xvfb xauth fonts-inter)
 # `ripen serve`: HTTP (cpp-httplib), storage (SQLite), webhooks (libcurl), token hashing and
 # webhook signatures (libsodium).
 SERVER_PACKAGES=(pkg-config libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev)

@@ -2,21 +2,20 @@
 // browser (Emscripten GLFW + WebGL2) and the desktop (GLFW + OpenGL 3).
 //
 // Sections
-//   App                     the state of one window: the playground, file dialogs, the status line
-//   browser integration     exporting the model as a download
-//   drawing                 histogram, gain chart, funnel, definition editor, results, preview, assist
-//   frame, render_once      one frame of the whole window; a frame for a screenshot
-//   JavaScript hooks        the page's file picker and drop zone, and the browser tests' handles
+//   fonts and scale         Inter, embedded at build time, rasterised for the device pixel ratio
+//   frame                   the layout: the start view, or three columns (tabs below 900 px)
+//   render_once             one frame; the canvas follows its CSS size times the pixel ratio
+//   JavaScript hooks        the page's buttons, file picker and drop zone, and the browser tests
 //   main                    the desktop window or the browser's main loop
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
-#include <chrono>
+#include <cfloat>
 #include <cmath>
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +24,7 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "png.hpp"
-#include "state.hpp"
+#include "ui.hpp"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
@@ -36,495 +35,235 @@
 namespace {
 
 using ripen::playground::Playground;
-using Clock = std::chrono::steady_clock;
+using ripen::playground::ui::App;
+namespace ui = ripen::playground::ui;
 
 const char kDefaultModel[] =
 #include "default_model.inc"
     ;
 
-constexpr std::size_t kStartSample = 20000;
+#ifdef RIPEN_UI_FONT
+#include "ui_font.inc"  // kUiFont, kUiFontBold: Debian's fonts-inter, embedded by embed_binary.cmake
+#endif
+
 constexpr std::size_t kChunk = 4 << 20;  // bytes imported per frame: the UI keeps drawing
-
-const ImU32 kConverted = IM_COL32(46, 160, 67, 255);
-const ImU32 kNotConverted = IM_COL32(150, 156, 166, 255);
-const ImU32 kLine = IM_COL32(214, 40, 40, 255);
-
-std::string percent(double share) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f %%", 100.0 * share);
-    return b;
-}
-
-struct App {
-    Playground pg;
-    double last_update_ms = 0;       // the last edit: re-score (if any) and metrics
-    float target_precision = 0.9f;
-    int capacity = 500;
-    std::optional<ripen::FitResult> fitted;
-    std::string fit_error;
-    std::string status;               // the last export or load, for the status line
-    std::string mapping_text;
-    std::vector<char> mapping_buffer;
-    int sample_count = static_cast<int>(kStartSample);
-    std::string export_path = "tuned-model.json";
-    // A native file being read in pieces.
-    std::FILE* pending = nullptr;
-    std::vector<char> preview_text[64];
-
-    template <typename F>
-    void timed(F&& change) {
-        auto start = Clock::now();
-        change();
-        last_update_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    }
-
-    void sync_mapping_text() {
-        mapping_text = pg.mapping_json();
-        mapping_buffer.assign(mapping_text.begin(), mapping_text.end());
-        mapping_buffer.resize(mapping_text.size() + 4096, '\0');
-    }
-};
+constexpr float kFontSize = 15.0f;       // CSS pixels
+constexpr float kNarrow = 900.0f;        // below this many CSS pixels: one column with tabs
 
 App* g_app = nullptr;
+GLFWwindow* g_window = nullptr;
+ImGuiStyle g_base_style;
+float g_font_scale = 0;  // the scale the font atlas was built for
 
-// ---- browser integration -----------------------------------------------------------------
+// ---- fonts and scale ------------------------------------------------------------------------
 
-#ifdef __EMSCRIPTEN__
-EM_JS(void, js_open_file, (const char* kind), { if (Module.ripenOpenFile) Module.ripenOpenFile(UTF8ToString(kind)); });
-EM_JS(void, js_download, (const char* name, const char* text), {
-    if (Module.ripenDownload) Module.ripenDownload(UTF8ToString(name), UTF8ToString(text));
-});
-#endif
-
-void export_model(App& app) {
-    std::string text = app.pg.export_model();
-#ifdef __EMSCRIPTEN__
-    js_download("tuned-model.json", text.c_str());
-    app.status = "Downloaded tuned-model.json";
+void build_fonts(float scale) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    const float size = std::round(kFontSize * scale);
+#ifdef RIPEN_UI_FONT
+    // Latin with its extensions, general punctuation (dashes, quotes, ellipsis), the euro sign and arrows.
+    static const ImWchar ranges[] = {0x0020, 0x024F, 0x2010, 0x205E, 0x20AC, 0x20AC, 0x2190, 0x2199, 0};
+    ImFontConfig config;
+    config.FontDataOwnedByAtlas = false;  // the arrays are static
+    config.OversampleH = 2;
+    io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(kUiFont), static_cast<int>(sizeof kUiFont), size, &config, ranges);
+    io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(kUiFontBold), static_cast<int>(sizeof kUiFontBold), size, &config, ranges);
+    // Titles and the key numbers: rasterised at their own size, not a scaled bitmap.
+    io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(kUiFontBold), static_cast<int>(sizeof kUiFontBold), std::round(size * 1.4f), &config, ranges);
 #else
-    std::FILE* f = std::fopen(app.export_path.c_str(), "wb");
-    if (!f) {
-        app.status = "Cannot write " + app.export_path + ": " + std::strerror(errno);
-        return;
-    }
-    std::fwrite(text.data(), 1, text.size(), f);
-    std::fclose(f);
-    app.status = "Saved " + app.export_path;
+    ImFontConfig config;
+    config.SizePixels = size;
+    io.Fonts->AddFontDefault(&config);
 #endif
+    io.Fonts->Build();
 }
 
-// ---- drawing -----------------------------------------------------------------------------
-
-void draw_histogram(App& app, ImVec2 size) {
-    const auto& h = app.pg.histogram();
-    const auto& scoring = app.pg.scoring();
-    const int max_total = h.max_total;
-    if (max_total <= 0 || h.counts.empty()) return;
-    // Knocked out and gate failed first, then totals 0..max.
-    std::vector<std::uint64_t> yes(static_cast<std::size_t>(max_total) + 3, 0), no(yes.size(), 0);
-    for (std::size_t s = 0; s < h.segments; ++s)
-        for (int score = -2; score <= max_total; ++score) {
-            yes[static_cast<std::size_t>(score + 2)] += h.at(s, score, 1);
-            no[static_cast<std::size_t>(score + 2)] += h.at(s, score, 0);
-        }
-    std::uint64_t tallest = 1;
-    for (std::size_t k = 0; k < yes.size(); ++k) tallest = std::max(tallest, yes[k] + no[k]);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    ImVec2 origin = ImGui::GetCursorScreenPos();
-    const float label_height = ImGui::GetTextLineHeight() + 2;
-    const float plot_height = size.y - label_height;
-    const float slot = size.x / static_cast<float>(yes.size());
-    draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + plot_height), IM_COL32(250, 250, 252, 255));
-    for (std::size_t k = 0; k < yes.size(); ++k) {
-        float x0 = origin.x + slot * static_cast<float>(k) + 1, x1 = x0 + slot - 2;
-        float base = origin.y + plot_height;
-        float h_no = plot_height * static_cast<float>(no[k]) / static_cast<float>(tallest);
-        float h_yes = plot_height * static_cast<float>(yes[k]) / static_cast<float>(tallest);
-        draw->AddRectFilled(ImVec2(x0, base - h_no), ImVec2(x1, base), kNotConverted);
-        draw->AddRectFilled(ImVec2(x0, base - h_no - h_yes), ImVec2(x1, base - h_no), kConverted);
-        const char* label = nullptr;
-        char number[16];
-        if (k == 0) label = "KO";
-        else if (k == 1) label = "gate";
-        else if ((k - 2) % static_cast<std::size_t>(std::max(1, max_total / 12)) == 0) {
-            std::snprintf(number, sizeof number, "%d", static_cast<int>(k) - 2);
-            label = number;
-        }
-        if (label) draw->AddText(ImVec2(x0, base + 2), IM_COL32(60, 60, 60, 255), label);
-    }
-    float line_x = origin.x + slot * static_cast<float>(scoring.handoff_at + 2);
-    draw->AddLine(ImVec2(line_x, origin.y), ImVec2(line_x, origin.y + plot_height), kLine, 2.0f);
-    draw->AddText(ImVec2(line_x + 4, origin.y + 2), kLine, "hand-off");
-    ImGui::Dummy(size);
+// Fonts rasterised and sizes scaled for the device pixel ratio, so text is crisp at 2x.
+void apply_scale(float scale) {
+    if (scale == g_font_scale) return;
+    g_font_scale = scale;
+    build_fonts(scale);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    ImGuiStyle& style = ImGui::GetStyle();
+    style = g_base_style;
+    style.ScaleAllSizes(scale);
 }
 
-void draw_gain(App& app, ImVec2 size) {
-    const auto& gain = app.pg.metrics().gain;
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    ImVec2 o = ImGui::GetCursorScreenPos();
-    auto at = [&](double x, double y) { return ImVec2(o.x + static_cast<float>(x) * size.x, o.y + size.y - static_cast<float>(y) * size.y); };
-    draw->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(250, 250, 252, 255));
-    draw->AddLine(at(0, 0), at(1, 1), IM_COL32(180, 180, 180, 255), 1.0f);
-    for (std::size_t i = 1; i < gain.size(); ++i) draw->AddLine(at(gain[i - 1].x, gain[i - 1].y), at(gain[i].x, gain[i].y), kConverted, 2.0f);
-    const auto& overall = app.pg.metrics().overall;
-    ImVec2 p = at(overall.handoff_share(), overall.recall());
-    draw->AddCircleFilled(p, 4.0f, kLine);
-    ImGui::Dummy(size);
+void set_theme() {
+    ImGui::StyleColorsLight();
+    ImGuiStyle& s = ImGui::GetStyle();
+    s.WindowPadding = ImVec2(12, 10);
+    s.FramePadding = ImVec2(8, 5);
+    s.ItemSpacing = ImVec2(8, 7);
+    s.ItemInnerSpacing = ImVec2(6, 5);
+    s.CellPadding = ImVec2(6, 4);
+    s.IndentSpacing = 16;
+    s.ScrollbarSize = 13;
+    s.GrabMinSize = 12;
+    s.WindowRounding = 0;
+    s.ChildRounding = 6;
+    s.FrameRounding = 4;
+    s.PopupRounding = 4;
+    s.ScrollbarRounding = 6;
+    s.GrabRounding = 3;
+    s.TabRounding = 4;
+    s.WindowBorderSize = 0;
+    s.ChildBorderSize = 1;
+    ImVec4* c = s.Colors;
+    const ImVec4 accent(0.18f, 0.42f, 0.25f, 1.0f);
+    c[ImGuiCol_Text] = ImVec4(0.11f, 0.14f, 0.19f, 1);
+    c[ImGuiCol_TextDisabled] = ImVec4(0.38f, 0.41f, 0.47f, 1);
+    c[ImGuiCol_WindowBg] = ImVec4(0.937f, 0.945f, 0.957f, 1);
+    c[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_PopupBg] = ImVec4(1, 1, 1, 0.98f);
+    c[ImGuiCol_Border] = ImVec4(0.83f, 0.85f, 0.89f, 1);
+    c[ImGuiCol_FrameBg] = ImVec4(0.93f, 0.94f, 0.96f, 1);
+    c[ImGuiCol_FrameBgHovered] = ImVec4(0.87f, 0.92f, 0.88f, 1);
+    c[ImGuiCol_FrameBgActive] = ImVec4(0.82f, 0.90f, 0.84f, 1);
+    c[ImGuiCol_SliderGrab] = accent;
+    c[ImGuiCol_SliderGrabActive] = ImVec4(0.12f, 0.33f, 0.18f, 1);
+    c[ImGuiCol_CheckMark] = accent;
+    c[ImGuiCol_Button] = ImVec4(0.91f, 0.93f, 0.95f, 1);
+    c[ImGuiCol_ButtonHovered] = ImVec4(0.84f, 0.91f, 0.86f, 1);
+    c[ImGuiCol_ButtonActive] = ImVec4(0.76f, 0.87f, 0.79f, 1);
+    c[ImGuiCol_Header] = ImVec4(0.90f, 0.94f, 0.91f, 1);
+    c[ImGuiCol_HeaderHovered] = ImVec4(0.84f, 0.91f, 0.86f, 1);
+    c[ImGuiCol_HeaderActive] = ImVec4(0.76f, 0.87f, 0.79f, 1);
+    c[ImGuiCol_Tab] = ImVec4(0.88f, 0.90f, 0.93f, 1);
+    c[ImGuiCol_TabHovered] = ImVec4(0.84f, 0.91f, 0.86f, 1);
+    c[ImGuiCol_TabActive] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_TableHeaderBg] = ImVec4(0.94f, 0.95f, 0.97f, 1);
+    c[ImGuiCol_TableRowBgAlt] = ImVec4(0.975f, 0.98f, 0.985f, 1);
+    c[ImGuiCol_NavHighlight] = ImVec4(0.10f, 0.45f, 0.80f, 1);
+    c[ImGuiCol_PlotHistogram] = accent;
+    g_base_style = s;
 }
 
-void draw_funnel(App& app, float width) {
-    const auto& c = app.pg.metrics().overall;
-    struct Step {
-        const char* name;
-        std::uint64_t n;
-    } steps[] = {{"inquiries", c.leads}, {"hand-offs", c.handoff}, {"converted", c.handoff_converted}};
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    const float row = ImGui::GetTextLineHeight() + 4;
-    for (const auto& s : steps) {
-        ImVec2 o = ImGui::GetCursorScreenPos();
-        float w = c.leads ? width * static_cast<float>(s.n) / static_cast<float>(c.leads) : 0;
-        draw->AddRectFilled(o, ImVec2(o.x + std::max(w, 2.0f), o.y + row - 2), IM_COL32(190, 225, 198, 255));
-        char text[64];
-        std::snprintf(text, sizeof text, "%s %llu", s.name, static_cast<unsigned long long>(s.n));
-        draw->AddText(ImVec2(o.x + 4, o.y + 1), IM_COL32(30, 30, 30, 255), text);
-        ImGui::Dummy(ImVec2(width, row));
-    }
-}
+// ---- frame ------------------------------------------------------------------------------------
 
-void draw_definition(App& app) {
-    Playground& pg = app.pg;
-    const auto& spec = pg.model().spec();
-    const auto& scoring = pg.scoring();
-    const int C = static_cast<int>(spec.criteria.size());
-    ImGui::TextWrapped("%s", pg.model_name().c_str());
-    int threshold = scoring.handoff_at;
-    if (ImGui::SliderInt("Hand-off at", &threshold, 0, scoring.max_total())) app.timed([&] { pg.set_threshold(threshold); });
-    if (ImGui::TreeNodeEx("Segments", ImGuiTreeNodeFlags_DefaultOpen)) {
-        for (int s = 0; s < static_cast<int>(spec.segments.size()); ++s) {
-            ImGui::PushID(s);
-            bool own = scoring.segment_handoff_at[static_cast<std::size_t>(s)] >= 0;
-            if (ImGui::Checkbox("##own", &own)) app.timed([&] { pg.set_segment_threshold(s, own ? scoring.handoff_at : -1); });
-            ImGui::SameLine();
-            int t = scoring.threshold(s);
-            if (!own) ImGui::BeginDisabled();
-            if (ImGui::SliderInt(spec.segments[static_cast<std::size_t>(s)].id.c_str(), &t, 0, scoring.max_total()))
-                app.timed([&] { pg.set_segment_threshold(s, t); });
-            if (!own) ImGui::EndDisabled();
-            ImGui::PopID();
-        }
-        ImGui::TreePop();
-    }
-    if (ImGui::TreeNodeEx("Criterion weights", ImGuiTreeNodeFlags_DefaultOpen)) {
-        for (int c = 0; c < C; ++c) {
-            int w = scoring.weights[static_cast<std::size_t>(c)];
-            std::string label = spec.criteria[static_cast<std::size_t>(c)].id + " (max " + std::to_string(scoring.maxima[static_cast<std::size_t>(c)]) + ")";
-            if (ImGui::SliderInt(label.c_str(), &w, 0, 5)) app.timed([&] { pg.set_weight(c, w); });
-        }
-        ImGui::TreePop();
-    }
-    if (!spec.rules.empty() && ImGui::TreeNodeEx("Knock-outs and gates", ImGuiTreeNodeFlags_DefaultOpen)) {
-        for (int r = 0; r < static_cast<int>(spec.rules.size()); ++r) {
-            bool on = scoring.rule_enabled[static_cast<std::size_t>(r)] != 0;
-            const auto& rule = spec.rules[static_cast<std::size_t>(r)];
-            std::string label = std::string(rule.kind == ripen::RuleKind::knockout ? "knock-out " : "gate ") + rule.id;
-            if (ImGui::Checkbox(label.c_str(), &on)) app.timed([&] { pg.set_rule_enabled(r, on); });
-            if (auto level = pg.rule_level(r)) {  // "authority >= 2": the level moves like points
-                int value = scoring.rule_level[static_cast<std::size_t>(r)];
-                const std::string format = level->subject + " " + level->comparison + " %d";
-                ImGui::Indent();
-                ImGui::PushID(r);
-                if (ImGui::SliderInt("level", &value, 0, level->max, format.c_str())) app.timed([&] { pg.set_rule_level(r, value); });
-                ImGui::PopID();
-                ImGui::Unindent();
-            }
-        }
-        ImGui::TreePop();
-    }
-    ImGui::Separator();
-    ImGui::TextUnformatted("Points per answer");
-    for (int q = 0; q < static_cast<int>(spec.questions.size()); ++q) {
-        const auto& question = spec.questions[static_cast<std::size_t>(q)];
-        const auto& points = scoring.option_points[static_cast<std::size_t>(q)];
-        const int items = C ? static_cast<int>(points.size()) / C : 0;
-        if (items == 0) continue;
-        // The criteria this question gives points on (as loaded or as tuned).
-        std::vector<int> used;
-        const auto& loaded = pg.loaded_scoring().option_points[static_cast<std::size_t>(q)];
-        for (int c = 0; c < C; ++c)
-            for (int k = 0; k < items; ++k)
-                if ((points[static_cast<std::size_t>(k * C + c)] || loaded[static_cast<std::size_t>(k * C + c)]) &&
-                    std::find(used.begin(), used.end(), c) == used.end())
-                    used.push_back(c);
-        if (used.empty()) continue;
-        ImGui::PushID(q);
-        if (ImGui::CollapsingHeader(question.id.c_str())) {
-            for (int k = 0; k < items; ++k) {
-                std::string name = question.type == ripen::QuestionType::number
-                                       ? (question.bands[static_cast<std::size_t>(k)].from ? "from " + ripen::to_string(*question.bands[static_cast<std::size_t>(k)].from)
-                                                                                         : std::string("lowest"))
-                                       : question.options[static_cast<std::size_t>(k)].value;
-                for (int c : used) {
-                    ImGui::PushID(k * 64 + c);
-                    int p = points[static_cast<std::size_t>(k * C + c)];
-                    const int max = scoring.maxima[static_cast<std::size_t>(c)];
-                    std::string label = name + " | " + spec.criteria[static_cast<std::size_t>(c)].id;
-                    if (ImGui::SliderInt(label.c_str(), &p, -max, max)) app.timed([&] { pg.set_points(q, k, c, p); });
-                    ImGui::PopID();
-                }
-            }
-        }
-        ImGui::PopID();
+void read_pending(App& app) {
+    // A native file being read: one piece per frame, so the progress bar moves.
+    if (!app.pending) return;
+    std::vector<char> buffer(kChunk);
+    std::size_t n = std::fread(buffer.data(), 1, buffer.size(), app.pending);
+    if (n > 0) app.pg.feed(std::string_view(buffer.data(), n));
+    if (n < buffer.size() || !app.pg.importing()) {
+        std::fclose(app.pending);
+        app.pending = nullptr;
+        bool ok = app.pg.importing() && app.pg.finish_import();
+        app.leads_loaded();
+        if (!ok) app.open_mapping = true;
     }
 }
 
-void draw_results(App& app) {
-    Playground& pg = app.pg;
-    const auto& m = pg.metrics();
-    const auto& c = m.overall;
-    ImGui::TextWrapped("%zu leads | %s | re-scored %llu times | last change %.1f ms", pg.leads(), pg.data_name().c_str(),
-                       static_cast<unsigned long long>(pg.rescore_count()), app.last_update_ms);
-    if (ImGui::BeginTable("metrics", 6, ImGuiTableFlags_Borders)) {
-        const char* names[] = {"hand-offs", "precision", "recall", "leakage", "lift", "AUC"};
-        for (const char* n : names) ImGui::TableSetupColumn(n);
-        ImGui::TableHeadersRow();
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::Text("%llu (%s)", static_cast<unsigned long long>(c.handoff), percent(c.handoff_share()).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(percent(c.precision()).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(percent(c.recall()).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(percent(c.leakage()).c_str());
-        ImGui::TableNextColumn();
-        ImGui::Text("%.2f", c.lift());
-        ImGui::TableNextColumn();
-        ImGui::Text("%.3f", m.auc);
-        ImGui::EndTable();
-    }
-    const float width = ImGui::GetContentRegionAvail().x;
-    ImGui::TextWrapped("Leads per total: converted (green) and not; the red line is the hand-off threshold");
-    draw_histogram(app, ImVec2(width, 200));
-    ImGui::Spacing();
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted("Gain: share of conversions caught by share of leads handed off");
-    draw_gain(app, ImVec2(std::min(width * 0.45f, 260.0f), 160));
-    ImGui::EndGroup();
-    ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted("Funnel");
-    draw_funnel(app, std::max(80.0f, width * 0.3f));
-    ImGui::EndGroup();
-    ImGui::Spacing();
-    const auto& spec = pg.model().spec();
-    if (ImGui::BeginTable("segments", 7, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
-        for (const char* n : {"segment", "threshold", "leads", "hand-offs", "precision", "recall", "leakage"}) ImGui::TableSetupColumn(n);
-        ImGui::TableHeadersRow();
-        for (std::size_t s = 0; s < spec.segments.size() && s < m.segments.size(); ++s) {
-            const auto& r = m.segments[s];
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(spec.segments[s].id.c_str());
-            ImGui::TableNextColumn();
-            ImGui::Text("%d", pg.scoring().threshold(static_cast<int>(s)));
-            ImGui::TableNextColumn();
-            ImGui::Text("%llu", static_cast<unsigned long long>(r.leads));
-            ImGui::TableNextColumn();
-            ImGui::Text("%llu", static_cast<unsigned long long>(r.handoff));
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(percent(r.precision()).c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(percent(r.recall()).c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(percent(r.leakage()).c_str());
-        }
-        ImGui::EndTable();
-    }
+// A panel with its own scrolling; `draw` fills it.
+template <typename F>
+void panel(const char* id, ImVec2 size, F&& draw) {
+    ImGui::BeginChild(id, size, true, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    draw();
+    ImGui::EndChild();
 }
 
-void draw_preview(App& app) {
-    Playground& pg = app.pg;
-    const auto& spec = pg.model().spec();
-    auto& answers = pg.preview_answers();
-    for (int q = 0; q < static_cast<int>(spec.questions.size()); ++q) {
-        const auto& question = spec.questions[static_cast<std::size_t>(q)];
-        auto& a = answers.values[static_cast<std::size_t>(q)];
-        ImGui::PushID(1000 + q);
-        if (question.type == ripen::QuestionType::single) {
-            const char* current = a.option >= 0 ? question.options[static_cast<std::size_t>(a.option)].value.c_str() : "(open)";
-            if (ImGui::BeginCombo(question.id.c_str(), current)) {
-                if (ImGui::Selectable("(open)", a.option < 0)) a = ripen::Answer{};
-                for (int o = 0; o < static_cast<int>(question.options.size()); ++o)
-                    if (ImGui::Selectable(question.options[static_cast<std::size_t>(o)].value.c_str(), a.option == o)) {
-                        ripen::Issue ignored;
-                        ripen::set_answer_text(pg.model(), q, question.options[static_cast<std::size_t>(o)].value, a, ignored);
-                    }
-                ImGui::EndCombo();
-            }
-        } else {
-            auto& buffer = app.preview_text[q % 64];
-            if (buffer.empty()) buffer.assign(128, '\0');
-            if (ImGui::InputText(question.id.c_str(), buffer.data(), buffer.size())) {
-                ripen::Issue ignored;
-                ripen::Answer next;
-                if (!ripen::set_answer_text(pg.model(), q, buffer.data(), next, ignored)) next = ripen::Answer{};
-                a = next;
-            }
-        }
-        ImGui::PopID();
+void middle_tabs(App& app) {
+    if (!ImGui::BeginTabBar("views")) return;
+    const bool select_mapping = app.open_mapping;
+    app.open_mapping = false;
+    if (ImGui::BeginTabItem("Results")) {
+        ImGui::BeginChild("results body", ImVec2(0, 0), false);
+        ui::draw_results(app);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
     }
-    ImGui::Checkbox("Form finished (open questions count as declined)", &pg.preview_complete());
-    auto decision = pg.preview_decision();
-    ImGui::Text("Route: %s | total %d of %d | could still reach [%d, %d]", std::string(ripen::to_string(decision.route)).c_str(), decision.total,
-                decision.max, decision.lo, decision.hi);
-    ImGui::TextWrapped("%s", pg.preview_explanation().c_str());
-}
-
-void draw_assist(App& app) {
-    Playground& pg = app.pg;
-    if (ImGui::Button("Undo") && pg.can_undo()) app.timed([&] { pg.undo(); });
-    ImGui::SameLine();
-    if (ImGui::Button("Redo") && pg.can_redo()) app.timed([&] { pg.redo(); });
-    ImGui::SameLine();
-    if (ImGui::Button("Export model")) export_model(app);
-    if (!app.status.empty()) ImGui::TextWrapped("%s", app.status.c_str());
-
-    if (ImGui::CollapsingHeader("Threshold suggestions", ImGuiTreeNodeFlags_DefaultOpen)) {
-        ImGui::SliderFloat("target precision", &app.target_precision, 0.05f, 1.0f, "%.2f");
-        auto precise = pg.suggest_for_precision(app.target_precision);
-        if (precise.found) {
-            ImGui::TextWrapped("Hand off at %d: %llu hand-offs, precision %s, recall %s", precise.at.threshold,
-                               static_cast<unsigned long long>(precise.at.counts.handoff), percent(precise.at.counts.precision()).c_str(),
-                               percent(precise.at.counts.recall()).c_str());
-            if (ImGui::Button("Apply##precision")) app.timed([&] { pg.apply_threshold(precise); });
-        } else {
-            ImGui::TextWrapped("%s", precise.reason.c_str());
-        }
-        ImGui::InputInt("sales capacity (hand-offs)", &app.capacity);
-        auto fits = pg.suggest_for_capacity(app.capacity);
-        if (fits.found) {
-            ImGui::TextWrapped("Hand off at %d: %llu hand-offs, precision %s", fits.at.threshold, static_cast<unsigned long long>(fits.at.counts.handoff),
-                               percent(fits.at.counts.precision()).c_str());
-            if (ImGui::Button("Apply##capacity")) app.timed([&] { pg.apply_threshold(fits); });
-        } else {
-            ImGui::TextWrapped("%s", fits.reason.c_str());
-        }
+    if (ImGui::BeginTabItem("Data and mapping", nullptr, select_mapping ? ImGuiTabItemFlags_SetSelected : 0)) {
+        ImGui::BeginChild("mapping body", ImVec2(0, 0), false);
+        ui::draw_warnings(app);
+        ui::draw_mapping(app);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
     }
-    if (ImGui::CollapsingHeader("Fit points from outcomes", ImGuiTreeNodeFlags_DefaultOpen)) {
-        if (ImGui::Button("Fit")) {
-            auto result = pg.fit();
-            app.fit_error.clear();
-            app.fitted.reset();
-            if (result.ok()) app.fitted = std::move(*result.value);
-            else app.fit_error = result.issues.empty() ? "the fit failed" : result.issues[0].message;
-        }
-        if (!app.fit_error.empty()) ImGui::TextWrapped("%s", app.fit_error.c_str());
-        if (app.fitted) {
-            const auto& f = *app.fitted;
-            ImGui::Text("holdout AUC: before %.3f, fitted %.3f, regression %.3f", f.auc_before_holdout, f.auc_holdout, f.lr_auc_holdout);
-            // As ripen fit says them: a fit that ranks worse, and the answers held back for their few leads.
-            if (f.holdout > 0 && f.auc_holdout < f.auc_before_holdout)
-                ImGui::TextWrapped("The fitted points rank the held-out leads worse than the model's own: keep the model or load more leads.");
-            if (f.capped_rare)
-                ImGui::TextWrapped("%llu rare answers (fewer than %llu leads) held to at most 1 point.", static_cast<unsigned long long>(f.capped_rare),
-                                   static_cast<unsigned long long>(ripen::FitOptions::kDefaultMinSupport));
-            if (ImGui::Button("Apply fitted points")) app.timed([&] { pg.apply_fitted_points(f); });
-            ImGui::TextWrapped("%s", f.diff.c_str());
-        }
-    }
-    if (ImGui::CollapsingHeader("Changes against the loaded model")) {
-        std::string diff = pg.diff();
-        ImGui::TextWrapped("%s", diff.empty() ? "(none)" : diff.c_str());
-    }
-    if (ImGui::CollapsingHeader("Data and mapping")) {
-        const auto& stats = pg.import_stats();
-        ImGui::TextWrapped("%s: %llu rows, %llu imported, %llu bad, %llu converted", pg.data_name().c_str(),
-                           static_cast<unsigned long long>(stats.rows), static_cast<unsigned long long>(stats.imported),
-                           static_cast<unsigned long long>(stats.bad_rows), static_cast<unsigned long long>(stats.converted));
-        for (const auto& [column, values] : stats.unmapped) {
-            std::string line = "Unmapped in " + column + ":";
-            for (const auto& [value, n] : values) line += " \"" + value + "\" x" + std::to_string(n);
-            ImGui::TextWrapped("%s", line.c_str());
-        }
-        ImGui::InputInt("sample size", &app.sample_count);
-        if (ImGui::Button("Generate sample")) app.timed([&] { pg.generate(static_cast<std::size_t>(std::max(1, app.sample_count)), 1); });
-#ifdef __EMSCRIPTEN__
-        ImGui::SameLine();
-        if (ImGui::Button("Load leads (CSV)")) js_open_file("data");
-        ImGui::SameLine();
-        if (ImGui::Button("Load model")) js_open_file("model");
-#endif
-        if (!pg.mapping().columns.empty()) {
-            ImGui::TextUnformatted("Mapping (edit, then re-import):");
-            ImGui::InputTextMultiline("##mapping", app.mapping_buffer.data(), app.mapping_buffer.size(), ImVec2(-1, 200));
-            if (ImGui::Button("Re-import with this mapping")) {
-                auto issues = pg.set_mapping(app.mapping_buffer.data());
-                app.status = issues.empty() ? "Re-imported" : pg.last_error();
-            }
-        }
-    }
-    if (ImGui::CollapsingHeader("Preview one lead")) draw_preview(app);
+    ImGui::EndTabBar();
 }
 
 void frame(App& app) {
     Playground& pg = app.pg;
-    // A native file being read: one piece per frame, so the progress bar moves.
-    if (app.pending) {
-        std::vector<char> buffer(kChunk);
-        std::size_t n = std::fread(buffer.data(), 1, buffer.size(), app.pending);
-        if (n > 0) pg.feed(std::string_view(buffer.data(), n));
-        if (n < buffer.size() || !pg.importing()) {
-            std::fclose(app.pending);
-            app.pending = nullptr;
-            if (pg.importing()) pg.finish_import();
-            app.sync_mapping_text();
-        }
-    }
+    read_pending(app);
     ImGuiIO& io = ImGui::GetIO();
-    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z)) && pg.can_undo()) app.timed([&] { pg.undo(); });
-    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y)) && pg.can_redo()) app.timed([&] { pg.redo(); });
+    // Ctrl+Z / Ctrl+Y, except while typing (a text field has its own undo).
+    if (!io.WantTextInput && io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z)) && pg.can_undo()) app.timed([&] { pg.undo(); });
+    if (!io.WantTextInput && io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y)) && pg.can_redo()) app.timed([&] { pg.redo(); });
 
+    const float font = ImGui::GetFontSize();
+    const float css_width = io.DisplaySize.x / app.scale;
+    app.narrow = css_width < kNarrow;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::Begin("Ripen playground", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
-    ImGui::Text("Ripen scoring playground - tune the lead definition on historical leads");
+    ImGui::Begin("Ripen playground", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                                  ImGuiWindowFlags_NoSavedSettings);
     if (pg.importing()) {
-        ImGui::ProgressBar(static_cast<float>(pg.import_progress()), ImVec2(-1, 0), "importing leads...");
+        ImGui::ProgressBar(static_cast<float>(pg.import_progress()), ImVec2(-FLT_MIN, 0), ("Reading " + pg.data_name() + "...").c_str());
     }
-    if (!pg.last_error().empty()) ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", pg.last_error().c_str());
-    const float width = ImGui::GetContentRegionAvail().x;
-    // Sliders and inputs stop short of the panel's edge by the room their labels need
-    // ("timeframe (max 3)", "sales capacity (hand-offs)"); ImGui's default width clipped them.
-    const float font = ImGui::GetFontSize();
-    ImGui::BeginChild("definition", ImVec2(width * 0.28f, 0), true);
-    ImGui::PushItemWidth(-font * 9.5f);
-    draw_definition(app);
-    ImGui::PopItemWidth();
-    ImGui::EndChild();
-    ImGui::SameLine();
-    ImGui::BeginChild("results", ImVec2(width * 0.42f, 0), true);
-    draw_results(app);
-    ImGui::EndChild();
-    ImGui::SameLine();
-    ImGui::BeginChild("assist", ImVec2(0, 0), true);
-    ImGui::PushItemWidth(-font * 14.0f);
-    draw_assist(app);
-    ImGui::PopItemWidth();
-    ImGui::EndChild();
+    if (pg.leads() == 0 && !pg.has_csv()) {
+        if (!pg.importing()) ui::draw_start(app);
+        ImGui::End();
+        return;
+    }
+    if (!app.narrow) {
+        const float width = ImGui::GetContentRegionAvail().x;
+        const float spacing = ImGui::GetStyle().ItemSpacing.x;
+        const float left = std::max(font * 20.0f, width * 0.27f);
+        const float right = std::max(font * 19.0f, width * 0.26f);
+        panel("definition", ImVec2(left, 0), [&] { ui::draw_definition(app); });
+        ImGui::SameLine();
+        panel("middle", ImVec2(width - left - right - 2 * spacing, 0), [&] { middle_tabs(app); });
+        ImGui::SameLine();
+        panel("assist", ImVec2(0, 0), [&] { ui::draw_assist(app); });
+    } else if (ImGui::BeginTabBar("narrow views")) {
+        const bool select_mapping = app.open_mapping;
+        app.open_mapping = false;
+        auto tab = [&](const char* name, auto draw, ImGuiTabItemFlags flags = 0) {
+            if (ImGui::BeginTabItem(name, nullptr, flags)) {
+                panel(name, ImVec2(0, 0), draw);
+                ImGui::EndTabItem();
+            }
+        };
+        tab("Results", [&] { ui::draw_results(app); });
+        tab("Definition", [&] { ui::draw_definition(app); });
+        tab("Suggest and fit", [&] { ui::draw_assist(app); });
+        tab("Data", [&] {
+            ui::draw_warnings(app);
+            ui::draw_mapping(app);
+        }, select_mapping ? ImGuiTabItemFlags_SetSelected : 0);
+        ImGui::EndTabBar();
+    }
     ImGui::End();
 }
 
-GLFWwindow* g_window = nullptr;
+float device_scale() {
+#ifdef __EMSCRIPTEN__
+    return static_cast<float>(std::clamp(emscripten_get_device_pixel_ratio(), 1.0, 4.0));
+#else
+    float x = 1, y = 1;
+    glfwGetWindowContentScale(g_window, &x, &y);
+    if (const char* forced = std::getenv("RIPEN_PLAYGROUND_SCALE")) x = static_cast<float>(std::atof(forced));
+    return std::clamp(x, 1.0f, 4.0f);
+#endif
+}
 
 void render_once() {
+    g_app->scale = device_scale();
 #ifdef __EMSCRIPTEN__
-    // The canvas fills the page: follow its CSS size.
+    // The canvas fills its box: its backing store is the CSS size times the pixel ratio, and
+    // ImGui works in those device pixels (fonts and sizes scaled to match).
     double css_w = 0, css_h = 0;
     emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+    const int want_w = static_cast<int>(std::lround(css_w * g_app->scale)), want_h = static_cast<int>(std::lround(css_h * g_app->scale));
     int w = 0, h = 0;
     glfwGetWindowSize(g_window, &w, &h);
-    if (static_cast<int>(css_w) != w || static_cast<int>(css_h) != h) glfwSetWindowSize(g_window, static_cast<int>(css_w), static_cast<int>(css_h));
+    if (want_w > 0 && want_h > 0 && (want_w != w || want_h != h)) glfwSetWindowSize(g_window, want_w, want_h);
 #endif
+    apply_scale(g_app->scale);
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -534,7 +273,7 @@ void render_once() {
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(g_window, &fw, &fh);
     glViewport(0, 0, fw, fh);
-    glClearColor(0.94f, 0.95f, 0.96f, 1.0f);
+    glClearColor(0.937f, 0.945f, 0.957f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     glfwSwapBuffers(g_window);
@@ -579,19 +318,96 @@ namespace hooks {
 std::string load_model(std::string text, std::string name) {
     std::string errors;
     for (const auto& i : g_app->pg.load_model(text, name)) errors += ripen::format_issue(i) + "\n";
-    g_app->sync_mapping_text();
+    if (errors.empty() && g_app->pg.leads()) g_app->leads_loaded();
     return errors;
 }
-void generate(int count, int seed) { g_app->timed([&] { g_app->pg.generate(static_cast<std::size_t>(count), static_cast<std::uint64_t>(seed)); }); }
+void generate(int count, int seed) {
+    g_app->timed([&] { g_app->pg.generate(static_cast<std::size_t>(count), static_cast<std::uint64_t>(seed)); });
+    g_app->leads_loaded();
+}
 void begin_import(std::string name, double size, std::string mapping) {
     g_app->pg.begin_import(name, static_cast<std::uint64_t>(size), mapping.empty() ? std::nullopt : std::optional<std::string>(mapping));
 }
 bool feed(std::string chunk) { return g_app->pg.feed(chunk); }
 bool finish_import() {
     bool ok = g_app->pg.finish_import();
-    g_app->sync_mapping_text();
+    g_app->leads_loaded();
+    if (!ok) g_app->open_mapping = true;
     return ok;
 }
+// The marketer's mapping: a file they load, or the one kept in the browser's storage.
+std::string set_mapping(std::string text) {
+    std::string errors;
+    for (const auto& i : g_app->pg.set_mapping(text)) errors += ripen::format_issue(i) + "\n";
+    return errors;
+}
+std::optional<ripen::ColumnMapping::Role> role_named(const std::string& name) {
+    using Role = ripen::ColumnMapping::Role;
+    for (auto [n, role] : {std::pair{"question", Role::question}, {"outcome", Role::outcome}, {"source", Role::source}, {"context", Role::context}, {"ignore", Role::ignore}})
+        if (name == n) return role;
+    return std::nullopt;
+}
+std::string set_column(std::string column, std::string role, std::string target) {
+    auto r = role_named(role);
+    if (!r) return "unknown role \"" + role + "\" (question, outcome, source, context or ignore)\n";
+    std::string errors;
+    g_app->timed([&] {
+        for (const auto& i : g_app->pg.set_column(column, *r, target)) errors += ripen::format_issue(i) + "\n";
+    });
+    return errors;
+}
+std::string set_value(std::string column, std::string value, std::string option) {
+    std::string errors;
+    g_app->timed([&] {
+        for (const auto& i : g_app->pg.set_value(column, value, option)) errors += ripen::format_issue(i) + "\n";
+    });
+    return errors;
+}
+bool own_mapping() { return g_app->pg.own_mapping(); }
+std::string warnings() {
+    using ripen::json::Value;
+    Value out = Value::make_array();
+    for (const auto& w : g_app->pg.warnings()) {
+        Value item = Value::make_object();
+        item.set("code", Value::make_string(w.code));
+        item.set("text", Value::make_string(w.text));
+        item.set("fix", Value::make_string(w.fix));
+        out.items.push_back(std::move(item));
+    }
+    return ripen::json::to_string(out, 0);
+}
+void set_today(std::string date) { g_app->today = date; }
+// The fit as the panel's button runs it, for tests: its holdout AUCs, then applied as one step.
+std::string fit() {
+    auto result = g_app->pg.fit();
+    if (!result.ok()) return "{\"error\": \"" + (result.issues.empty() ? std::string("the fit failed") : result.issues[0].message) + "\"}";
+    g_app->fitted = std::move(*result.value);
+    char b[160];
+    std::snprintf(b, sizeof b, "{\"auc_holdout\": %.4f, \"auc_before_holdout\": %.4f, \"holdout\": %llu}", g_app->fitted->auc_holdout,
+                  g_app->fitted->auc_before_holdout, static_cast<unsigned long long>(g_app->fitted->holdout));
+    return b;
+}
+bool apply_fit() {
+    if (!g_app->fitted) return false;
+    g_app->timed([&] { g_app->pg.apply_fitted_points(*g_app->fitted); });
+    return true;
+}
+std::string changes() {
+    std::string out;
+    for (const auto& s : ripen::playground::ui::change_sentences(g_app->pg.model(), g_app->pg.loaded_scoring(), g_app->pg.scoring())) out += s + "\n";
+    return out;
+}
+std::string loaded_metrics() { return ripen::json::to_string(ripen::metrics_to_json(g_app->pg.model(), g_app->pg.loaded_metrics()), 2); }
+std::string item_rect(std::string name) {
+    auto it = g_app->rects.find(name);
+    if (it == g_app->rects.end()) return "null";
+    char b[160];
+    std::snprintf(b, sizeof b, "[%.1f, %.1f, %.1f, %.1f]", it->second[0], it->second[1], it->second[2], it->second[3]);
+    return b;
+}
+double scoring_threshold() { return g_app->pg.scoring().handoff_at; }
+bool can_undo() { return g_app->pg.can_undo(); }
+bool can_redo() { return g_app->pg.can_redo(); }
 double import_progress() { return g_app->pg.importing() ? g_app->pg.import_progress() : 1.0; }
 bool set_weight(std::string criterion, int weight) {
     const auto& criteria = g_app->pg.model().spec().criteria;
@@ -629,13 +445,21 @@ bool set_rule_level(std::string rule, int level) {
         }
     return false;
 }
-bool undo() { return g_app->pg.undo(); }
-bool redo() { return g_app->pg.redo(); }
+bool undo() {
+    bool done = false;
+    g_app->timed([&] { done = g_app->pg.undo(); });
+    return done;
+}
+bool redo() {
+    bool done = false;
+    g_app->timed([&] { done = g_app->pg.redo(); });
+    return done;
+}
 std::string metrics() { return ripen::json::to_string(ripen::metrics_to_json(g_app->pg.model(), g_app->pg.metrics()), 2); }
 double rescore_count() { return static_cast<double>(g_app->pg.rescore_count()); }
 double last_update_ms() { return g_app->last_update_ms; }
 double leads() { return static_cast<double>(g_app->pg.leads()); }
-std::string export_model() { return g_app->pg.export_model(); }
+std::string export_model() { return g_app->pg.export_model(g_app->today); }
 std::string diff() { return g_app->pg.diff(); }
 std::string last_error() { return g_app->pg.last_error(); }
 std::string mapping() { return g_app->pg.mapping_json(); }
@@ -683,11 +507,26 @@ EMSCRIPTEN_BINDINGS(ripen_playground) {
     emscripten::function("lastError", &hooks::last_error);
     emscripten::function("mapping", &hooks::mapping);
     emscripten::function("leadColumn", &hooks::lead_column);
+    emscripten::function("setMapping", &hooks::set_mapping);
+    emscripten::function("setColumn", &hooks::set_column);
+    emscripten::function("setValue", &hooks::set_value);
+    emscripten::function("ownMapping", &hooks::own_mapping);
+    emscripten::function("warnings", &hooks::warnings);
+    emscripten::function("setToday", &hooks::set_today);
+    emscripten::function("fit", &hooks::fit);
+    emscripten::function("applyFit", &hooks::apply_fit);
+    emscripten::function("changes", &hooks::changes);
+    emscripten::function("loadedMetrics", &hooks::loaded_metrics);
+    emscripten::function("canUndo", &hooks::can_undo);
+    emscripten::function("itemRect", &hooks::item_rect);
+    emscripten::function("threshold", &hooks::scoring_threshold);
+    emscripten::function("canRedo", &hooks::can_redo);
 }
 #endif
 
 int main(int argc, char** argv) {
     std::string model_path, data_path, map_path, screenshot;
+    bool sample = false;
     int frames = 3, width = 1400, height = 900;
     static App app;
     g_app = &app;
@@ -706,18 +545,21 @@ int main(int argc, char** argv) {
         else if (a == "--map") value(map_path);
         else if (a == "--out") value(app.export_path);
         else if (a == "--screenshot") value(screenshot);
+        else if (a == "--sample") sample = true;
         else if (a == "--frames") { value(number); frames = std::max(1, std::atoi(number.c_str())); }
         else if (a == "--size") { value(number); std::sscanf(number.c_str(), "%dx%d", &width, &height); }
         else if (a == "--help") {
             std::printf(
-                "Usage: ripen-playground [--model MODEL] [--data CSV [--map MAP]] [--out FILE]\n"
+                "Usage: ripen-playground [--model MODEL] [--data CSV [--map MAP] | --sample] [--out FILE]\n"
                 "                        [--screenshot PNG [--frames N]] [--size WxH]\n"
                 "\n"
                 "Tune a lead definition on historical leads: weights, points, thresholds and rules,\n"
                 "with metrics re-computed on every change. Without --model the default model is\n"
-                "loaded; without --data, %zu generated leads. Export writes --out (default\n"
-                "tuned-model.json). --screenshot renders N frames, saves a PNG and exits.\n",
-                kStartSample);
+                "loaded; --data reads a CSV export, --sample generates %d leads, and without\n"
+                "either the start view asks for them. Export writes --out (default\n"
+                "tuned-model.json). --screenshot renders N frames, saves a PNG and exits.\n"
+                "RIPEN_PLAYGROUND_SCALE=2 draws at twice the size (a high-density screen).\n",
+                app.sample_count);
             return 0;
         } else {
             std::fprintf(stderr, "ripen-playground: unknown argument %s (try --help)\n", a.c_str());
@@ -736,27 +578,27 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "ripen-playground: %s", app.pg.last_error().c_str());
         return 1;
     }
-    app.pg.generate(kStartSample, 1);
-    if (!data_path.empty()) {
-        std::optional<std::string> mapping;
-        if (!map_path.empty()) {
-            mapping = read_file(map_path, ok);
-            if (!ok) {
-                std::fprintf(stderr, "ripen-playground: cannot read %s\n", map_path.c_str());
-                return 2;
-            }
-        }
-        app.pending = std::fopen(data_path.c_str(), "rb");
-        if (!app.pending) {
-            std::fprintf(stderr, "ripen-playground: cannot read %s\n", data_path.c_str());
+    {
+        std::time_t now = std::time(nullptr);
+        char day[16];
+        std::strftime(day, sizeof day, "%Y-%m-%d", std::gmtime(&now));
+        app.today = day;
+    }
+    if (sample) ui::load_sample(app);
+    std::optional<std::string> mapping;
+    if (!map_path.empty()) {
+        mapping = read_file(map_path, ok);
+        if (!ok) {
+            std::fprintf(stderr, "ripen-playground: cannot read %s\n", map_path.c_str());
             return 2;
         }
-        std::fseek(app.pending, 0, SEEK_END);
-        long size = std::ftell(app.pending);
-        std::fseek(app.pending, 0, SEEK_SET);
-        app.pg.begin_import(data_path, static_cast<std::uint64_t>(std::max(0L, size)), mapping);
     }
-    app.sync_mapping_text();
+#ifndef __EMSCRIPTEN__
+    if (!data_path.empty() && !ui::load_csv_path(app, data_path, mapping)) {
+        std::fprintf(stderr, "ripen-playground: %s\n", app.status.c_str());
+        return 2;
+    }
+#endif
 
     if (!glfwInit()) {
         std::fprintf(stderr, "ripen-playground: cannot initialise GLFW (no display?)\n");
@@ -783,8 +625,8 @@ int main(int argc, char** argv) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // nothing written beside the user's files
-    ImGui::StyleColorsLight();
-    ImGui::GetStyle().FrameRounding = 3;
+    ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    set_theme();
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     ImGui_ImplOpenGL3_Init(glsl);
 

@@ -44,9 +44,20 @@ function report(modelPath) {
   return json;
 }
 
-test('the playground loads with no console errors and draws its panels', async () => {
+test('the playground opens on its start view, and sample leads draw its panels, with no console errors', async () => {
   const page = await openPlayground();
-  assert.equal(await page.evaluate(() => window.ripenPlayground.leads()), 20000);
+  // No made-up numbers before the marketer chooses data.
+  assert.equal(await page.evaluate(() => window.ripenPlayground.leads()), 0);
+  await page.waitForFunction(() => window.ripenPlayground.itemRect('start.load') !== null);
+  // The start view's own "Load your leads" opens the file chooser; "Try with sample leads" loads them.
+  const box = await page.locator('#canvas').boundingBox();
+  const [lx0, ly0, lx1, ly1] = await page.evaluate(() => window.ripenPlayground.itemRect('start.load'));
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.mouse.click(box.x + (lx0 + lx1) / 2, box.y + (ly0 + ly1) / 2)]);
+  assert.equal(chooser.isMultiple(), false);
+  await page.screenshot({ path: join(artifacts, 'playground-start-1400.png') });
+  const [sx0, sy0, sx1, sy1] = await page.evaluate(() => window.ripenPlayground.itemRect('start.sample'));
+  await page.mouse.click(box.x + (sx0 + sx1) / 2, box.y + (sy0 + sy1) / 2);
+  await page.waitForFunction(() => window.ripenPlayground.leads() === 20000);
   await page.waitForTimeout(1500);  // a few frames
   const shot = await page.screenshot({ path: join(artifacts, 'playground-1400.png') });
   // Decode the screenshot in the page: the panels leave many colours, and the histogram's green.
@@ -111,6 +122,7 @@ test('the hooks give the numbers of ripen report, before and after tuning', asyn
 
 test('a broken model file is refused with its errors, and the loaded one stays', async () => {
   const page = await openPlayground();
+  await page.evaluate(() => window.ripenPlayground.generate(20000, 1));
   const errors = await page.evaluate(() => window.ripenPlayground.loadModel('{"format": 1,', 'broken.json'));
   assert.match(errors, /^1:14: /);
   assert.match(await page.evaluate(() => window.ripenPlayground.lastError()), /the model "broken.json" is invalid/);
@@ -121,7 +133,8 @@ test('a broken model file is refused with its errors, and the loaded one stays',
 test('the toolbar: the main actions are DOM buttons, and the key numbers and warnings are text', async () => {
   const page = await openPlayground();
   const buttons = await page.$$eval('#toolbar button', (els) => els.map((b) => b.textContent));
-  assert.deepEqual(buttons, ['Load your leads (CSV)', 'Try with sample leads', 'Load model file', 'Export model', 'Export mapping', 'Undo', 'Redo']);
+  assert.deepEqual(buttons, ['Load your leads (CSV)', 'Try with sample leads', 'Load model file', 'Export model', 'Export mapping', 'Undo', 'Redo', 'Start over']);
+  await page.click('#sample-leads');
   await page.waitForFunction(() => window.ripenPlayground.summary().includes('20,000 leads'));
   const before = await page.evaluate(() => window.ripenPlayground.metrics());
   assert.match(await page.evaluate(() => window.ripenPlayground.summary()), /^20,000 leads, [\d,]+ converted · hand-offs [\d,]+ \([\d.]+ %\) · precision [\d.]+ % · recall [\d.]+ % · AUC 0\.\d{3}$/);
@@ -136,7 +149,7 @@ test('the toolbar: the main actions are DOM buttons, and the key numbers and war
   await page.click('#redo');
   await page.click('#undo');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
-  assert.equal(download.suggestedFilename(), 'model.json');
+  assert.equal(download.suggestedFilename(), 'ripen-demo-b2b-1.0.0.json', 'an untouched model keeps its version');
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#load-leads')]);
   assert.equal(chooser.isMultiple(), false);
   // The site's bank example loads from the model menu, as a file would.

@@ -1,21 +1,41 @@
 // Starts the ImGui playground (playground.js + .wasm) on the canvas and wires the browser in:
-// file picker and drag-and-drop (files are read here, in pieces, and never leave the page), the
-// model download, and window.ripenPlayground, the hooks the browser tests and benchmarks use.
+// the toolbar's buttons, the file picker and drag-and-drop (files are read here, in pieces, and
+// never leave the page), downloads, the key numbers and warnings as text, the marketer's model
+// and mapping kept in this browser's storage across reloads (never the leads), and
+// window.ripenPlayground, the hooks the browser tests and benchmarks use.
 import createPlayground from './playground-module.mjs';
 
 const canvas = document.getElementById('canvas');
 const status = document.getElementById('status');
 const drop = document.getElementById('drop');
 const picker = document.getElementById('file');
+const summary = document.getElementById('summary');
+const modelChoice = document.getElementById('model-choice');
 const CHUNK = 4 << 20;
+const STORE = 'ripen.playground.v1';
 let pickerKind = 'data';
+
+// Keys belong to the control that has focus. Emscripten's GLFW listens on the whole window and
+// swallows Tab, which would trap keyboard users: keys reach the playground only while the canvas
+// has focus, and F6 leaves it for the toolbar. Registered before the module adds its listeners.
+for (const type of ['keydown', 'keypress', 'keyup']) {
+  window.addEventListener(type, (event) => {
+    if (event.target !== canvas) {
+      event.stopImmediatePropagation();
+    } else if (type === 'keydown' && event.key === 'F6') {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      document.getElementById('load-leads').focus();
+    }
+  }, true);
+}
 
 const module = await createPlayground({
   canvas,
-  // Module.ripenOpenFile and ripenDownload are called by the ImGui side (app.cpp) too.
+  // Called by the ImGui side (ui.cpp) too.
   ripenOpenFile(kind) {
     pickerKind = kind;
-    picker.accept = kind === 'model' ? '.json,application/json' : '.csv,text/csv';
+    picker.accept = kind === 'data' ? '.csv,text/csv' : '.json,application/json';
     picker.click();
   },
   ripenDownload(name, text) {
@@ -27,32 +47,57 @@ const module = await createPlayground({
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   },
 });
+module.setToday(new Date().toISOString().slice(0, 10));
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+const decoder = new TextDecoder();
+const say = (text) => (status.textContent = text);
 
 // Reads a CSV in pieces; between pieces the playground draws a frame (the progress bar moves).
 async function importCsv(name, blob, mapping = '') {
   module.beginImport(name, blob.size, mapping);
   for (let at = 0; at < blob.size; at += CHUNK) {
-    // Pieces end at a byte boundary; the CSV reader carries partial records over.
+    // Pieces end at a byte boundary; the decoder carries partial characters over.
     const bytes = new Uint8Array(await blob.slice(at, at + CHUNK).arrayBuffer());
     if (!module.feed(decoder.decode(bytes, { stream: at + CHUNK < blob.size }))) break;
-    status.textContent = `importing ${name}: ${Math.round((100 * Math.min(at + CHUNK, blob.size)) / blob.size)} %`;
+    say(`Reading ${name}: ${Math.round((100 * Math.min(at + CHUNK, blob.size)) / blob.size)} %`);
     await nextFrame();
   }
   const ok = module.finishImport();
-  status.textContent = ok ? '' : module.lastError();
+  say(ok ? '' : module.lastError());
+  updateSummary();
   return ok;
 }
-const decoder = new TextDecoder();
+
+// The model as a file would load it; the site's own are named by the menu.
+function loadModel(text, name) {
+  const errors = module.loadModel(text, name);
+  say(errors ? `${name}: ${errors}` : '');
+  if (!errors) save();
+  updateSummary();
+  return errors;
+}
+
+function loadMapping(text, name) {
+  const errors = module.setMapping(text);
+  say(errors ? `${name}: ${errors}` : `Mapping ${name} loaded${module.leads() ? '' : ': the next CSV with its columns uses it'}`);
+  if (!errors) save();
+  updateSummary();
+  return errors;
+}
 
 async function openFile(file, kind) {
-  if (kind === 'model' || /\.json$/i.test(file.name)) {
-    const errors = module.loadModel(await file.text(), file.name);
-    status.textContent = errors ? `${file.name}: ${errors}` : '';
-  } else {
-    await importCsv(file.name, file);
+  if (/\.csv$/i.test(file.name) || kind === 'data') return importCsv(file.name, file);
+  const text = await file.text();
+  // A dropped .json is a mapping when it has columns and no questions.
+  let mapping = kind === 'mapping';
+  if (kind !== 'model' && kind !== 'mapping') {
+    try {
+      const doc = JSON.parse(text);
+      mapping = !!doc && typeof doc === 'object' && 'columns' in doc && !('questions' in doc);
+    } catch { /* the model loader reports the syntax error with its line and column */ }
   }
+  return mapping ? loadMapping(text, file.name) : loadModel(text, file.name);
 }
 
 picker.addEventListener('change', async () => {
@@ -63,67 +108,130 @@ window.addEventListener('dragover', (e) => {
   e.preventDefault();
   drop.hidden = false;
 });
-window.addEventListener('dragleave', () => (drop.hidden = true));
+window.addEventListener('dragleave', (e) => {
+  if (!e.relatedTarget) drop.hidden = true;
+});
 window.addEventListener('drop', async (e) => {
   e.preventDefault();
   drop.hidden = true;
   for (const file of e.dataTransfer.files) await openFile(file);
 });
 
-// The toolbar: the main actions as DOM buttons (keyboard and screen readers reach them), and the
-// key numbers in words, updated when they change.
+// ---- the toolbar ----------------------------------------------------------------------------
+
 const download = (name, text) => module.ripenDownload(name, text);
 const on = (id, action) => document.getElementById(id).addEventListener('click', action);
+function exportName() {
+  try {
+    const doc = JSON.parse(module.exportModel());
+    return `${doc.id || 'model'}-${doc.version || 'tuned'}.json`.replace(/[^\w.-]+/g, '_');
+  } catch {
+    return 'model.json';
+  }
+}
 on('load-leads', () => module.ripenOpenFile('data'));
 on('load-model', () => module.ripenOpenFile('model'));
-on('sample-leads', () => module.generate(20000, 1));
-on('export-model', () => download('model.json', module.exportModel()));
-on('export-mapping', () => download('mapping.json', module.mapping()));
+on('sample-leads', () => {
+  module.generate(20000, 1);
+  updateSummary();
+});
+on('export-model', () => download(exportName(), module.exportModel()));
+on('export-mapping', () => download('mapping.json', `${module.mapping()}\n`));
+on('undo', () => module.undo() && updateSummary());
+on('redo', () => module.redo() && updateSummary());
+on('start-over', async () => {
+  localStorage.removeItem(STORE);
+  location.reload();
+});
 // The site's models: the default B2B one and the bank example (whose columns the shared bank
 // export matches); picking one loads it as a file would be.
-document.getElementById('model-choice').addEventListener('change', async (event) => {
+modelChoice.addEventListener('change', async (event) => {
   const url = event.target.value;
+  if (!url) return;
   const response = await fetch(url);
   if (!response.ok) {
-    status.textContent = `${url}: HTTP ${response.status}`;
+    say(`${url}: HTTP ${response.status}`);
     return;
   }
-  const name = url.split('/').pop();
-  const errors = module.loadModel(await response.text(), name);
-  status.textContent = errors ? `${name}: ${errors}` : '';
+  loadModel(await response.text(), url.split('/').pop());
 });
-on('undo', () => module.undo());
-on('redo', () => module.redo());
 
-const summary = document.getElementById('summary');
+// ---- the key numbers and warnings in words ----------------------------------------------------
+
 const number = new Intl.NumberFormat('en');
-const percent = (x) => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
+const percent = (x) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`);
 let shown = '';
 function describe() {
+  if (!module.leads()) {
+    return { text: 'No leads yet: load your leads (CSV) or try sample leads. Your leads never leave this browser.', warnings: [] };
+  }
   const m = JSON.parse(module.metrics());
   const o = m.overall;
+  // Shares from the counts, rounded once, as the canvas shows them.
+  const share = (part, whole) => (whole ? part / whole : null);
   const parts = [`${number.format(o.leads)} leads, ${number.format(o.converted)} converted`,
-    `hand-offs ${number.format(o.handoff)} (${percent(o.handoff_share)})`, `precision ${percent(o.precision)}`,
-    `recall ${percent(o.recall)}`, `AUC ${Number(m.auc).toFixed(3)}`];
-  const warnings = [];
-  if (o.leads > 0 && o.converted === 0) warnings.push('no lead has an outcome: the data needs a column saying which leads converted');
-  else if (o.leads > 0 && Number(m.auc) === 0.5) warnings.push('the scores do not tell converting leads apart: check that the columns map to the questions (Export mapping shows how they map)');
-  if (o.leads > 0 && o.handoff === 0) warnings.push('no lead is handed off at this threshold');
-  return { text: parts.join(' · '), warnings };
+    `hand-offs ${number.format(o.handoff)} (${percent(share(o.handoff, o.leads))})`, `precision ${percent(share(o.handoff_converted, o.handoff))}`,
+    `recall ${percent(share(o.handoff_converted, o.converted))}`, `AUC ${Number(m.auc).toFixed(3)}`];
+  return { text: parts.join(' · '), warnings: JSON.parse(module.warnings()) };
 }
 function updateSummary() {
-  if (!module.leads()) return;
   const { text, warnings } = describe();
-  const key = text + warnings.join();
+  const error = module.lastError();
+  const key = text + JSON.stringify(warnings) + error;
+  document.getElementById('undo').disabled = !module.canUndo();
+  document.getElementById('redo').disabled = !module.canRedo();
   if (key === shown) return;
   shown = key;
-  summary.replaceChildren(text, ...warnings.map((w) => Object.assign(document.createElement('span'), { className: 'warning', textContent: ` · Warning: ${w}` })));
+  const line = (className, words) => Object.assign(document.createElement('span'), { className, textContent: words });
+  // The warnings in full for screen readers; on screen their fixes are in the canvas's box.
+  summary.replaceChildren(text, ...(error ? [line('warning', ` · ${error.split('\n').slice(0, 2).join(' ')}`)] : []),
+    ...warnings.flatMap((w) => [line('warning', ` · Warning: ${w.text}`), line('sr-only', ` ${w.fix}`)]));
 }
-setInterval(updateSummary, 400);
 
-status.textContent = '';
+// ---- the marketer's work, kept in this browser ----------------------------------------------------
+
+// The tuned model and the marketer's own mapping; the leads are never stored. Saved when they
+// change (the edits come from the canvas as well, so this looks twice a second).
+let saved = '';
+function save() {
+  const state = { model: module.exportModel(), mapping: module.ownMapping() ? module.mapping() : null };
+  const text = JSON.stringify(state);
+  if (text === saved) return;
+  saved = text;
+  try {
+    localStorage.setItem(STORE, JSON.stringify({ ...state, savedAt: new Date().toISOString() }));
+  } catch {
+    say('This browser does not keep the work between visits (storage is full or blocked): export the model to keep it.');
+  }
+}
+function restore() {
+  let state;
+  try {
+    state = JSON.parse(localStorage.getItem(STORE) || 'null');
+  } catch {
+    state = null;
+  }
+  if (!state?.model) return;
+  const errors = module.loadModel(state.model, 'your saved model');
+  if (errors) {
+    localStorage.removeItem(STORE);
+    say(`Your saved model could not be restored, so the default one is loaded: ${errors}`);
+    return;
+  }
+  if (state.mapping) module.setMapping(state.mapping);
+  const when = new Date(state.savedAt).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
+  modelChoice.prepend(new Option(`Your saved model (${when})`, '', true, true));
+  say(`Restored your model${state.mapping ? ' and mapping' : ''} from ${when}. Load your leads to go on: they are never stored.`);
+  saved = JSON.stringify({ model: module.exportModel(), mapping: module.ownMapping() ? module.mapping() : null });
+}
+
+restore();
+if (status.textContent === 'Loading the playground...') say('');
 updateSummary();
-canvas.focus();
+setInterval(() => {
+  updateSummary();
+  save();
+}, 500);
 
 // Test and benchmark hooks: the same numbers the UI shows, as plain values.
 window.ripenPlayground = {
@@ -134,18 +242,31 @@ window.ripenPlayground = {
   setPoints: (question, option, criterion, points) => module.setPoints(question, option, criterion, points),
   setThreshold: (t) => module.setThreshold(t),
   setRuleLevel: (rule, level) => module.setRuleLevel(rule, level),
+  setMapping: (text) => module.setMapping(text),
+  setColumn: (column, role, target = '') => module.setColumn(column, role, target),
+  setValue: (column, value, option) => module.setValue(column, value, option),
+  fit: () => JSON.parse(module.fit()),
+  applyFit: () => module.applyFit(),
   undo: () => module.undo(),
   redo: () => module.redo(),
   metrics: () => JSON.parse(module.metrics()),
+  loadedMetrics: () => JSON.parse(module.loadedMetrics()),
+  warnings: () => JSON.parse(module.warnings()),
   rescoreCount: () => module.rescoreCount(),
   lastUpdateMs: () => module.lastUpdateMs(),
   leads: () => module.leads(),
   exportModel: () => module.exportModel(),
   diff: () => module.diff(),
+  changes: () => module.changes(),
   lastError: () => module.lastError(),
   mapping: () => module.mapping(),
   // A copy: the view is into WebAssembly memory, which may move when it grows.
   leadColumn: (name) => Int32Array.from(module.leadColumn(name)),
   summary: () => summary.textContent,
+  threshold: () => module.threshold(),
+  canUndo: () => module.canUndo(),
+  // Where a control was drawn (CSS pixels, relative to the canvas), to drag it with the mouse.
+  itemRect: (name) => JSON.parse(module.itemRect(name)),
+  save,
   ready: true,
 };
