@@ -90,8 +90,10 @@ void legend_item(ImU32 colour, const char* text, bool first, bool line = false) 
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const float font = ImGui::GetFontSize();
     if (!first) {
+        // Room left on the line of the previous entry?
+        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
         const float need = font * 2.5f + ImGui::CalcTextSize(text).x;
-        if (ImGui::GetContentRegionAvail().x > need) ImGui::SameLine(0, font * 1.2f);
+        if (right - ImGui::GetItemRectMax().x > need) ImGui::SameLine(0, font * 1.2f);
     }
     ImVec2 p = ImGui::GetCursorScreenPos();
     if (line) draw->AddLine(ImVec2(p.x, p.y + font * 0.55f), ImVec2(p.x + font * 0.9f, p.y + font * 0.55f), colour, std::max(2.0f, font * 0.15f));
@@ -127,7 +129,10 @@ void histogram(App& app, ImVec2 size) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const float axis_w = ImGui::CalcTextSize(thousands(static_cast<std::uint64_t>(top)).c_str()).x + font * 0.6f;
-    const float label_h = font * 1.4f;
+    const float bar_w = (size.x - axis_w) / static_cast<float>(slots);
+    const float ko_half = ImGui::CalcTextSize("knocked out").x * 0.5f;
+    const bool rule_labels_fit = ko_half + font * 0.4f < bar_w * 0.5f + axis_w && ko_half + ImGui::CalcTextSize("gate").x * 0.5f + font * 0.6f < bar_w;
+    const float label_h = font * (rule_labels_fit ? 1.4f : 2.7f);  // totals, and a line naming the rule bars when they are narrow
     const ImVec2 plot0(origin.x + axis_w, origin.y + font * 0.5f);
     const ImVec2 plot1(origin.x + size.x, origin.y + size.y - label_h);
     const float plot_h = plot1.y - plot0.y;
@@ -151,7 +156,9 @@ void histogram(App& app, ImVec2 size) {
         draw->AddRectFilled(ImVec2(x0, plot1.y - h_no), ImVec2(x1, plot1.y), kNotConverted);
         draw->AddRectFilled(ImVec2(x0, plot1.y - h_no - h_yes), ImVec2(x1, plot1.y - h_no), kConverted);
         if (ImGui::IsWindowHovered() && mouse.x >= x0 && mouse.x < x1 && mouse.y >= plot0.y && mouse.y <= plot1.y + label_h) hovered = static_cast<int>(k);
-        // Labels under the bars, each only where it does not touch the one before.
+        // Labels under the bars, each only where it does not touch the one before. The two rule
+        // bars are named here when their names fit under them, else on a line of their own.
+        if (k < 2 && !rule_labels_fit) continue;
         std::string label = k == 0 ? "knocked out" : k == 1 ? "gate" : std::to_string(k - 2);
         const float w = ImGui::CalcTextSize(label.c_str()).x;
         const float cx = (x0 + x1) * 0.5f;
@@ -162,6 +169,8 @@ void histogram(App& app, ImVec2 size) {
         }
     }
     draw->AddLine(ImVec2(plot0.x, plot1.y), ImVec2(plot1.x, plot1.y), kMuted, 1.0f);
+    if (!rule_labels_fit)
+        draw->AddText(ImVec2(origin.x, plot1.y + font * 1.35f), kMuted, "1st bar: knocked out · 2nd: held by a gate");
     // The model's hand-off threshold.
     const float line_x = plot0.x + slot_w * static_cast<float>(scoring.handoff_at + 2);
     draw->AddLine(ImVec2(line_x, plot0.y), ImVec2(line_x, plot1.y), kLine, std::max(2.0f, font * 0.14f));
@@ -211,7 +220,8 @@ void gain_chart(App& app, ImVec2 size) {
     for (std::size_t i = 1; i < gain.size(); ++i) draw->AddLine(at(gain[i - 1].x, gain[i - 1].y), at(gain[i].x, gain[i].y), kConverted, std::max(2.0f, font * 0.14f));
     const ImVec2 point = at(overall.handoff_share(), overall.recall());
     draw->AddCircleFilled(point, font * 0.35f, kLine);
-    const std::string now = "now: " + percent(overall.handoff_share(), 0) + " of leads, " + percent(overall.recall(), 0) + " of conversions";
+    std::string now = "now: " + percent(overall.handoff_share(), 0) + " of leads, " + percent(overall.recall(), 0) + " of conversions";
+    if (ImGui::CalcTextSize(now.c_str()).x > (p1.x - p0.x) * 0.6f) now.replace(now.find(", "), 2, ",\n");  // two lines in a small chart
     const ImVec2 ts = ImGui::CalcTextSize(now.c_str());
     ImVec2 label(point.x + font * 0.6f, point.y + font * 0.9f);  // under the curve, which rises to the right
     if (label.x + ts.x > p1.x) label.x = point.x - ts.x - font * 0.6f;

@@ -203,10 +203,10 @@ void draw_mapping(App& app) {
     for (const auto& p : stats.profiles) profiles[p.column] = &p;
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("columns", 4, flags)) {
-        ImGui::TableSetupColumn("Column", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableSetupColumn("Means", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-        ImGui::TableSetupColumn("Match", ImGuiTableColumnFlags_WidthStretch, 0.6f);
-        ImGui::TableSetupColumn("Values in the file", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+        ImGui::TableSetupColumn("Column", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+        ImGui::TableSetupColumn("Means", ImGuiTableColumnFlags_WidthStretch, 1.9f);
+        ImGui::TableSetupColumn("Match", ImGuiTableColumnFlags_WidthStretch, 0.55f);
+        ImGui::TableSetupColumn("Values in the file", ImGuiTableColumnFlags_WidthStretch, 1.5f);
         ImGui::TableHeadersRow();
         for (const auto& c : pg.mapping().columns) {
             ImGui::PushID(c.column.c_str());
@@ -214,7 +214,8 @@ void draw_mapping(App& app) {
             ImGui::TableNextColumn();
             ImGui::TextWrapped("%s", c.column.c_str());
             ImGui::TableNextColumn();
-            std::string current = c.role == ColumnMapping::Role::question ? "Question: " + (model.question_index(c.target) >= 0 ? question_label(model, model.question_index(c.target)) : c.target)
+            // The chosen question by its label (the list says "Question: ..." to tell roles apart).
+            std::string current = c.role == ColumnMapping::Role::question ? (model.question_index(c.target) >= 0 ? question_label(model, model.question_index(c.target)) : c.target)
                                   : c.role == ColumnMapping::Role::context ? "Context: " + c.target
                                                                            : role_name(c.role);
             ImGui::SetNextItemWidth(-FLT_MIN);
