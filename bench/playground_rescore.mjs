@@ -92,12 +92,17 @@ const arquero = await page.evaluate(() => {
   // The same weights as the playground now has (its last weight move set need to 2): the
   // hand-offs and converted hand-offs at every threshold must agree.
   p.setWeight('need', 2);
+  // The sweep moves the model's threshold; segments with their own handoff_at keep theirs.
   const sweep = p.metrics().thresholds;
+  const own = (model.segments || []).map((s) => s.handoff_at ?? null);
   const rows = last.objects();
   let mismatches = 0;
   for (const at of sweep) {
     let handoff = 0, converted = 0;
-    for (const r of rows) if (r.score >= 0 && r.score >= at.threshold) { handoff += r.count; converted += r.outcome ? r.count : 0; }
+    for (const r of rows) {
+      const threshold = own[r.segment] ?? at.threshold;
+      if (r.score >= 0 && r.score >= threshold) { handoff += r.count; converted += r.outcome ? r.count : 0; }
+    }
     if (handoff !== at.handoff || converted !== at.handoff_converted) ++mismatches;
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

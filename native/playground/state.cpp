@@ -72,15 +72,18 @@ void Playground::reimport() {
         incremental_.clear();
         LeadGenerator generator(*model_, sample_seed_);
         SampleLead lead;
+        std::uint64_t converted = 0;
         for (std::size_t i = 0; i < sample_count_; ++i) {
             generator.next(lead);
             Context context;
             context.values = lead.context;
             if (!lead.source.empty()) context.values.emplace_back("source", lead.source);
             table_->append(lead.answers, context, true, lead.converted ? 1 : 0);
+            converted += lead.converted ? 1 : 0;
         }
         import_stats_ = ImportStats{};
         import_stats_.rows = import_stats_.imported = sample_count_;
+        import_stats_.converted = converted;
         data_name_ = std::to_string(sample_count_) + " generated leads (seed " + std::to_string(sample_seed_) + ")";
         mapping_ = Mapping{};
         rescore();

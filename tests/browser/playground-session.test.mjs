@@ -104,7 +104,9 @@ test('a marketer tunes the bank export alone, and ripen report agrees with what 
   assert.match(await hook(page, 'summary'), /^No leads yet: load your leads \(CSV\) or try sample leads/);
   await page.screenshot({ path: join(artifacts, 'playground-start-1280.png') });
 
-  // The default model knows nothing of a bank's columns: said in words, with the fix.
+  // The default model knows nothing of a bank's columns: said in words, with the fix; the
+  // warning's arrival does not move the canvas under the marketer's cursor.
+  const canvasTop = (await page.locator('#canvas').boundingBox()).y;
   await loadLeads(page, bankCsv);
   assert.equal(await hook(page, 'leads'), 45211);
   const warnings = await hook(page, 'warnings');
@@ -113,6 +115,7 @@ test('a marketer tunes the bank export alone, and ripen report agrees with what 
   assert.ok(warnings.some((w) => w.code === 'one_bucket'));
   await page.waitForFunction(() => window.ripenPlayground.summary().includes('Warning: No column of bank-marketing.csv matches a question'));
   assert.match(await hook(page, 'summary'), /pick a model made for this data/);
+  assert.equal((await page.locator('#canvas').boundingBox()).y, canvasTop);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(artifacts, 'playground-nothing-maps-1280.png') });
 

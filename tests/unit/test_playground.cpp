@@ -270,6 +270,8 @@ TEST_CASE("data that does not fit the model is said in words, with the fix") {
     REQUIRE(pg.load_model(default_text()).empty());
     pg.generate(2000, 1);
     CHECK(pg.warnings().empty());  // the model's own sample fits it
+    CHECK(pg.import_stats().converted == pg.metrics().overall.converted);  // a sample says how many converted
+    CHECK(pg.import_stats().converted > 0);
     REQUIRE(import_all(pg, "bank.csv", bank_like_csv(400)));
     auto codes = warning_codes(pg);
     REQUIRE(has(codes, "nothing_maps"));
