@@ -131,9 +131,9 @@ void set_theme() {
     c[ImGuiCol_Header] = ImVec4(0.90f, 0.94f, 0.91f, 1);
     c[ImGuiCol_HeaderHovered] = ImVec4(0.84f, 0.91f, 0.86f, 1);
     c[ImGuiCol_HeaderActive] = ImVec4(0.76f, 0.87f, 0.79f, 1);
-    c[ImGuiCol_Tab] = ImVec4(0.88f, 0.90f, 0.93f, 1);
-    c[ImGuiCol_TabHovered] = ImVec4(0.84f, 0.91f, 0.86f, 1);
-    c[ImGuiCol_TabActive] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_Tab] = ImVec4(0.92f, 0.93f, 0.95f, 1);
+    c[ImGuiCol_TabHovered] = ImVec4(0.86f, 0.92f, 0.88f, 1);
+    c[ImGuiCol_TabActive] = ImVec4(0.78f, 0.88f, 0.81f, 1);  // the open tab stands out from the white panel
     c[ImGuiCol_TableHeaderBg] = ImVec4(0.94f, 0.95f, 0.97f, 1);
     c[ImGuiCol_TableRowBgAlt] = ImVec4(0.975f, 0.98f, 0.985f, 1);
     c[ImGuiCol_NavHighlight] = ImVec4(0.10f, 0.45f, 0.80f, 1);
@@ -251,6 +251,45 @@ float device_scale() {
 #endif
 }
 
+#ifdef __EMSCRIPTEN__
+// The browser page draws a frame only when something could have changed: input, a resize, a
+// change of state (from the canvas or the page's hooks), a text field being edited, a few frames
+// after each of these, and twice a second regardless. An idle playground then costs next to
+// nothing (software WebGL would otherwise redraw the whole canvas 60 times a second, on the
+// cores the next re-score needs).
+bool frame_needed() {
+    static std::uint64_t last = 0;
+    static double last_drawn = -1;
+    static int settle = 0;
+    const ImGuiIO& io = ImGui::GetIO();
+    const Playground& pg = g_app->pg;
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](double v) {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        h = (h ^ bits) * 1099511628211ull;
+    };
+    mix(io.MousePos.x), mix(io.MousePos.y), mix(io.MouseWheel), mix(io.MouseWheelH), mix(io.InputQueueCharacters.Size);
+    for (bool down : io.MouseDown) mix(down);
+    for (bool down : io.KeysDown) if (down) mix(1);
+    mix(io.KeyCtrl), mix(io.KeyShift), mix(io.KeyAlt);
+    mix(io.DisplaySize.x), mix(io.DisplaySize.y), mix(g_app->scale);
+    mix(static_cast<double>(pg.rescore_count())), mix(pg.scoring().handoff_at), mix(static_cast<double>(pg.leads())), mix(pg.importing()),
+        mix(pg.import_progress()), mix(static_cast<double>(pg.model_name().size() + pg.data_name().size() + pg.last_error().size() + g_app->status.size())),
+        mix(static_cast<double>(pg.warnings().size())), mix(static_cast<double>(pg.can_undo() + 2 * pg.can_redo())), mix(g_app->fitted.has_value()),
+        mix(g_app->open_mapping), mix(static_cast<double>(g_app->pending != nullptr));
+    for (int t : pg.scoring().segment_handoff_at) mix(t);
+    const double now = glfwGetTime();
+    const bool changed = h != last;
+    if (changed) settle = 4;  // popups, tooltips and layouts take a frame or two to settle
+    if (!changed && settle <= 0 && !io.WantTextInput && now - last_drawn < 0.5) return false;
+    if (!changed) --settle;
+    last = h;
+    last_drawn = now;
+    return true;
+}
+#endif
+
 void render_once() {
     g_app->scale = device_scale();
 #ifdef __EMSCRIPTEN__
@@ -267,6 +306,9 @@ void render_once() {
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+#ifdef __EMSCRIPTEN__
+    if (!frame_needed()) return;
+#endif
     ImGui::NewFrame();
     frame(*g_app);
     ImGui::Render();
