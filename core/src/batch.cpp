@@ -78,6 +78,7 @@ struct BatchScorer::Impl {
 
     // CSV
     CsvReader reader;
+    char delimiter = 0;  // chosen from the first piece's first line (0: not yet)
     bool header_read = false;
     enum class ColumnRole : std::uint8_t { ignored, single, question, context, source };
     struct Column {
@@ -159,9 +160,11 @@ struct BatchScorer::Impl {
         }
         check_coverage(rec, errors);
         if (fatal) return false;
+        // The added columns use the file's own separator, so it opens as it did.
+        const char sep = delimiter ? delimiter : ',';
         out.append(rec.raw.data(), rec.raw.size());
         for (const auto& c : columns) {
-            out += ',';
+            out += sep;
             out += c;
         }
         out += '\n';
@@ -324,25 +327,26 @@ struct BatchScorer::Impl {
         int score = normalised();
         record_result(score);
         // Write straight into the output buffer: this runs for every row.
+        const char sep = delimiter ? delimiter : ',';
         const std::string& segment = model.spec().segments[static_cast<std::size_t>(evaluator.segment)].id;
         std::size_t at = out.size();
         out.resize(at + rec.raw.size() + segment.size() + 16 * (7 + evaluator.points.size()));
         char* p = &out[at];
         std::memcpy(p, rec.raw.data(), rec.raw.size());
         p += rec.raw.size();
-        *p++ = ',';
+        *p++ = sep;
         std::string_view route = to_string(evaluator.route);
         std::memcpy(p, route.data(), route.size());
         p += route.size();
         for (int v : {evaluator.total, model.max_total(), score, evaluator.lo, evaluator.hi}) {
-            *p++ = ',';
+            *p++ = sep;
             p = write_int(p, v);
         }
-        *p++ = ',';
+        *p++ = sep;
         std::memcpy(p, segment.data(), segment.size());
         p += segment.size();
         for (int v : evaluator.points) {
-            *p++ = ',';
+            *p++ = sep;
             p = write_int(p, v);
         }
         *p++ = '\n';
@@ -504,6 +508,7 @@ bool BatchScorer::header_ready() const { return impl_->format == Format::ndjson 
 std::unique_ptr<BatchScorer> BatchScorer::fork() const {
     auto copy = std::make_unique<BatchScorer>(impl_->model, impl_->format, impl_->options);
     copy->impl_->header_read = impl_->header_read;
+    copy->impl_->delimiter = impl_->delimiter;
     copy->impl_->layout = impl_->layout;
     copy->impl_->expected_fields = impl_->expected_fields;
     copy->impl_->question_columns = impl_->question_columns;
@@ -525,7 +530,7 @@ void BatchScorer::score_block(std::string_view block, std::uint64_t first_line, 
         return;
     }
     std::uint64_t bytes_before = impl.stats.bytes;
-    impl.reader = CsvReader();
+    impl.reader = CsvReader(impl.delimiter ? impl.delimiter : ',');
     impl.reader.start_block(first_line);
     impl.reader.feed(block);
     impl.reader.finish();
@@ -553,6 +558,10 @@ BatchScorer::~BatchScorer() = default;
 bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<Issue>& errors) {
     if (impl_->fatal) return false;
     if (impl_->format == Format::csv) {
+        if (!impl_->delimiter && !chunk.empty()) {
+            impl_->delimiter = detect_delimiter(chunk);
+            impl_->reader = CsvReader(impl_->delimiter);
+        }
         impl_->reader.feed(chunk);
         return impl_->run_csv(out, errors);
     }

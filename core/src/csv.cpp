@@ -337,4 +337,22 @@ void write_csv_field(std::string_view field, std::string& out, char delimiter) {
     out += '"';
 }
 
+char detect_delimiter(std::string_view head) {
+    static constexpr char kCandidates[] = {',', ';', '\t', '|'};
+    std::size_t counts[4] = {0, 0, 0, 0};
+    bool quoted = false;
+    // The first line only (a quoted field may hold line breaks), and at most 1 MiB of it.
+    for (std::size_t i = 0, n = std::min<std::size_t>(head.size(), std::size_t{1} << 20); i < n; ++i) {
+        const char c = head[i];
+        if (c == '"') quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r')) break;
+        else if (!quoted)
+            for (int k = 0; k < 4; ++k) counts[k] += c == kCandidates[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 4; ++k)
+        if (counts[k] > counts[best]) best = k;
+    return kCandidates[best];
+}
+
 }  // namespace ripen

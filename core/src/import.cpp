@@ -81,7 +81,7 @@ bool is_placeholder(std::string_view raw) {
 }  // namespace
 
 std::optional<Mapping> infer_mapping_from_csv(const Model& model, std::string_view head, bool whole) {
-    CsvReader reader;
+    CsvReader reader(detect_delimiter(head));
     reader.feed(head);
     if (whole) reader.finish();
     std::vector<std::string> header;
@@ -692,6 +692,7 @@ struct Importer::Impl {
     ImportStats stats;
     detail::RowMapper mapper;
     CsvReader reader;
+    bool delimiter_chosen = false;  // from the first piece's first line
     bool header_read = false;
     bool fatal = false;
     Answers answers;
@@ -772,6 +773,10 @@ Importer::~Importer() = default;
 
 bool Importer::feed(std::string_view chunk) {
     if (impl_->fatal) return false;
+    if (!impl_->delimiter_chosen && !chunk.empty()) {
+        impl_->delimiter_chosen = true;
+        impl_->reader = CsvReader(detect_delimiter(chunk));
+    }
     impl_->reader.feed(chunk);
     return impl_->run();
 }

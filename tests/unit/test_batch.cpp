@@ -79,6 +79,22 @@ TEST_CASE("appends route, totals, interval, segment and points") {
     CHECK(complete.out.substr(complete.out.find('\n') + 1) == "buy,,,,,,,,,nurture,3,9,33,3,3,web,3,0\n");
 }
 
+TEST_CASE("a ';'-separated file scores as the ','-separated one does") {
+    auto model = test::tiny();
+    const std::string rows = "buy,150,a,no,x@acme.com,DE,soon,,\nlook,50,a,no,x@acme.com,DE,,,event\n";
+    auto commas = score(model, std::string(kHeader) + rows);
+    std::string semicolon_input = std::string(kHeader) + rows;
+    for (char& c : semicolon_input) c = c == ',' ? ';' : c;
+    auto semicolons = score(model, semicolon_input);
+    REQUIRE(semicolons.ok);
+    CHECK(semicolons.errors.empty());
+    CHECK(semicolons.stats.scored == 2);
+    // The output keeps the file's separator, so a spreadsheet opens it as it opened the input.
+    std::string expected = commas.out;
+    for (char& c : expected) c = c == ',' ? ';' : c;
+    CHECK(semicolons.out == expected);
+}
+
 TEST_CASE("every CSV row scores as decide() scores it") {
     auto model = test::default_model();
     ripen::LeadGenerator generator(model, 99);

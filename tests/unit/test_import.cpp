@@ -211,6 +211,55 @@ TEST_CASE("the same export in one piece and in small chunks imports the same") {
     CHECK(whole.table.outcomes() == pieces.table.outcomes());
 }
 
+TEST_CASE("a spreadsheet's ';'-separated export with decimal commas imports as the ','-separated one does") {
+    CHECK(ripen::detect_delimiter("age;job;balance\n58;admin.;1,5\n") == ';');
+    CHECK(ripen::detect_delimiter("age,job\n") == ',');
+    CHECK(ripen::detect_delimiter("\"a;b;c\",d,e\n") == ',');  // inside quotes it is text
+    CHECK(ripen::detect_delimiter("a\tb\tc") == '\t');
+    CHECK(ripen::detect_delimiter("a|b|c\r\nx,y,z,w,v\n") == '|');  // the first line decides
+    CHECK(ripen::detect_delimiter("") == ',');
+    CHECK(ripen::detect_delimiter("\xEF\xBB\xBFgoal;role") == ';');
+
+    auto model = test::default_model();
+    ripen::LeadGenerator generator(model, 8);
+    std::string csv = generator.csv_header();
+    ripen::SampleLead lead;
+    for (int i = 0; i < 200; ++i) {
+        generator.next(lead);
+        generator.append_csv(lead, csv);
+    }
+    // The same file as a spreadsheet writes it with ';' (quoting the multiple choices, which
+    // hold a ';').
+    std::string semicolons;
+    {
+        ripen::CsvReader reader;
+        reader.feed(csv);
+        reader.finish();
+        ripen::CsvRecord record;
+        ripen::Issue error;
+        while (reader.next(record, error) == ripen::CsvReader::Status::record) {
+            for (std::size_t f = 0; f < record.fields.size(); ++f) {
+                if (f) semicolons += ';';
+                ripen::write_csv_field(record.fields[f], semicolons, ';');
+            }
+            semicolons += '\n';
+        }
+    }
+    CHECK(semicolons.find("\"forecasting;") != std::string::npos);
+    auto inferred = ripen::infer_mapping_from_csv(model, semicolons, true);
+    REQUIRE(inferred.has_value());
+    CHECK(inferred->find("role") != nullptr);
+    CHECK(inferred->find("role")->role == ripen::ColumnMapping::Role::question);
+    auto with_commas = import(model, *ripen::infer_mapping_from_csv(model, csv, true), csv, csv.size());
+    auto with_semicolons = import(model, *inferred, semicolons, 7);
+    REQUIRE(with_semicolons.ok);
+    CHECK(with_semicolons.stats.imported == 200);
+    CHECK(with_semicolons.stats.bad_rows == 0);
+    CHECK(with_semicolons.table.outcomes() == with_commas.table.outcomes());
+    for (const char* id : {"goal", "role", "employees", "country"})
+        CHECK(with_semicolons.table.codes(model.question_index(id)) == with_commas.table.codes(model.question_index(id)));
+}
+
 TEST_CASE("bad rows are reported with their line and counted; the rest imports") {
     auto model = test::tiny();
     auto map = mapping(model, R"({"format": 1, "columns": {"goal": {"question": "goal"}, "won": {"outcome": ["yes"]}}})");

@@ -113,6 +113,11 @@ private:
     bool record_complete();
 };
 
+// The field separator of a CSV, from its first line: ',' unless ';', a tab or '|' occurs more
+// often outside quotes. Spreadsheets in many European locales export with ';' (and decimal
+// commas), and a file read with the wrong separator would be one column that maps to nothing.
+char detect_delimiter(std::string_view head);
+
 // Writes one field, quoting it when it holds the delimiter, a quote or a line break.
 void write_csv_field(std::string_view field, std::string& out, char delimiter = ',');
 
