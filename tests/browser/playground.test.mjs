@@ -120,6 +120,21 @@ test('the hooks give the numbers of ripen report, before and after tuning', asyn
   await page.context().close();
 });
 
+test('a German export saved as Windows-1252 keeps its umlauts, and its labels map to the options', async () => {
+  const page = await openPlayground();
+  const text = 'role,industry,converted\n"Geschäftsleitung (C-Level, VP)",Öffentlicher Sektor,yes\nFachkraft,Produktion,no\n';
+  const latin1 = [...text].map((c) => c.charCodeAt(0));  // every character here is below 256
+  assert.equal(await page.evaluate(([bytes]) => window.ripenPlayground.importBytes(bytes, 'crm-export.csv'), [latin1]), true);
+  assert.equal(await page.evaluate(() => window.ripenPlayground.status()), 'crm-export.csv is not UTF-8: read as Windows-1252.');
+  assert.equal(await page.evaluate(() => window.ripenPlayground.leads()), 2);
+  // The German values match the options' German labels: nothing left unmapped as U+FFFD.
+  const mapping = JSON.parse(await page.evaluate(() => window.ripenPlayground.mapping()));
+  assert.equal(mapping.columns.role.question, 'role');
+  assert.equal(await page.evaluate(() => window.ripenPlayground.leadColumn('authority').join()), '2,1');
+  assert.deepEqual(await page.evaluate(() => window.ripenPlayground.warnings()).then((w) => w.filter((x) => x.code === 'unmapped_values')), []);
+  await page.context().close();
+});
+
 test('a broken model file is refused with its errors, and the loaded one stays', async () => {
   const page = await openPlayground();
   await page.evaluate(() => window.ripenPlayground.generate(20000, 1));

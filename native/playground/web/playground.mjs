@@ -50,11 +50,24 @@ const module = await createPlayground({
 module.setToday(new Date().toISOString().slice(0, 10));
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
-const decoder = new TextDecoder();
 const say = (text) => (status.textContent = text);
+
+// Spreadsheets on Windows still save "CSV" in Windows-1252: a file whose first MiB is not UTF-8
+// is read as that, so "Geschäftsleitung" stays itself instead of becoming "Gesch\uFFFDftsleitung".
+async function encodingOf(blob) {
+  const head = new Uint8Array(await blob.slice(0, Math.min(blob.size, 1 << 20)).arrayBuffer());
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return 'utf-8';
+  } catch {
+    return 'windows-1252';
+  }
+}
 
 // Reads a CSV in pieces; between pieces the playground draws a frame (the progress bar moves).
 async function importCsv(name, blob, mapping = '') {
+  const encoding = await encodingOf(blob);
+  const decoder = new TextDecoder(encoding);
   module.beginImport(name, blob.size, mapping);
   for (let at = 0; at < blob.size; at += CHUNK) {
     // Pieces end at a byte boundary; the decoder carries partial characters over.
@@ -64,7 +77,8 @@ async function importCsv(name, blob, mapping = '') {
     await nextFrame();
   }
   const ok = module.finishImport();
-  say(ok ? '' : module.lastError());
+  const note = encoding === 'utf-8' ? '' : `${name} is not UTF-8: read as Windows-1252.`;
+  say(ok ? note : module.lastError());
   updateSummary();
   return ok;
 }
@@ -238,6 +252,8 @@ window.ripenPlayground = {
   loadModel: (text, name = 'model.json') => module.loadModel(text, name),
   generate: (count, seed = 1) => module.generate(count, seed),
   importCsv: (text, mapping = '', name = 'leads.csv') => importCsv(name, new Blob([text]), mapping),
+  importBytes: (bytes, name = 'leads.csv') => importCsv(name, new Blob([Uint8Array.from(bytes)])),
+  status: () => status.textContent,
   setWeight: (criterion, weight) => module.setWeight(criterion, weight),
   setPoints: (question, option, criterion, points) => module.setPoints(question, option, criterion, points),
   setThreshold: (t) => module.setThreshold(t),
