@@ -79,6 +79,8 @@ struct BatchScorer::Impl {
     // CSV
     CsvReader reader;
     char delimiter = 0;  // chosen from the first piece's first line (0: not yet)
+    bool windows1252 = false;  // the first piece was not UTF-8: every piece is converted
+    std::string converted;
     bool header_read = false;
     enum class ColumnRole : std::uint8_t { ignored, single, question, context, source };
     struct Column {
@@ -509,6 +511,7 @@ std::unique_ptr<BatchScorer> BatchScorer::fork() const {
     auto copy = std::make_unique<BatchScorer>(impl_->model, impl_->format, impl_->options);
     copy->impl_->header_read = impl_->header_read;
     copy->impl_->delimiter = impl_->delimiter;
+    copy->impl_->windows1252 = impl_->windows1252;
     copy->impl_->layout = impl_->layout;
     copy->impl_->expected_fields = impl_->expected_fields;
     copy->impl_->question_columns = impl_->question_columns;
@@ -532,10 +535,16 @@ void BatchScorer::score_block(std::string_view block, std::uint64_t first_line, 
     std::uint64_t bytes_before = impl.stats.bytes;
     impl.reader = CsvReader(impl.delimiter ? impl.delimiter : ',');
     impl.reader.start_block(first_line);
+    const std::size_t raw_size = block.size();
+    if (impl.windows1252) {
+        impl.converted.clear();
+        append_windows1252(block, impl.converted);
+        block = impl.converted;
+    }
     impl.reader.feed(block);
     impl.reader.finish();
     impl.run_csv(out, errors);
-    impl.stats.bytes = bytes_before + block.size();
+    impl.stats.bytes = bytes_before + raw_size;
 }
 
 void BatchScorer::add_stats(const ScoreStats& other) {
@@ -555,12 +564,21 @@ void BatchScorer::add_stats(const ScoreStats& other) {
 
 BatchScorer::~BatchScorer() = default;
 
+void BatchScorer::sniff(std::string_view head) {
+    if (impl_->delimiter || head.empty() || impl_->format != Format::csv) return;
+    impl_->windows1252 = looks_windows1252(head);
+    impl_->delimiter = detect_delimiter(head);
+    impl_->reader = CsvReader(impl_->delimiter);
+}
+
 bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<Issue>& errors) {
     if (impl_->fatal) return false;
     if (impl_->format == Format::csv) {
-        if (!impl_->delimiter && !chunk.empty()) {
-            impl_->delimiter = detect_delimiter(chunk);
-            impl_->reader = CsvReader(impl_->delimiter);
+        sniff(chunk);
+        if (impl_->windows1252) {
+            impl_->converted.clear();
+            append_windows1252(chunk, impl_->converted);
+            chunk = impl_->converted;
         }
         impl_->reader.feed(chunk);
         return impl_->run_csv(out, errors);

@@ -355,4 +355,43 @@ char detect_delimiter(std::string_view head) {
     return kCandidates[best];
 }
 
+bool looks_windows1252(std::string_view head) {
+    if (!detail::foreign_encoding(head.substr(0, 8)).empty()) return false;  // UTF-16/32: refused by the reader
+    for (std::size_t i = 0; i < head.size();) {
+        const std::size_t n = detail::utf8_sequence_length(head, i);
+        if (n == 0) {
+            // A sequence cut by the end of the piece is not an error.
+            const auto b = static_cast<unsigned char>(head[i]);
+            const std::size_t want = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
+            return !(want && i + want > head.size());
+        }
+        i += n;
+    }
+    return false;
+}
+
+void append_windows1252(std::string_view in, std::string& out) {
+    // 0x80..0x9F as Windows-1252 has them (five of them undefined, kept as U+FFFD); the rest of
+    // the upper half is Latin-1, the same code points as the bytes.
+    static constexpr char16_t kHigh[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+                                           0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+                                           0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+    out.reserve(out.size() + in.size() + in.size() / 8);
+    for (char ch : in) {
+        const auto b = static_cast<unsigned char>(ch);
+        if (b < 0x80) {
+            out += ch;
+            continue;
+        }
+        const unsigned cp = b < 0xA0 ? kHigh[b - 0x80] : b;
+        if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+        } else {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        }
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
 }  // namespace ripen

@@ -81,6 +81,11 @@ bool is_placeholder(std::string_view raw) {
 }  // namespace
 
 std::optional<Mapping> infer_mapping_from_csv(const Model& model, std::string_view head, bool whole) {
+    std::string converted;
+    if (looks_windows1252(head)) {
+        append_windows1252(head, converted);
+        head = converted;
+    }
     CsvReader reader(detect_delimiter(head));
     reader.feed(head);
     if (whole) reader.finish();
@@ -693,6 +698,11 @@ struct Importer::Impl {
     detail::RowMapper mapper;
     CsvReader reader;
     bool delimiter_chosen = false;  // from the first piece's first line
+    bool windows1252 = false;       // the start was not UTF-8: every piece is converted
+    std::string converted;
+    std::string head;               // pieces held back until the separator and encoding are chosen
+    void choose_format(std::string_view start);
+    bool feed_chosen(std::string_view chunk);
     bool header_read = false;
     bool fatal = false;
     Answers answers;
@@ -771,18 +781,53 @@ Importer::Importer(const Model& model, Mapping mapping, LeadTable& table, Import
     : impl_(std::make_unique<Impl>(model, std::move(mapping), table, options)) {}
 Importer::~Importer() = default;
 
-bool Importer::feed(std::string_view chunk) {
-    if (impl_->fatal) return false;
-    if (!impl_->delimiter_chosen && !chunk.empty()) {
-        impl_->delimiter_chosen = true;
-        impl_->reader = CsvReader(detect_delimiter(chunk));
+// The separator and the encoding are chosen from the first 64 KiB (or the whole input when it
+// is shorter), however small the pieces: held back until then.
+constexpr std::size_t kSniffBytes = std::size_t{64} << 10;
+
+void Importer::Impl::choose_format(std::string_view start) {
+    delimiter_chosen = true;
+    windows1252 = looks_windows1252(start);
+    if (windows1252) {
+        Issue note;
+        note.code = "csv.windows1252";
+        note.message = "the file is not UTF-8: read as Windows-1252 (save it as CSV UTF-8 to be sure)";
+        note.line = 1;
+        note.column = 1;
+        note.severity = Severity::warning;
+        stats.warnings.push_back(std::move(note));
     }
-    impl_->reader.feed(chunk);
-    return impl_->run();
+    reader = CsvReader(detect_delimiter(start));
+}
+
+bool Importer::Impl::feed_chosen(std::string_view chunk) {
+    if (windows1252) {
+        converted.clear();
+        append_windows1252(chunk, converted);
+        chunk = converted;
+    }
+    reader.feed(chunk);
+    return run();
+}
+
+bool Importer::feed(std::string_view chunk) {
+    Impl& impl = *impl_;
+    if (impl.fatal) return false;
+    if (impl.delimiter_chosen) return impl.feed_chosen(chunk);
+    impl.head.append(chunk.data(), chunk.size());
+    if (impl.head.size() < kSniffBytes) return true;
+    impl.choose_format(impl.head);
+    std::string head = std::move(impl.head);
+    return impl.feed_chosen(head);
 }
 
 bool Importer::finish() {
     if (impl_->fatal) return false;
+    if (!impl_->delimiter_chosen) {
+        impl_->choose_format(impl_->head);
+        std::string head = std::move(impl_->head);
+        if (!impl_->feed_chosen(head)) return false;
+    }
     impl_->reader.finish();
     if (!impl_->run()) return false;
     if (!impl_->header_read) {

@@ -205,6 +205,7 @@ void PosixIo::score_stream(BatchJob& job) {
         }
         if (end == std::string::npos) end = carry.size();
         std::string out;
+        scorer.sniff(carry);  // separator and encoding from all that is read, not the header alone
         ok = scorer.feed(std::string_view(carry).substr(0, end), out, errors);
         if (ok && at_end && end == carry.size()) ok = scorer.finish(out, errors);
         job.report(errors);

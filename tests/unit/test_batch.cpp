@@ -95,6 +95,16 @@ TEST_CASE("a ';'-separated file scores as the ','-separated one does") {
     CHECK(semicolons.out == expected);
 }
 
+TEST_CASE("a Windows-1252 file scores as its UTF-8 twin does, and its text comes out as UTF-8") {
+    auto model = test::tiny();
+    const std::string utf8 = std::string(kHeader) + "buy,150,a,no,x@acme.com,DE,f\xC3\xBCr sp\xC3\xA4ter,,\n";
+    const std::string cp1252 = std::string(kHeader) + "buy,150,a,no,x@acme.com,DE,f\xFCr sp\xE4ter,,\n";
+    auto a = score(model, utf8), b = score(model, cp1252);
+    REQUIRE(b.ok);
+    CHECK(b.errors.empty());
+    CHECK(b.out == a.out);
+}
+
 TEST_CASE("every CSV row scores as decide() scores it") {
     auto model = test::default_model();
     ripen::LeadGenerator generator(model, 99);

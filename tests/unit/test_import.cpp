@@ -260,6 +260,31 @@ TEST_CASE("a spreadsheet's ';'-separated export with decimal commas imports as t
         CHECK(with_semicolons.table.codes(model.question_index(id)) == with_commas.table.codes(model.question_index(id)));
 }
 
+TEST_CASE("an export saved as Windows-1252 is read as that, with a warning; UTF-8 and UTF-16 are not mistaken for it") {
+    CHECK(ripen::looks_windows1252("role\nGesch\xE4" "ftsleitung\n"));
+    CHECK_FALSE(ripen::looks_windows1252("role\nGesch\xC3\xA4" "ftsleitung\n"));  // UTF-8
+    CHECK_FALSE(ripen::looks_windows1252("role\nGesch\xC3"));                     // UTF-8 cut by the piece's end
+    CHECK_FALSE(ripen::looks_windows1252(std::string_view("\xFF\xFEr\0o\0", 6)));  // UTF-16: the reader refuses it
+    CHECK_FALSE(ripen::looks_windows1252("plain ASCII"));
+    std::string utf8;
+    ripen::append_windows1252("\xE4\xD6\x80\x93\x81z", utf8);
+    CHECK(utf8 == "\xC3\xA4\xC3\x96\xE2\x82\xAC\xE2\x80\x9C\xEF\xBF\xBDz");  // ä Ö € “ U+FFFD z
+
+    auto model = test::default_model();
+    const std::string csv = "role,industry,converted\n\"Gesch\xE4""ftsleitung (C-Level, VP)\",\xD6""ffentlicher Sektor,yes\nFachkraft,Produktion,no\n";
+    auto mapping = ripen::infer_mapping_from_csv(model, csv, true);
+    REQUIRE(mapping.has_value());
+    for (std::size_t chunk : {csv.size(), std::size_t{5}}) {
+        auto imported = import(model, *mapping, csv, chunk);
+        REQUIRE(imported.ok);
+        CHECK(imported.stats.imported == 2);
+        CHECK(imported.stats.unmapped.empty());  // the German labels matched
+        REQUIRE(imported.stats.warnings.size() == 1);
+        CHECK(imported.stats.warnings[0].code == "csv.windows1252");
+        CHECK(imported.stats.warnings[0].message == "the file is not UTF-8: read as Windows-1252 (save it as CSV UTF-8 to be sure)");
+    }
+}
+
 TEST_CASE("bad rows are reported with their line and counted; the rest imports") {
     auto model = test::tiny();
     auto map = mapping(model, R"({"format": 1, "columns": {"goal": {"question": "goal"}, "won": {"outcome": ["yes"]}}})");

@@ -58,6 +58,10 @@ public:
     // output to `out` and problems to `errors`. Returns false after a fatal error (a CSV
     // header that cannot be used), after which nothing more is scored.
     bool feed(std::string_view chunk, std::string& out, std::vector<Issue>& errors);
+    // Chooses the CSV separator and the encoding (UTF-8, or Windows-1252 when the start is not
+    // UTF-8) from the start of the input; the first feed does it otherwise. A caller that feeds
+    // the header alone passes more of the file here first. Only the first call counts.
+    void sniff(std::string_view head);
     // Scores what is left at the end of input.
     bool finish(std::string& out, std::vector<Issue>& errors);
 

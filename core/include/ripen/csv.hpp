@@ -118,6 +118,13 @@ private:
 // commas), and a file read with the wrong separator would be one column that maps to nothing.
 char detect_delimiter(std::string_view head);
 
+// Spreadsheets on Windows save "CSV" in Windows-1252. A file whose start is not UTF-8 (and not
+// UTF-16 or UTF-32, which the reader refuses with csv.encoding) is read as Windows-1252:
+// looks_windows1252 decides from the first piece (an incomplete UTF-8 sequence at its very end
+// is not held against it), append_windows1252 converts each piece to UTF-8.
+bool looks_windows1252(std::string_view head);
+void append_windows1252(std::string_view in, std::string& out);
+
 // Writes one field, quoting it when it holds the delimiter, a quote or a line break.
 void write_csv_field(std::string_view field, std::string& out, char delimiter = ',');
 
