@@ -152,6 +152,9 @@ cp "$work/latin1-map.out" "$work/latin1-map.json"
 run latin1-report 0 report --model "$model" --data "$work/latin1.csv" --map "$work/latin1-map.json" --format json
 node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$work/latin1-report.out" 2> /dev/null ||
   fail "report --format json printed invalid JSON"
+# Read as Windows-1252, what spreadsheets on Windows save, and said so; the value keeps its letter.
+expect_err latin1-report "1:1: warning: the file is not UTF-8: read as Windows-1252 (save it as CSV UTF-8 to be sure) [csv.windows1252]"
+grep -qF 'cafõ_owner' "$work/latin1-map.out" || fail "map lost the letter õ: $(cat "$work/latin1-map.out")"
 printf '\xef\xbb\xbf\xef\xbb\xbfgoal,role\nreplace,manager\n' > "$work/double-bom.csv"
 run double-bom 2 score --model "$model" "$work/double-bom.csv"
 expect_err double-bom "1:1: the file starts with two UTF-8 byte-order marks (converted to UTF-8 twice): remove one [csv.encoding]"
