@@ -161,7 +161,8 @@ void read_pending(App& app) {
 // A panel with its own scrolling; `draw` fills it.
 template <typename F>
 void panel(const char* id, ImVec2 size, F&& draw) {
-    ImGui::BeginChild(id, size, true, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    // Flattened: the arrow keys go straight into the panel's controls, without entering it first.
+    ImGui::BeginChild(id, size, true, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NavFlattened);
     draw();
     ImGui::EndChild();
 }
@@ -171,13 +172,13 @@ void middle_tabs(App& app) {
     const bool select_mapping = app.open_mapping;
     app.open_mapping = false;
     if (ImGui::BeginTabItem("Results")) {
-        ImGui::BeginChild("results body", ImVec2(0, 0), false);
+        ImGui::BeginChild("results body", ImVec2(0, 0), false, ImGuiWindowFlags_NavFlattened);
         ui::draw_results(app);
         ImGui::EndChild();
         ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Data and mapping", nullptr, select_mapping ? ImGuiTabItemFlags_SetSelected : 0)) {
-        ImGui::BeginChild("mapping body", ImVec2(0, 0), false);
+        ImGui::BeginChild("mapping body", ImVec2(0, 0), false, ImGuiWindowFlags_NavFlattened);
         ui::draw_warnings(app);
         ui::draw_mapping(app);
         ImGui::EndChild();
@@ -199,12 +200,15 @@ void frame(App& app) {
     app.narrow = css_width < kNarrow;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::Begin("Ripen playground", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                                  ImGuiWindowFlags_NoSavedSettings);
+    // The start view and the main view are windows of their own, so the main view starts the
+    // keyboard at its first control (the hand-off threshold) when it appears.
+    const bool start = pg.leads() == 0 && !pg.has_csv();
+    ImGui::Begin(start ? "Ripen start" : "Ripen playground", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
     if (pg.importing()) {
         ImGui::ProgressBar(static_cast<float>(pg.import_progress()), ImVec2(-FLT_MIN, 0), ("Reading " + pg.data_name() + "...").c_str());
     }
-    if (pg.leads() == 0 && !pg.has_csv()) {
+    if (start) {
         if (!pg.importing()) ui::draw_start(app);
         ImGui::End();
         return;

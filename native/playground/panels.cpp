@@ -98,6 +98,7 @@ void draw_definition(App& app) {
         label_cell("Hand off at a total of");
         slider(app, "##handoff", scoring.handoff_at, 0, scoring.max_total(), [&](int v) { pg.set_threshold(v); });
         app.remember("handoff");
+        ImGui::SetItemDefaultFocus();
         tooltip("A lead whose total reaches this goes to sales now (unless a knock-out or a gate says otherwise); below it, nurture.");
         ImGui::EndTable();
     }

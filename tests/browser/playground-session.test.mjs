@@ -216,7 +216,7 @@ test('a slider drag is one undo step, and Undo is a DOM button that says when th
   await page.context().close();
 });
 
-test('the keyboard: Tab walks the toolbar (the canvas does not trap it), and F6 leaves the canvas', async () => {
+test('the keyboard: Tab walks the toolbar, the arrow keys and Space drive the canvas, F6 leaves it', async () => {
   const page = await open({ width: 1280, height: 720 });
   await page.focus('#load-leads');
   const order = [];
@@ -225,16 +225,32 @@ test('the keyboard: Tab walks the toolbar (the canvas does not trap it), and F6 
     order.push(await page.evaluate(() => document.activeElement.id));
   }
   assert.deepEqual(order, ['sample-leads', 'model-choice', 'load-model', 'export-model']);
-  // In the canvas, keys go to ImGui's keyboard navigation; F6 comes back to the toolbar.
+  // In the canvas, keys go to ImGui's keyboard navigation: on the start view, the arrow keys
+  // move from "Load your leads" to "Try with sample leads" and Space uses it. Keys are held as a
+  // person holds them (ImGui reads key state once per frame).
   await page.focus('#canvas');
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'canvas');
-  await page.keyboard.press('F6');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'load-leads');
-  // Space on the focused DOM button does what a click does.
-  await page.focus('#sample-leads');
-  await page.keyboard.press('Space');
+  const key = async (name) => {
+    await page.keyboard.press(name, { delay: 60 });
+    await page.waitForTimeout(60);
+  };
+  await key('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'canvas', 'Tab stays with the canvas');
+  await key('ArrowDown');
+  await key('ArrowRight');
+  await key('Space');
   await page.waitForFunction(() => window.ripenPlayground.leads() === 20000);
+  // The main view starts the keyboard at its first control, the hand-off threshold: Enter on
+  // it, type the number, Enter; one undo step.
+  await key('Enter');
+  await page.keyboard.type('5', { delay: 60 });
+  await key('Enter');
+  assert.equal(await hook(page, 'threshold'), 5);
+  assert.equal(await hook(page, 'undo'), true);
+  assert.equal(await hook(page, 'changes'), '');
+  assert.equal(await hook(page, 'canUndo'), false, 'typing a number is one step');
+  // F6 comes back to the toolbar.
+  await key('F6');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'load-leads');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
