@@ -15,6 +15,9 @@
 #include <array>
 #include <functional>
 #include <type_traits>
+#include <unordered_map>
+
+#include "ripen/tuning.hpp"
 
 #include "answer_range.hpp"
 #include "evaluator.hpp"
@@ -325,8 +328,8 @@ constexpr std::array<Route, 16> route_table() {
 // known: shared by the full kernel and the incremental one, so both route alike. Bitwise
 // operators and a route table instead of short-circuits and branches: whether a gate holds
 // differs from lead to lead, and mispredicted branches were most of this function's time.
-inline void TableScorer::finish_lead(const RoutingPlan& plan, const LeadTable& table, std::size_t i, int total, int lo,
-                                     int hi, const int* clo, const int* chi, TableResult& result) const {
+inline void TableScorer::route_of(const RoutingPlan& plan, const LeadTable& table, std::size_t i, int lo, int hi, const int* clo,
+                                  const int* chi, Route& route, std::uint8_t& flags) const {
     static constexpr std::array<Route, 16> kRoutes = route_table();
     constexpr std::uint64_t high = 0xAAAAAAAAAAAAAAAAull, low = 0x5555555555555555ull;
     // Rules: answer-only ones were decided when the lead was added (two bits per rule:
@@ -355,10 +358,14 @@ inline void TableScorer::finish_lead(const RoutingPlan& plan, const LeadTable& t
         can_nurture |= (lo < t) | gate_failed | gate_open;
     }
     const unsigned key = unsigned(knocked_out) << 3 | unsigned(can_handoff) << 2 | unsigned(can_nurture) << 1 | unsigned(knockout_possible);
+    route = kRoutes[key];
+    flags = static_cast<std::uint8_t>((knocked_out ? TableResult::kKnockedOut : 0) | (gate_failed ? TableResult::kGateFailed : 0));
+}
+
+inline void TableScorer::finish_lead(const RoutingPlan& plan, const LeadTable& table, std::size_t i, int total, int lo,
+                                     int hi, const int* clo, const int* chi, TableResult& result) const {
     result.total[i] = total;
-    result.route[i] = kRoutes[key];
-    result.flags[i] = static_cast<std::uint8_t>((knocked_out ? TableResult::kKnockedOut : 0) |
-                                                (gate_failed ? TableResult::kGateFailed : 0));
+    route_of(plan, table, i, lo, hi, clo, chi, result.route[i], result.flags[i]);
 }
 
 template <int Lanes>
@@ -476,11 +483,32 @@ void with_lanes(int lanes, Body&& body) {
 
 }  // namespace
 
+struct IncrementalScorer::Group {
+    std::vector<std::uint32_t> lead_class;  // per lead
+    std::vector<std::size_t> representative;  // per class: one of its leads (routes as all of them do)
+    std::vector<std::uint8_t> segment;        // per class
+    std::vector<std::int8_t> outcome;         // per class: -1 unknown, 0, 1
+    std::vector<int> radix;                   // per lane: max_c + 1 (1 for unused lanes)
+    std::vector<int> maxima;                  // the maxima the groups were counted with
+    std::size_t points = 1;                   // how many clamped points vectors: the product of the radices
+    std::vector<std::uint32_t> counts;        // [points index * classes + class]
+    bool stale = true;                        // the sums changed since the last count
+};
+
+// At most this many (points vector, class) cells: 16 MB of counts.
+constexpr std::size_t kMaxGroupCells = std::size_t{1} << 22;
+
+IncrementalScorer::IncrementalScorer() = default;
+IncrementalScorer::~IncrementalScorer() = default;
+IncrementalScorer::IncrementalScorer(IncrementalScorer&&) noexcept = default;
+IncrementalScorer& IncrementalScorer::operator=(IncrementalScorer&&) noexcept = default;
+
 void IncrementalScorer::clear() {
     scorer_.reset();
     sums_.clear();
     sums_.shrink_to_fit();
     columns_summed_ = 0;
+    groups_.reset();
 }
 
 std::vector<std::int32_t> IncrementalScorer::criterion_sums(int criterion) const {
@@ -512,7 +540,140 @@ void IncrementalScorer::update(const LeadTable& table, const Scoring& next, Tabl
     auto after = std::make_unique<TableScorer>(*scorer_->model_, next);
     with_lanes(after->lanes_, [&](auto lanes) { add_points<decltype(lanes)::value>(table, scorer_.get(), *after); });
     scorer_ = std::move(after);
+    if (groups_ && columns_summed_) groups_->stale = true;
     with_lanes(scorer_->lanes_, [&](auto lanes) { finish<decltype(lanes)::value>(table, result); });
+}
+
+void IncrementalScorer::score_leads(const LeadTable& table, TableResult& result) const {
+    with_lanes(scorer_->lanes_, [&](auto lanes) { finish<decltype(lanes)::value>(table, result); });
+}
+
+bool IncrementalScorer::build_groups(const LeadTable& table) {
+    const std::size_t L = static_cast<std::size_t>(scorer_->lanes_);
+    auto g = std::make_unique<Group>();
+    g->maxima = scorer_->maxima_;
+    g->radix.resize(L);
+    for (std::size_t c = 0; c < L; ++c) {
+        g->radix[c] = std::max(0, g->maxima[c]) + 1;
+        g->points *= static_cast<std::size_t>(g->radix[c]);
+        if (g->points > kMaxGroupCells) return false;
+    }
+    // Classes: what routes a lead besides its points, and where its histogram count goes.
+    struct Key {
+        std::uint64_t rules, atoms, possible;
+        std::uint8_t segment;
+        std::int8_t outcome;
+        bool operator==(const Key& o) const {
+            return rules == o.rules && atoms == o.atoms && possible == o.possible && segment == o.segment && outcome == o.outcome;
+        }
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const {
+            std::uint64_t h = k.rules * 0x9E3779B97F4A7C15ull ^ (k.atoms + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full ^
+                              (k.possible * 0x165667B19E3779F9ull) ^ (std::uint64_t{k.segment} << 8 | static_cast<std::uint8_t>(k.outcome));
+            return static_cast<std::size_t>(h ^ (h >> 29));
+        }
+    };
+    std::unordered_map<Key, std::uint32_t, KeyHash> classes;
+    const std::size_t n = table.size();
+    g->lead_class.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        Key k{table.rules_[i], table.atoms_.empty() ? 0 : table.atoms_[i], table.possible_[i], table.segment_[i], table.outcome_[i]};
+        auto [it, added] = classes.emplace(k, static_cast<std::uint32_t>(g->representative.size()));
+        if (added) {
+            if (g->points * (g->representative.size() + 1) > kMaxGroupCells) return false;
+            g->representative.push_back(i);
+            g->segment.push_back(k.segment);
+            g->outcome.push_back(k.outcome);
+        }
+        g->lead_class[i] = it->second;
+    }
+    g->counts.assign(g->points * g->representative.size(), 0);
+    groups_ = std::move(g);
+    return true;
+}
+
+// Counts the leads per (clamped points vector, class): one pass, after the sums changed.
+template <int Lanes>
+void IncrementalScorer::regroup(const LeadTable& table) {
+    constexpr std::size_t L = static_cast<std::size_t>(Lanes);
+    Group& g = *groups_;
+    std::fill(g.counts.begin(), g.counts.end(), 0u);
+    const std::size_t classes = g.representative.size();
+    const int* sums = sums_.data();
+    const std::uint32_t* lead_class = g.lead_class.data();
+    int stride[Lanes];
+    int maxima[Lanes];
+    int step = 1;
+    for (std::size_t c = 0; c < L; ++c) {
+        stride[c] = step;
+        maxima[c] = g.maxima[c];
+        step *= g.radix[c];
+    }
+    std::uint32_t* counts = g.counts.data();
+    for (std::size_t i = 0, n = table.size(); i < n; ++i) {
+        std::size_t index = 0;
+        for (std::size_t c = 0; c < L; ++c) index += static_cast<std::size_t>(clamp(sums[i * L + c], maxima[c]) * stride[c]);
+        ++counts[index * classes + lead_class[i]];
+    }
+    g.stale = false;
+}
+
+// The histogram from the groups: each non-empty group routed once, by one of its leads.
+template <int Lanes>
+void IncrementalScorer::histogram_of_groups(const LeadTable& table, ScoreHistogram& h) const {
+    constexpr std::size_t L = static_cast<std::size_t>(Lanes);
+    const Group& g = *groups_;
+    const TableScorer::RoutingPlan plan = scorer_->routing_plan();
+    const int* weights = scorer_->weights_.data();
+    const int max_total = scorer_->scoring_.max_total();
+    h.max_total = max_total;
+    h.segments = table.model().spec().segments.size();
+    h.counts.assign(h.segments * static_cast<std::size_t>(max_total + 3) * 2, 0);
+    h.outcome_unknown = 0;
+    const std::size_t classes = g.representative.size();
+    const std::size_t stride = static_cast<std::size_t>(max_total + 3);
+    int points[Lanes];
+    for (std::size_t p = 0; p < g.points; ++p) {
+        const std::uint32_t* row = g.counts.data() + p * classes;
+        bool any = false;
+        for (std::size_t k = 0; k < classes && !any; ++k) any = row[k] != 0;
+        if (!any) continue;
+        int total = 0;
+        std::size_t rest = p;
+        for (std::size_t c = 0; c < L; ++c) {
+            points[c] = static_cast<int>(rest % static_cast<std::size_t>(g.radix[c]));
+            rest /= static_cast<std::size_t>(g.radix[c]);
+            total += weights[c] * points[c];
+        }
+        for (std::size_t k = 0; k < classes; ++k) {
+            if (!row[k]) continue;
+            if (g.outcome[k] < 0) {
+                h.outcome_unknown += row[k];
+                continue;
+            }
+            Route route;
+            std::uint8_t flags = 0;
+            scorer_->route_of(plan, table, g.representative[k], total, total, points, points, route, flags);
+            // As ScoreHistogram::of: knocked out -2, a failed gate -1, else the total (at most the maximum).
+            const int score = (flags & TableResult::kKnockedOut) ? -2 : (flags & TableResult::kGateFailed) ? -1 : std::min(total, max_total);
+            h.counts[(static_cast<std::size_t>(g.segment[k]) * stride + static_cast<std::size_t>(score + 2)) * 2 + static_cast<std::size_t>(g.outcome[k])] += row[k];
+        }
+    }
+}
+
+bool IncrementalScorer::update_histogram(const LeadTable& table, const Scoring& next, ScoreHistogram& histogram) {
+    auto after = std::make_unique<TableScorer>(*scorer_->model_, next);
+    with_lanes(after->lanes_, [&](auto lanes) { add_points<decltype(lanes)::value>(table, scorer_.get(), *after); });
+    scorer_ = std::move(after);
+    if (groups_ && (columns_summed_ || groups_->maxima != scorer_->maxima_)) groups_->stale = true;
+    if (groups_ && groups_->maxima != scorer_->maxima_) groups_.reset();
+    if (!groups_ && !build_groups(table)) return false;
+    with_lanes(scorer_->lanes_, [&](auto lanes) {
+        if (groups_->stale) regroup<decltype(lanes)::value>(table);
+        histogram_of_groups<decltype(lanes)::value>(table, histogram);
+    });
+    return true;
 }
 
 // Adds `after`'s points less `before`'s (all of `after`'s when there is no before) to the sums,

@@ -361,17 +361,33 @@ bool Playground::redo() {
 void Playground::rescore() {
     if (!model_ || !table_) return;
     // Samples and imports hold complete leads, so an edit re-sums only the columns whose points
-    // changed; the full kernel stays for tables the incremental scorer refuses.
-    if (incremental_.ready()) {
-        incremental_.update(*table_, scoring_, result_);
-    } else if (!incremental_.reset(*model_, *table_, scoring_, result_)) {
-        scorer_->set_scoring(scoring_);
-        scorer_->score(*table_, result_, false);
+    // changed, and the metrics come from leads grouped by their clamped points (a weight or rule
+    // move touches no lead at all); the per-lead result is written only when something reads it.
+    // The full kernel stays for tables the incremental scorer refuses.
+    const int max_total = scoring_.max_total();
+    if (incremental_.ready() && incremental_.update_histogram(*table_, scoring_, histogram_)) {
+        result_stale_ = true;
+    } else {
+        if (incremental_.ready()) {
+            incremental_.score_leads(*table_, result_);  // update_histogram moved to the scoring without groups
+        } else if (!incremental_.reset(*model_, *table_, scoring_, result_)) {
+            scorer_->set_scoring(scoring_);
+            scorer_->score(*table_, result_, false);
+        }
+        result_stale_ = false;
+        histogram_ = ScoreHistogram::of(*table_, result_, max_total);
     }
     ++rescore_count_;
-    histogram_ = ScoreHistogram::of(*table_, result_, scoring_.max_total());
     reports_stale_ = true;
     refresh_metrics();
+}
+
+const TableResult& Playground::result() const {
+    if (result_stale_) {
+        incremental_.score_leads(*table_, result_);
+        result_stale_ = false;
+    }
+    return result_;
 }
 
 // The model as loaded on the same leads, for the before / after comparison: scored once per
@@ -394,7 +410,7 @@ void Playground::refresh_metrics() {
 
 const std::vector<AnswerRow>& Playground::answer_rows() const {
     if (reports_stale_ && table_) {
-        answer_rows_ = answer_report(*table_, result_);
+        answer_rows_ = answer_report(*table_, result());
         rule_impacts_ = rule_impact(*table_, scoring_);
         reports_stale_ = false;
     }

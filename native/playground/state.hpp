@@ -114,7 +114,7 @@ public:
     // each time), and the scored table itself.
     std::vector<std::int32_t> criterion_sums(int criterion) const { return incremental_.criterion_sums(criterion); }
     const LeadTable* lead_table() const { return table_.get(); }
-    const TableResult& result() const { return result_; }
+    const TableResult& result() const;  // every lead's total, route and flags (written when first read after an edit)
 
     Suggestion suggest_for_precision(double target) const;
     Suggestion suggest_for_capacity(double capacity) const;
@@ -153,7 +153,8 @@ private:
     std::unique_ptr<LeadTable> table_;
     std::unique_ptr<TableScorer> scorer_;
     IncrementalScorer incremental_;  // cleared whenever the table or the model changes
-    TableResult result_;
+    mutable TableResult result_;
+    mutable bool result_stale_ = false;
     ScoreHistogram histogram_;
     Metrics metrics_, loaded_metrics_;
     std::vector<Warning> warnings_;

@@ -124,11 +124,15 @@ namespace {
 void check_incremental_walk(const ripen::Model& model, std::uint64_t seed) {
     const std::vector<ripen::SampleLead> leads = generate(model, 4000, seed);
     ripen::LeadTable table(model);
-    for (const auto& lead : leads) table.append(lead.answers, context_of(lead, true), true);
+    // Outcomes for the grouped histogram: converted or not, and every seventh lead unknown.
+    for (std::size_t i = 0; i < leads.size(); ++i)
+        table.append(leads[i].answers, context_of(leads[i], true), true, i % 7 == 0 ? -1 : leads[i].converted ? 1 : 0);
     ripen::Scoring scoring = ripen::Scoring::from(model);
-    ripen::IncrementalScorer incremental;
-    ripen::TableResult fast, full;
+    ripen::IncrementalScorer incremental, grouped;
+    ripen::TableResult fast, full, grouped_leads;
     REQUIRE(incremental.reset(model, table, scoring, fast));
+    REQUIRE(grouped.reset(model, table, scoring, grouped_leads));
+    ripen::ScoreHistogram histogram;
     const ripen::ModelSpec& spec = model.spec();
     const std::size_t C = spec.criteria.size();
     std::uint64_t state = seed * 0x9E3779B97F4A7C15ull + 1;
@@ -197,6 +201,18 @@ void check_incremental_walk(const ripen::Model& model, std::uint64_t seed) {
                                    << ripen::to_string(fast.route[i]) << ", full " << full.total[i] << " " << ripen::to_string(full.route[i]));
         }
         REQUIRE(mismatches == 0);
+        // The grouped histogram is the one the full result gives, and so are its leads once written.
+        REQUIRE(grouped.update_histogram(table, scoring, histogram));
+        const ripen::ScoreHistogram expected = ripen::ScoreHistogram::of(table, full, scoring.max_total());
+        CHECK(histogram.max_total == expected.max_total);
+        CHECK(histogram.outcome_unknown == expected.outcome_unknown);
+        REQUIRE(histogram.counts == expected.counts);
+        if (step % 10 == 9) {
+            grouped.score_leads(table, grouped_leads);
+            CHECK(grouped_leads.total == full.total);
+            CHECK(grouped_leads.route == full.route);
+            CHECK(grouped_leads.flags == full.flags);
+        }
     }
     for (int kind = 0; kind < kinds; ++kind) CHECK(kinds_seen[kind] > 0);
 }
@@ -206,6 +222,30 @@ void check_incremental_walk(const ripen::Model& model, std::uint64_t seed) {
 TEST_CASE("incremental re-scoring equals the full kernel after every kind of edit") {
     SUBCASE("default model") { check_incremental_walk(test::default_model(), 3); }
     SUBCASE("tiny model") { check_incremental_walk(test::tiny(), 11); }
+}
+
+TEST_CASE("the grouped histogram gives way when the groups would be too many") {
+    // The default model with criteria of up to 100 points: 101^4 vectors of clamped points.
+    std::string text = test::read_file(test::source_path("models/default.json"));
+    for (std::size_t at = text.find("\"max\": 3"); at != std::string::npos; at = text.find("\"max\": 3", at))
+        text.replace(at, std::string("\"max\": 3").size(), "\"max\": 100");
+    auto model = test::load(text);
+    REQUIRE(model.spec().criteria.size() == 4);
+    ripen::LeadTable table(model);
+    for (const auto& lead : generate(model, 50, 2)) table.append(lead.answers, context_of(lead, true), true, lead.converted ? 1 : 0);
+    ripen::IncrementalScorer incremental;
+    ripen::TableResult result, full;
+    const ripen::Scoring scoring = ripen::Scoring::from(model);
+    REQUIRE(incremental.reset(model, table, scoring, result));
+    ripen::ScoreHistogram histogram;
+    ripen::Scoring heavier = scoring;
+    heavier.weights[0] = 2;
+    CHECK_FALSE(incremental.update_histogram(table, heavier, histogram));
+    // The scoring moved all the same: the leads, written out, are the full kernel's.
+    incremental.score_leads(table, result);
+    ripen::TableScorer(model, heavier).score(table, full, false);
+    CHECK(result.route == full.route);
+    CHECK(result.total == full.total);
 }
 
 TEST_CASE("incremental re-scoring refuses leads with open answers") {

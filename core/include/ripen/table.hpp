@@ -154,6 +154,9 @@ private:
     // Rules and route of one lead from its total, interval and per-criterion points, into result.
     void finish_lead(const RoutingPlan& plan, const LeadTable& table, std::size_t lead, int total, int lo, int hi,
                      const int* crit_lo, const int* crit_hi, TableResult& result) const;
+    // The same rules and route, returned: what the grouped histogram asks of one lead per group.
+    void route_of(const RoutingPlan& plan, const LeadTable& table, std::size_t lead, int lo, int hi, const int* crit_lo,
+                  const int* crit_hi, Route& route, std::uint8_t& flags) const;
     friend class IncrementalScorer;
     void build();
     template <int Lanes>
@@ -161,6 +164,8 @@ private:
     int eval_point_rule(int node, const LeadTable& table, std::size_t lead, const int* crit_lo, const int* crit_hi,
                         int lo, int hi) const;
 };
+
+struct ScoreHistogram;  // ripen/tuning.hpp
 
 // Re-scoring of complete leads after an edit, in time that follows what the edit touches. It
 // keeps each lead's points per criterion before clamping: a change of points adds only the
@@ -171,6 +176,11 @@ private:
 // interval: reset() refuses tables that hold any.
 class IncrementalScorer {
 public:
+    IncrementalScorer();
+    ~IncrementalScorer();
+    IncrementalScorer(IncrementalScorer&&) noexcept;
+    IncrementalScorer& operator=(IncrementalScorer&&) noexcept;
+
     // Sums every lead's points under `scoring` and scores the table into `result`. Returns false
     // (and keeps nothing) when a lead has an open answer or an undecided signal.
     bool reset(const Model& model, const LeadTable& table, const Scoring& scoring, TableResult& result);
@@ -183,7 +193,23 @@ public:
     // Per lead, criterion `criterion`'s points before clamping (empty unless ready()).
     std::vector<std::int32_t> criterion_sums(int criterion) const;
 
+    // Like update(), but only the histogram of routing scores (what ScoreHistogram::of counts
+    // from a result), from the leads grouped by their clamped points per criterion and by what
+    // else routes them (answer rules, segment, outcome). A weight, rule or threshold change then
+    // costs the number of groups, not of leads; a points change one pass to regroup. Returns
+    // false when the groups would be too many (many criteria with large maxima): the scoring has
+    // moved to `next` all the same, and score_leads() then gives every lead.
+    bool update_histogram(const LeadTable& table, const Scoring& next, ScoreHistogram& histogram);
+    // Every lead's total, route and flags under the current scoring (after update_histogram,
+    // which leaves them unwritten).
+    void score_leads(const LeadTable& table, TableResult& result) const;
+
 private:
+    bool build_groups(const LeadTable& table);
+    template <int Lanes>
+    void regroup(const LeadTable& table);
+    template <int Lanes>
+    void histogram_of_groups(const LeadTable& table, ScoreHistogram& histogram) const;
     template <int Lanes>
     void add_points(const LeadTable& table, const TableScorer* before, const TableScorer& after);
     template <int Lanes>
@@ -191,6 +217,11 @@ private:
     std::unique_ptr<TableScorer> scorer_;  // the current scoring's rows
     std::vector<int> sums_;                // [lead * lanes + criterion]
     std::size_t columns_summed_ = 0;
+    // Groups: leads alike in all that routes them but their points. A lead's class is its answer
+    // rules, point-rule atoms, possible segments, segment and outcome; a group is a class and
+    // one vector of clamped points (its index in mixed radix, digit c running 0..max_c).
+    struct Group;
+    std::unique_ptr<Group> groups_;
 };
 
 }  // namespace ripen
