@@ -284,6 +284,15 @@ std::string fixed4(double value) {
     return sign + std::to_string(magnitude / 10000) + "." + std::string(4 - fraction.size(), '0') + fraction;
 }
 
+std::string thousands(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
 json::Value route_counts_to_json(const RouteCounts& c) {
     using json::Value;
     auto number = [](double x) { return Value::make_number_lexeme(fixed4(x)); };

@@ -56,15 +56,6 @@ void App::leads_loaded() {
         if (w.code == "nothing_maps" || w.code == "rule_unmapped" || w.code == "unmapped_values") open_mapping = true;
 }
 
-std::string thousands(std::uint64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 std::string fixed(double value, int decimals) {
     char b[48];
     std::snprintf(b, sizeof b, "%.*f", decimals, value);

@@ -67,8 +67,8 @@ struct App {
     void leads_loaded();
 };
 
-// Numbers as people read them: "12,345", "46.5 %", "1.85×".
-std::string thousands(std::uint64_t n);
+// Numbers as people read them: "12,345" (ripen::thousands), "46.5 %", "2.00".
+using ripen::thousands;
 std::string percent(double share, int decimals = 1);
 std::string fixed(double value, int decimals);
 

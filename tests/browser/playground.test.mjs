@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from '../../tools/node_modules/playwright-core/index.mjs';
-import { artifacts, openPage, root, startServer } from './support.mjs';
+import { artifacts, launchWithWebGL, openPage, root, startServer } from './support.mjs';
 
 const ripen = process.env.RIPEN_NATIVE || join(root, 'build/native-release/native/ripen');
 const csvPath = join(root, 'tests/cli/data/history.csv');
@@ -18,11 +17,7 @@ let browser;
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchWithWebGL();
 });
 
 after(async () => {

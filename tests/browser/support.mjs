@@ -27,6 +27,15 @@ export async function launch() {
   });
 }
 
+// Chromium with WebGL (SwiftShader): the playground's canvas.
+export async function launchWithWebGL() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  });
+}
+
 // A page that records console errors, page errors and CSP violations.
 export async function openPage(browser, url, options = {}) {
   const context = await browser.newContext({ viewport: options.viewport || { width: 1280, height: 900 }, ...options.context });

@@ -99,6 +99,7 @@ std::string next_version(const std::string& version, const std::string& suffix =
 
 // JSON forms, as `ripen report --format json` prints them (shares with four decimals).
 std::string fixed4(double value);  // "0.7713", as printf's %.4f
+std::string thousands(std::uint64_t n);  // "45,211": counts as people read them
 json::Value route_counts_to_json(const RouteCounts& counts);
 // {"overall", "segments" (by id), "auc", "thresholds" (the sweep), "gain", "roc", "calibration"}
 json::Value metrics_to_json(const Model& model, const Metrics& metrics);

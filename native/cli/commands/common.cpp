@@ -294,15 +294,6 @@ json::Value import_json(const History& h) {
 
 std::string pct(double share) { return printf_string("%.1f %%", 100.0 * share); }
 
-std::string thousands(std::uint64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 std::string fixed(double value, int digits) { return printf_string("%.*f", digits, value); }
 
 std::string percent(std::uint64_t part, std::uint64_t whole) {

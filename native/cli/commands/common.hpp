@@ -60,8 +60,7 @@ int apply_split(Session& s, const Args& args, History& history, const char* defa
 // "Unmapped in COLUMN: N values, left unanswered: "v" xN ..." per column.
 std::string unmapped_summary(const std::map<std::string, std::map<std::string, std::uint64_t>>& unmapped);
 std::string pct(double share);
-// 1224 -> "1,224": counts people read.
-std::string thousands(std::uint64_t n);
+using ripen::thousands;  // 1224 -> "1,224": counts people read (the core's, shared with the playground)
 std::string fixed(double value, int digits);
 std::string percent(std::uint64_t part, std::uint64_t whole);
 std::string counts_row(const std::string& name, const RouteCounts& c);
