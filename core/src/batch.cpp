@@ -79,8 +79,9 @@ struct BatchScorer::Impl {
     // CSV
     CsvReader reader;
     char delimiter = 0;  // chosen from the first piece's first line (0: not yet)
-    bool windows1252 = false;  // the first piece was not UTF-8: every piece is converted
+    bool windows1252 = false;  // the start was not UTF-8: every piece is converted
     std::string converted;
+    std::string head;          // pieces held back until the separator and encoding are chosen
     bool header_read = false;
     enum class ColumnRole : std::uint8_t { ignored, single, question, context, source };
     struct Column {
@@ -564,6 +565,8 @@ void BatchScorer::add_stats(const ScoreStats& other) {
 
 BatchScorer::~BatchScorer() = default;
 
+constexpr std::size_t kSniffBytes = std::size_t{64} << 10;
+
 void BatchScorer::sniff(std::string_view head) {
     if (impl_->delimiter || head.empty() || impl_->format != Format::csv) return;
     impl_->windows1252 = looks_windows1252(head);
@@ -574,7 +577,16 @@ void BatchScorer::sniff(std::string_view head) {
 bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<Issue>& errors) {
     if (impl_->fatal) return false;
     if (impl_->format == Format::csv) {
-        sniff(chunk);
+        // The separator and encoding come from the first 64 KiB however the input is cut (or
+        // from sniff()): the pieces are held back until then.
+        if (!impl_->delimiter) {
+            impl_->head.append(chunk.data(), chunk.size());
+            if (impl_->head.size() < kSniffBytes) return true;
+            sniff(impl_->head);
+            std::string head = std::move(impl_->head);
+            impl_->head.clear();
+            return feed(head, out, errors);
+        }
         if (impl_->windows1252) {
             impl_->converted.clear();
             append_windows1252(chunk, impl_->converted);
@@ -589,6 +601,15 @@ bool BatchScorer::feed(std::string_view chunk, std::string& out, std::vector<Iss
 
 bool BatchScorer::finish(std::string& out, std::vector<Issue>& errors) {
     if (impl_->fatal) return false;
+    if (impl_->format == Format::csv && !impl_->delimiter) {
+        // Shorter than 64 KiB: chosen from all of it.
+        std::string head = std::move(impl_->head);
+        impl_->head.clear();
+        if (!head.empty()) {
+            sniff(head);
+            if (!feed(head, out, errors)) return false;
+        }
+    }
     if (impl_->format == Format::csv) {
         impl_->reader.finish();
         if (!impl_->run_csv(out, errors)) return false;

@@ -505,6 +505,14 @@ void Playground::refresh_warnings() {
     }
     const std::uint64_t leads = metrics_.overall.leads;
     if (leads == 0) return;
+    // An outcome column whose values all read as one answer ("Closed Won" not among the values
+    // that mean converted): nothing to tell apart.
+    if (metrics_.overall.converted == 0 || metrics_.overall.converted == leads) {
+        const bool none = metrics_.overall.converted == 0;
+        warnings_.push_back({none ? "no_conversions" : "all_converted",
+                             std::string(none ? "None of the " : "All of the ") + thousands(leads) + " leads with an outcome converted: there is nothing to tell apart.",
+                             "Under Data and mapping, tick the values of the outcome column that mean converted (and only those)."});
+    }
     // Almost every lead in one place: knocked out, held by a gate, or one total.
     std::uint64_t largest = 0;
     int at = 0;

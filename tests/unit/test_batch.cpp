@@ -300,8 +300,10 @@ TEST_CASE("chunk sizes and parallel blocks give the same output") {
         CHECK(pieces.out == whole.out);
         CHECK(errors_text(pieces.errors) == errors_text(whole.errors));
     }
-    // Header through the main scorer, then three blocks cut at record ends on forks.
+    // As the native scorer does it: the separator and encoding from what is read, the header
+    // through the main scorer, then three blocks cut at record ends on forks.
     ripen::BatchScorer main(model, Format::csv);
+    main.sniff(csv);
     std::string out;
     std::vector<ripen::Issue> errors;
     ripen::RecordScanner header_scan;

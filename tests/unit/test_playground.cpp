@@ -370,6 +370,28 @@ TEST_CASE("the mapping step: columns and values mapped one at a time, kept for t
     CHECK_FALSE(pg.mapping().find("job"));
 }
 
+TEST_CASE("an outcome column whose values mean nothing yet is said so, and ticking a value fixes it") {
+    Playground pg;
+    REQUIRE(pg.load_model(default_text()).empty());
+    std::string csv = "role,Stage\n";
+    for (int i = 0; i < 60; ++i) csv += std::string(i % 3 ? "individual" : "executive") + "," + (i % 4 ? "Closed Lost" : "Closed Won") + "\n";
+    pg.begin_import("crm.csv", csv.size());
+    REQUIRE(pg.feed(csv));
+    CHECK_FALSE(pg.finish_import());  // "Stage" is no outcome the guess knows
+    CHECK(pg.last_error() == "no lead in \"crm.csv\" has an outcome: map the outcome column");
+    REQUIRE(pg.set_column("Stage", ripen::ColumnMapping::Role::outcome, "").empty());
+    REQUIRE(pg.leads() == 60);
+    auto codes = warning_codes(pg);
+    REQUIRE(has(codes, "no_conversions"));
+    for (const auto& w : pg.warnings())
+        if (w.code == "no_conversions") CHECK(w.text == "None of the 60 leads with an outcome converted: there is nothing to tell apart.");
+    REQUIRE(pg.set_value("Stage", "closed_won", "converted").empty());
+    CHECK(pg.import_stats().converted == 15);
+    CHECK_FALSE(has(warning_codes(pg), "no_conversions"));
+    REQUIRE(pg.set_value("Stage", "closed_lost", "converted").empty());
+    CHECK(has(warning_codes(pg), "all_converted"));
+}
+
 TEST_CASE("a drag or a typed number is one undo step") {
     Playground pg;
     REQUIRE(pg.load_model(default_text()).empty());
