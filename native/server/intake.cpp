@@ -4,6 +4,7 @@
 
 #include "ripen/decision.hpp"
 #include "ripen/json_value.hpp"
+#include "log.hpp"
 #include "security.hpp"
 
 namespace ripen::server {
@@ -46,7 +47,8 @@ std::string error_json(const std::string& message, const std::string& code, std:
     return out.dump();
 }
 
-IntakeOutcome take_submission(const Model& model, Store& store, const std::string& key, const std::string& body, std::int64_t now_ms) {
+IntakeOutcome take_submission(const Model& model, Store& store, const std::string& key, const std::string& body, std::int64_t now_ms,
+                              const EventMaker& make_event) {
     IntakeOutcome result;
     auto reply = [&](int status, std::string text) {
         result.reply = {status, std::move(text)};
@@ -152,26 +154,24 @@ IntakeOutcome take_submission(const Model& model, Store& store, const std::strin
         }
     }
 
-    std::string error;
-    Stored stored = store.add(row, error);
-    nlohmann::json out = {{"key", key}};
-    switch (stored) {
+    // The answer is kept with the row: a repeated key gets the same one, however the lead has
+    // moved on since.
+    row.reply = nlohmann::json{{"key", key}, {"stored", true}, {"route", row.route}, {"status", row.status}, {"mismatch", row.mismatch}}.dump();
+    if (make_event && row.status == "pending") row.event = make_event("lead.handoff", row);
+    std::string error, first_reply;
+    switch (store.add(row, first_reply, error)) {
         case Stored::created:
             result.created = true;
-            out["stored"] = true;
-            out["route"] = row.route;
-            out["status"] = row.status;
-            out["mismatch"] = row.mismatch;
-            return reply(201, out.dump());
+            return reply(201, row.reply);
         case Stored::repeated:
-            out["stored"] = false;
-            out["repeated"] = true;
-            return reply(200, out.dump());
+            return reply(201, first_reply);
         case Stored::conflict:
             return reply(409, error_json("a different submission was already stored under this Idempotency-Key", "intake.conflict"));
         case Stored::failed: break;
     }
-    return reply(503, error_json("the lead could not be stored: " + error, "intake.storage"));
+    // The cause (SQLite's words, a path) goes to the log, not to the visitor.
+    log_error("a lead could not be stored: " + error);
+    return reply(503, error_json("the lead could not be stored right now; please try again (the cause is in the server's error log)", "intake.storage"));
 }
 
 }  // namespace ripen::server

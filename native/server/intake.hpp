@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "ripen/model.hpp"
@@ -22,7 +24,11 @@ struct IntakeOutcome {
     LeadRow row;
 };
 
-IntakeOutcome take_submission(const Model& model, Store& store, const std::string& key, const std::string& body, std::int64_t now_ms);
+// The webhook event a new lead brings (nothing when no receiver is configured), committed with it.
+using EventMaker = std::function<std::optional<OutboxEvent>(const std::string& type, const LeadRow& lead)>;
+
+IntakeOutcome take_submission(const Model& model, Store& store, const std::string& key, const std::string& body, std::int64_t now_ms,
+                              const EventMaker& make_event = {});
 
 // {"error": message, ...} for a reply; `where` adds "line" and "column" when known.
 std::string error_json(const std::string& message, const std::string& code = {}, std::uint64_t line = 0, std::uint32_t column = 0);

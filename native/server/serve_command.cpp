@@ -15,6 +15,7 @@
 #include "ripen/decision.hpp"
 #include "ripen/json_value.hpp"
 #include "security.hpp"
+#include "log.hpp"
 #include "server.hpp"
 
 namespace ripen::server {
@@ -33,7 +34,8 @@ constexpr const char* kHelp =
     "\n"
     "Options (also as members of a JSON --config file; options given here win):\n"
     "  --config FILE          model, site, data, port, listen, origins, hosts, webhook_url,\n"
-    "                         webhook_secret, body_limit, secure_cookies, threads\n"
+    "                         webhook_secret, body_limit, secure_cookies, threads,\n"
+    "                         connections_per_client, trusted_proxies, access_log\n"
     "  --model MODEL          the full lead-definition model (not the published one)\n"
     "  --site DIR             static files to serve (the site build)\n"
     "  --data DIR             where the database lives (default $RIPEN_DATA or ./ripen-data)\n"
@@ -45,7 +47,11 @@ constexpr const char* kHelp =
     "  --webhook-secret S     the HMAC-SHA256 key (default $RIPEN_WEBHOOK_SECRET)\n"
     "  --body-limit BYTES     largest submission taken (default 65536)\n"
     "  --secure-cookies       mark the desk's cookie Secure (behind TLS)\n"
-    "  --threads N            request threads (default 32; one per open connection)\n";
+    "  --threads N            request threads (default 256; one per open connection)\n"
+    "  --connections-per-client N  open connections one address may hold (default 64)\n"
+    "  --trusted-proxy LIST   comma-separated addresses of your reverse proxies: their\n"
+    "                         X-Forwarded-For names the client, and they have no connection cap\n"
+    "  --no-access-log        no line per request on standard output\n";
 
 int usage(const std::string& message) {
     std::fprintf(stderr, "ripen serve: %s\nTry 'ripen serve --help'.\n", message.c_str());
@@ -144,9 +150,13 @@ bool read_config(const std::string& path, ServeConfig& config, std::string& erro
         else if (key == "hosts") ok = list(config.hosts);
         else if (key == "port") ok = integer(0, 65535, n) && ((config.port = static_cast<int>(n)), true);
         else if (key == "body_limit") ok = integer(1024, 16 << 20, n) && ((config.body_limit = static_cast<std::size_t>(n)), true);
-        else if (key == "threads") ok = integer(1, 256, n) && ((config.threads = static_cast<int>(n)), true);
+        else if (key == "threads") ok = integer(1, 1024, n) && ((config.threads = static_cast<int>(n)), true);
+        else if (key == "connections_per_client") ok = integer(1, 1024, n) && ((config.connections_per_client = static_cast<int>(n)), true);
+        else if (key == "trusted_proxies") ok = list(config.trusted_proxies);
+        else if (key == "access_log") ok = v.is_bool() ? ((config.access_log = v.boolean), true) : at(v, where, "expected true or false");
         else if (key == "secure_cookies") ok = v.is_bool() ? ((config.secure_cookies = v.boolean), true) : at(v, where, "expected true or false");
-        else ok = at(v, where, "unknown member \"" + key + "\" (expected one of: model, site, data, port, listen, origins, hosts, webhook_url, webhook_secret, body_limit, secure_cookies, threads)");
+        else ok = at(v, where, "unknown member \"" + key + "\" (expected one of: model, site, data, port, listen, origins, hosts, webhook_url, webhook_secret, body_limit, secure_cookies, threads, "
+                            "connections_per_client, trusted_proxies, access_log)");
         if (!ok) return false;
     }
     return true;
@@ -158,8 +168,9 @@ extern "C" void on_signal(int) { stop_requested = true; }
 int run_server(const std::vector<std::string>& words) {
     cli::Args args;
     std::string error;
-    if (!cli::Args::parse(words, {"config", "model", "site", "data", "port", "listen", "origin", "host", "webhook-url", "webhook-secret", "body-limit", "threads"},
-                          {"secure-cookies"}, args, error))
+    if (!cli::Args::parse(words, {"config", "model", "site", "data", "port", "listen", "origin", "host", "webhook-url", "webhook-secret", "body-limit", "threads",
+                           "connections-per-client", "trusted-proxy"},
+                          {"secure-cookies", "no-access-log"}, args, error))
         return usage(error);
     if (args.help) {
         std::fputs(kHelp, stdout);
@@ -168,7 +179,12 @@ int run_server(const std::vector<std::string>& words) {
     args.no_positional();
     if (!args.ok()) return usage(args.error());
     ServeConfig config;
-    if (const char* env = std::getenv("PORT"); env && *env) config.port = std::atoi(env);
+    if (const char* env = std::getenv("PORT"); env && *env) {
+        const std::string port = env;
+        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+            return usage("PORT=\"" + port.substr(0, 20) + "\" must be a number from 0 to 65535");
+        config.port = std::stoi(port);
+    }
     if (const char* env = std::getenv("RIPEN_DATA"); env && *env) config.data_dir = env;
     if (const char* env = std::getenv("RIPEN_WEBHOOK_SECRET"); env && *env) config.webhook_secret = env;
     if (const std::string* file = args.value("config"); file && !read_config(*file, config, error)) {
@@ -186,7 +202,11 @@ int run_server(const std::vector<std::string>& words) {
     if (auto port = args.integer("port", 0, 65535, "--port must be a number from 0 to 65535")) config.port = static_cast<int>(*port);
     if (auto limit = args.integer("body-limit", 1024, 16 << 20, "--body-limit must be a number of bytes from 1024 to 16777216"))
         config.body_limit = static_cast<std::size_t>(*limit);
-    if (auto threads = args.integer("threads", 1, 256, "--threads must be a number from 1 to 256")) config.threads = static_cast<int>(*threads);
+    if (auto threads = args.integer("threads", 1, 1024, "--threads must be a number from 1 to 1024")) config.threads = static_cast<int>(*threads);
+    if (auto cap = args.integer("connections-per-client", 1, 1024, "--connections-per-client must be a number from 1 to 1024"))
+        config.connections_per_client = static_cast<int>(*cap);
+    if (const std::string* v = args.value("trusted-proxy")) config.trusted_proxies = split_list(*v);
+    if (args.flag("no-access-log")) config.access_log = false;
     if (args.flag("secure-cookies")) config.secure_cookies = true;
     if (!args.ok()) return usage(args.error());
     if (config.model_path.empty()) return usage("missing --model MODEL (the full model; the server decides every submission again with it)");
@@ -196,12 +216,16 @@ int run_server(const std::vector<std::string>& words) {
         if (o.rfind("http://", 0) != 0 && o.rfind("https://", 0) != 0) return usage("origin \"" + o + "\" must look like https://www.example.com");
     auto model = load_full_model(config.model_path);
     if (!model) return 1;
-    if (!init_crypto()) return usage("libsodium could not start");
+    if (!init_crypto()) {
+        std::fprintf(stderr, "ripen serve: libsodium could not start (no source of randomness?); nothing was served\n");
+        return 1;
+    }
     auto store = open_sqlite_store(config.data_dir, error);
     if (!store) {
         std::fprintf(stderr, "ripen serve: %s\n", error.c_str());
         return 1;
     }
+    set_access_log(config.access_log);
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGPIPE, SIG_IGN);

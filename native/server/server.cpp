@@ -3,7 +3,7 @@
 #include "server.hpp"
 
 #include <brotli/encode.h>
-#include <httplib.h>
+#include "http.hpp"
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "intake.hpp"
+#include "log.hpp"
 #include "ripen/decision.hpp"
 #include "security.hpp"
 #include "webhooks.hpp"
@@ -40,6 +41,11 @@ const char* kDeskScript =
 const char* kDeskStyles =
 #include "desk_styles.inc"
     ;
+
+std::string lower(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -116,7 +122,12 @@ public:
     App(const ServeConfig& config, const Model& model, Store& store) : config_(config), model_(model), store_(store), webhooks_(config, store) {}
 
     void install(httplib::Server& http) {
+        // Bodies are read by the routes themselves, counting (read_body): the library's limit
+        // holds only for bodies with a Content-Length.
         http.set_payload_max_length(config_.body_limit);
+        http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+            log_access(req.remote_addr, req.method, req.path, res.status, HardenedServer::elapsed_ms());
+        });
         http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return before(req, res); });
         http.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
             res.set_header("Content-Security-Policy", kCsp);
@@ -128,25 +139,35 @@ public:
         });
         http.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
             if (!res.body.empty()) return;
-            if (res.status == 413)
-                send_error(res, 413, "the body is larger than the " + std::to_string(config_.body_limit) + " bytes this server takes", "intake.too_large");
+            if (res.status == 413) send_error(res, 413, too_large(), "intake.too_large");
             else if (res.status == 404) {
                 res.set_content("<!doctype html><title>Not found</title><p>Not found</p>", "text/html; charset=utf-8");
             }
         });
-        http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-            send_error(res, 500, "internal error", "server.internal");
+        http.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+            try {
+                if (error) std::rethrow_exception(error);
+            } catch (const StorageError& e) {
+                log_error(req.method + " " + req.path + ": " + e.what());
+                return send_error(res, 503, "the database could not be read; the cause is in the server's error log", "server.storage");
+            } catch (const std::exception& e) {
+                log_error(req.method + " " + req.path + ": " + e.what());
+            } catch (...) {
+                log_error(req.method + " " + req.path + ": an unknown exception");
+            }
+            send_error(res, 500, "internal error; the cause is in the server's error log", "server.internal");
         });
 
         http.Options("/api/leads", [this](const httplib::Request& req, httplib::Response& res) { preflight(req, res); });
-        http.Post("/api/leads", [this](const httplib::Request& req, httplib::Response& res) { intake(req, res); });
+        http.Post("/api/leads", bodied([this](const httplib::Request& req, httplib::Response& res, const std::string& body) { intake(req, res, body); }));
         http.Get("/api/leads", [this](const httplib::Request& req, httplib::Response& res) { guarded(req, res, false, [&] { list(req, res); }); });
         http.Get(R"(/api/leads/([A-Za-z0-9._:-]+))", [this](const httplib::Request& req, httplib::Response& res) {
             guarded(req, res, false, [&] { show(req.matches[1].str(), res); });
         });
-        http.Post(R"(/api/leads/([A-Za-z0-9._:-]+)/(accept|reject|touch|outcome))", [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(req, res, true, [&] { act(req.matches[1].str(), req.matches[2].str(), req, res); });
-        });
+        http.Post(R"(/api/leads/([A-Za-z0-9._:-]+)/(accept|reject|touch|outcome))",
+                  bodied([this](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+                      guarded(req, res, true, [&] { act(req.matches[1].str(), req.matches[2].str(), body, res); });
+                  }));
         http.Get("/api/report", [this](const httplib::Request& req, httplib::Response& res) {
             guarded(req, res, false, [&] { send_json(res, 200, report_json(model_, store_, now_ms())); });
         });
@@ -170,8 +191,8 @@ public:
                 send_json(res, 200, nlohmann::json{{"name", s ? s->token_name : std::string()}, {"csrf", s ? s->csrf : std::string()}}.dump());
             });
         });
-        http.Post("/desk/login", [this](const httplib::Request& req, httplib::Response& res) { login(req, res); });
-        http.Post("/desk/logout", [this](const httplib::Request& req, httplib::Response& res) { logout(req, res); });
+        http.Post("/desk/login", bodied([this](const httplib::Request& req, httplib::Response& res, const std::string& body) { login(req, res, body); }));
+        http.Post("/desk/logout", bodied([this](const httplib::Request& req, httplib::Response& res, const std::string&) { logout(req, res); }));
         auto desk = [](const char* body, const char* type) {
             return [body, type](const httplib::Request&, httplib::Response& res) { res.set_content(body, type); };
         };
@@ -186,13 +207,64 @@ public:
     void stop() { webhooks_.stop(); }
 
 private:
+    static constexpr std::size_t kMaxHeaders = 100;
+
+    std::string too_large() const { return "the body is larger than the " + std::to_string(config_.body_limit) + " bytes this server takes"; }
+
+    // A POST route whose body is read here, counted as it arrives whatever its framing
+    // (Content-Length or chunked): past the limit the reading stops and the answer is 413.
+    template <typename F>
+    httplib::Server::HandlerWithContentReader bodied(F handler) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+            std::string body;
+            bool too_big = false;
+            const bool complete = reader([&](const char* data, std::size_t size) {
+                if (body.size() + size > config_.body_limit) {
+                    too_big = true;
+                    return false;
+                }
+                body.append(data, size);
+                return true;
+            });
+            if (too_big || !complete) {
+                HardenedServer::close_after_response();
+                res.set_header("Connection", "close");
+                if (too_big) return send_error(res, 413, too_large(), "intake.too_large");
+                return send_error(res, 400, "the body did not arrive whole (cut off, malformed chunks, or too slow)", "server.body");
+            }
+            handler(req, res, body);
+        };
+    }
+
     // Refuses requests for hosts this server is not (DNS rebinding), before any route runs.
     httplib::Server::HandlerResponse before(const httplib::Request& req, httplib::Response& res) {
-        std::string host = req.get_header_value("Host");
+        HardenedServer::headers_read();
+        auto refuse = [&](int status, const std::string& message, const std::string& code) {
+            // The body (if any) is left unread: the connection cannot carry another request.
+            HardenedServer::close_after_response();
+            res.set_header("Connection", "close");
+            send_error(res, status, message, code);
+            return httplib::Server::HandlerResponse::Handled;
+        };
+        if (req.headers.size() > kMaxHeaders)
+            return refuse(431, "a request has at most " + std::to_string(kMaxHeaders) + " headers", "server.headers");
+        if (std::string encoding = lower(req.get_header_value("Content-Encoding")); !encoding.empty() && encoding != "identity")
+            return refuse(415, "compressed request bodies are not taken (Content-Encoding: " + encoding.substr(0, 40) + "); send the JSON as it is", "server.encoding");
+        if (req.has_header("Content-Length")) {
+            const std::string length = req.get_header_value("Content-Length");
+            if (length.empty() || length.size() > 18 || length.find_first_not_of("0123456789") != std::string::npos)
+                return refuse(400, "Content-Length must be a number of bytes", "server.length");
+            if (std::stoull(length) > config_.body_limit) return refuse(413, too_large(), "intake.too_large");
+        }
+        // Static files: one range at most. Many overlapping ranges would make one small request
+        // a gigantic answer (2,700 ranges of a 600 KB file: 1.5 GB); then the whole file is sent.
+        if (req.ranges.size() > 1) const_cast<httplib::Request&>(req).ranges.clear();
+
+        std::string host = lower(req.get_header_value("Host"));
         if (!host.empty() && host.front() == '[') host = host.substr(1, host.find(']') - 1);
         else if (std::size_t colon = host.rfind(':'); colon != std::string::npos) host = host.substr(0, colon);
         bool allowed = host == "localhost" || host == "127.0.0.1" || host == "::1";
-        for (const auto& h : config_.hosts) allowed = allowed || h == host;
+        for (const auto& h : config_.hosts) allowed = allowed || lower(h) == host;
         if (allowed) return httplib::Server::HandlerResponse::Unhandled;
         send_error(res, 403, "this server does not answer for host \"" + host.substr(0, 100) + "\" (allow it with --host)", "server.host");
         return httplib::Server::HandlerResponse::Handled;
@@ -226,15 +298,16 @@ private:
         res.status = 204;
     }
 
-    void intake(const httplib::Request& req, httplib::Response& res) {
+    void intake(const httplib::Request& req, httplib::Response& res, const std::string& body) {
         if (!origin_allowed(req)) return send_error(res, 403, "origin \"" + req.get_header_value("Origin").substr(0, 200) + "\" may not post leads here (allow it with --origin)", "intake.origin");
         allow_origin(req, res);
         std::string type = req.get_header_value("Content-Type");
         if (type.substr(0, type.find(';')) != "application/json")
             return send_error(res, 415, "a submission is JSON: send Content-Type: application/json", "intake.content_type");
-        IntakeOutcome outcome = take_submission(model_, store_, req.get_header_value("Idempotency-Key"), req.body, now_ms());
+        IntakeOutcome outcome = take_submission(model_, store_, req.get_header_value("Idempotency-Key"), body, now_ms(),
+                                                [this](const std::string& event_type, const LeadRow& lead) { return webhooks_.event(event_type, lead); });
         send_json(res, outcome.reply.status, outcome.reply.body);
-        if (outcome.created && outcome.row.status == "pending") webhooks_.lead_event("lead.handoff", outcome.row);
+        if (outcome.row.event) webhooks_.wake();
     }
 
     // Who is calling: a Bearer token for the API, or the desk's session cookie (with the CSRF
@@ -243,7 +316,7 @@ private:
     void guarded(const httplib::Request& req, httplib::Response& res, bool changes, F&& run) {
         std::string auth = req.get_header_value("Authorization");
         if (!auth.empty()) {
-            if (auth.rfind("Bearer ", 0) != 0) return send_error(res, 401, "use Authorization: Bearer TOKEN", "auth.scheme");
+            if (auth.size() < 7 || lower(auth.substr(0, 7)) != "bearer ") return send_error(res, 401, "use Authorization: Bearer TOKEN", "auth.scheme");
             auto token = store_.token_by_hash(token_hash(auth.substr(7)));
             if (!token || token->revoked_at) return send_error(res, 403, "this token is not valid (revoked or unknown)", "auth.token");
             return run();
@@ -278,7 +351,7 @@ private:
         return it->second;
     }
 
-    void login(const httplib::Request& req, httplib::Response& res) {
+    void login(const httplib::Request& req, httplib::Response& res, const std::string& request_body) {
         // Ten tries per address per ten minutes: a token cannot be guessed by trying.
         {
             std::lock_guard<std::mutex> lock(sessions_mutex_);
@@ -293,7 +366,7 @@ private:
         }
         std::string token = req.has_param("token") ? req.get_param_value("token") : std::string();
         if (token.empty()) {
-            auto body = nlohmann::json::parse(req.body, nullptr, false);
+            auto body = nlohmann::json::parse(request_body, nullptr, false);
             if (body.is_object() && body.contains("token") && body["token"].is_string()) token = body["token"].get<std::string>();
         }
         if (token.empty()) return send_error(res, 401, "enter a token (ripen serve token add NAME prints one)", "auth.required");
@@ -425,15 +498,19 @@ private:
         return ripen::explain(model_, decide(model_, *a.value, context));
     }
 
-    void act(const std::string& key, const std::string& action, const httplib::Request& req, httplib::Response& res) {
-        auto body = req.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(req.body, nullptr, false);
+    void act(const std::string& key, const std::string& action, const std::string& request_body, httplib::Response& res) {
+        auto body = request_body.empty() ? nlohmann::json::object() : nlohmann::json::parse(request_body, nullptr, false);
         if (!body.is_object()) return send_error(res, 400, "the body must be a JSON object", "json.type");
         std::string error;
-        bool ok = false;
+        Store::Action done = Store::Action::failed;
         std::int64_t now = now_ms();
-        if (!store_.get(key)) return send_error(res, 404, "no lead with key \"" + key + "\"", "api.not_found");
+        auto lead = store_.get(key);
+        if (!lead) return send_error(res, 404, "no lead with key \"" + key + "\"", "api.not_found");
+        // The lead as the action leaves it, for its event (written with the change).
+        LeadRow after = *lead;
         if (action == "accept") {
-            ok = store_.accept(key, now, error);
+            after.status = "accepted";
+            done = store_.accept(key, now, webhooks_.event("lead.accept", after), error);
         } else if (action == "reject") {
             if (!body.contains("reason") || !body["reason"].is_string())
                 return send_error(res, 400, "reject needs {\"reason\": ID}, one of the model's rejection reasons", "api.reason");
@@ -446,27 +523,34 @@ private:
                 for (const auto& r : model_.spec().rejection) known += (known.empty() ? "" : ", ") + r.id;
                 return send_error(res, 400, "\"" + reason.substr(0, 100) + "\" is not a rejection reason of the model (expected one of: " + known + ")", "api.reason");
             }
-            ok = store_.reject(key, reason, found->track, now + static_cast<std::int64_t>(found->recycle_after_days) * 86400000, now, error);
+            after.status = "rejected";
+            after.reason = reason;
+            done = store_.reject(key, reason, found->track, now + static_cast<std::int64_t>(found->recycle_after_days) * 86400000, now,
+                                 webhooks_.event("lead.reject", after), error);
         } else if (action == "touch") {
             if (!body.contains("touch") || !body["touch"].is_number_integer())
                 return send_error(res, 400, "touch needs {\"touch\": N}, the touch's number in the cadence (from 1)", "api.touch");
             int n = body["touch"].get<int>();
-            auto lead = store_.get(key);
             int s = model_.segment_index(lead->segment);
             int count = s >= 0 ? static_cast<int>(model_.spec().segments[static_cast<std::size_t>(s)].cadence.size()) : 0;
             if (n < 1 || n > count) return send_error(res, 400, "touch must be from 1 to " + std::to_string(count) + " for this lead's cadence", "api.touch");
             std::string note = body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
             if (note.size() > 2000) return send_error(res, 400, "a note has at most 2000 bytes", "api.note");
-            ok = store_.touch(key, n, note, now, error);
+            done = store_.touch(key, n, note, now, error);
         } else {
             std::string outcome = body.contains("outcome") && body["outcome"].is_string() ? body["outcome"].get<std::string>() : "";
             if (outcome != "won" && outcome != "lost") return send_error(res, 400, "outcome needs {\"outcome\": \"won\"} or \"lost\"", "api.outcome");
-            ok = store_.set_outcome(key, outcome, now, error);
+            after.outcome = outcome;
+            done = store_.set_outcome(key, outcome, now, webhooks_.event("lead.outcome", after), error);
         }
-        if (!ok) return send_error(res, 409, error, "api.transition");
-        auto lead = store_.get(key);
-        if (action != "touch") webhooks_.lead_event("lead." + action, *lead);
-        send_json(res, 200, lead_summary(*lead).dump());
+        if (done == Store::Action::refused) return send_error(res, 409, error, "api.transition");
+        if (done == Store::Action::failed) {
+            log_error(action + " " + key + ": " + error);
+            return send_error(res, 503, "the change could not be saved right now; please try again (the cause is in the server's error log)", "server.storage");
+        }
+        if (action != "touch") webhooks_.wake();
+        auto now_lead = store_.get(key);
+        send_json(res, 200, lead_summary(now_lead ? *now_lead : after).dump());
     }
 
     void failing_webhooks(httplib::Response& res) {
@@ -525,11 +609,13 @@ private:
 }  // namespace
 
 int serve(const ServeConfig& config, const Model& model, Store& store, std::atomic<bool>& stop, std::string& error) {
-    httplib::Server http;
-    // A thread per connection (cpp-httplib's model): an idle keep-alive connection holds its
-    // thread, so idle ones are let go after a second.
-    http.set_keep_alive_timeout(1);
-    http.set_read_timeout(10);
+    // A thread per connection (cpp-httplib's model), so no connection may keep one for long:
+    // see http.hpp.
+    ConnectionLimits limits;
+    limits.per_client = config.connections_per_client;
+    limits.request_deadline = std::chrono::milliseconds(config.request_deadline_ms);
+    for (const auto& proxy : config.trusted_proxies) limits.unlimited.insert(proxy);
+    HardenedServer http(limits);
     http.new_task_queue = [threads = config.threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     App app(config, model, store);
     app.install(http);
@@ -540,11 +626,14 @@ int serve(const ServeConfig& config, const Model& model, Store& store, std::atom
         error = "cannot listen on " + config.listen + ":" + std::to_string(config.port) + " (in use, or not an address of this machine)";
         return 1;
     }
+    if (!http.widen_backlog(1024)) log_error("could not widen the listen backlog; a burst of new connections may be refused");
     // The line scripts and tests wait for.
     std::printf("ripen serve: http://%s:%d/ (desk: http://%s:%d/desk/)\n", config.listen.c_str(), port, config.listen.c_str(), port);
     std::fflush(stdout);
     std::thread watcher([&] {
         while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        // In-flight requests finish; every connection still reading is cut within 0.1 s.
+        http.begin_stopping();
         http.stop();
     });
     bool ok = http.listen_after_bind();

@@ -24,7 +24,11 @@ struct ServeConfig {
     std::string webhook_url, webhook_secret;
     std::size_t body_limit = 64 * 1024;
     bool secure_cookies = false;         // behind TLS: the session cookie gets Secure
-    int threads = 32;
+    int threads = 256;                   // one per open connection (http.hpp)
+    int connections_per_client = 64;     // open connections from one address
+    int request_deadline_ms = 10000;     // a request's headers and body arrive within this
+    std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For is believed
+    bool access_log = true;
 };
 
 // Runs until `stop` becomes true (or the process is signalled). Prints the URL on `announce`.

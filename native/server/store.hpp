@@ -7,10 +7,17 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace ripen::server {
+
+// A webhook event, written to the outbox in the same transaction as the change it reports:
+// a change is never committed without its event, nor an event without its change.
+struct OutboxEvent {
+    std::string event_id, type, body;
+};
 
 // A submission as stored: the body as received, and the server's own decision next to the
 // client's.
@@ -39,6 +46,8 @@ struct LeadRow {
     std::string reason;         // rejection reason
     std::optional<std::int64_t> accepted_at, rejected_at, recycle_at, outcome_at;
     std::string outcome;        // won, lost
+    std::string reply;          // the intake's answer (JSON), replayed for a repeated key
+    std::optional<OutboxEvent> event;  // written with the row (add only)
 };
 
 struct HistoryEntry {
@@ -62,6 +71,13 @@ struct LeadFilter {
 
 enum class Stored { created, repeated, conflict, failed };
 
+// A read that failed (a corrupt page, an I/O error): never mistaken for "no rows". The HTTP
+// layer answers 503 and logs the cause.
+class StorageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 struct TokenInfo {
     std::int64_t id = 0;
     std::string name;
@@ -82,23 +98,27 @@ class Store {
 public:
     virtual ~Store() = default;
 
-    // Commits the row (or finds the key already there): created, repeated (same body) or
-    // conflict (another body). A superseding row marks the one it replaces, in the same
-    // transaction. Blocks until committed; safe from any thread.
-    virtual Stored add(const LeadRow& row, std::string& error) = 0;
+    // Commits the row and its event (or finds the key already there): created, repeated (same
+    // body; `reply` is then the first answer) or conflict (another body). A superseding row
+    // marks the one it replaces, in the same transaction. Blocks until committed; safe from
+    // any thread.
+    virtual Stored add(const LeadRow& row, std::string& reply, std::string& error) = 0;
 
     virtual std::optional<LeadRow> get(const std::string& key) = 0;
     virtual std::vector<LeadRow> list(const LeadFilter& filter) = 0;
     virtual std::vector<HistoryEntry> history(const std::string& key) = 0;
     virtual std::vector<TouchDone> touches(const std::string& key) = 0;
 
-    // Sales actions, in one transaction each with their history entry; false with `error` when
-    // the lead is not in a state that allows them (the caller answers 409).
-    virtual bool accept(const std::string& key, std::int64_t at, std::string& error) = 0;
-    virtual bool reject(const std::string& key, const std::string& reason, const std::string& track, std::int64_t recycle_at,
-                        std::int64_t at, std::string& error) = 0;
-    virtual bool touch(const std::string& key, int touch, const std::string& note, std::int64_t at, std::string& error) = 0;
-    virtual bool set_outcome(const std::string& key, const std::string& outcome, std::int64_t at, std::string& error) = 0;
+    // Sales actions, in one transaction each with their history entry and their event;
+    // Action::refused with `error` when the lead is not in a state that allows them (the caller
+    // answers 409), Action::failed when the database could not do it (503).
+    enum class Action { done, refused, failed };
+    virtual Action accept(const std::string& key, std::int64_t at, const std::optional<OutboxEvent>& event, std::string& error) = 0;
+    virtual Action reject(const std::string& key, const std::string& reason, const std::string& track, std::int64_t recycle_at, std::int64_t at,
+                          const std::optional<OutboxEvent>& event, std::string& error) = 0;
+    virtual Action touch(const std::string& key, int touch, const std::string& note, std::int64_t at, std::string& error) = 0;
+    virtual Action set_outcome(const std::string& key, const std::string& outcome, std::int64_t at, const std::optional<OutboxEvent>& event,
+                               std::string& error) = 0;
 
     // API tokens: only a hash is kept.
     virtual bool add_token(const std::string& name, const std::string& hash, std::int64_t at, std::string& error) = 0;
@@ -107,9 +127,8 @@ public:
     virtual std::optional<TokenInfo> token_by_hash(const std::string& hash) = 0;
 
     // The webhook outbox: events wait here until a receiver answers 2xx.
-    virtual void queue_event(const std::string& event_id, const std::string& type, const std::string& body, std::int64_t at) = 0;
     virtual std::vector<WebhookEvent> due_events(std::int64_t now, int limit) = 0;
-    virtual void mark_event(std::int64_t id, bool delivered, const std::string& error, std::int64_t next_at, std::int64_t at) = 0;
+    virtual bool mark_event(std::int64_t id, bool delivered, const std::string& error, std::int64_t next_at, std::int64_t at) = 0;
     virtual std::vector<WebhookEvent> failing_events(int limit) = 0;
 };
 

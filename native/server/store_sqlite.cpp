@@ -11,6 +11,9 @@
 #include <mutex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "log.hpp"
 #include "store.hpp"
 
 namespace ripen::server {
@@ -29,25 +32,38 @@ public:
 
     bool ok() const { return stmt_ != nullptr; }
     Statement& bind(int i, const std::string& s) {
-        sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        if (stmt_) sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
         return *this;
     }
     Statement& bind_or_null(int i, const std::string& s) {
-        if (s.empty()) sqlite3_bind_null(stmt_, i);
-        else bind(i, s);
+        if (s.empty()) {
+            if (stmt_) sqlite3_bind_null(stmt_, i);
+        } else {
+            bind(i, s);
+        }
         return *this;
     }
     Statement& bind(int i, std::int64_t n) {
-        sqlite3_bind_int64(stmt_, i, n);
+        if (stmt_) sqlite3_bind_int64(stmt_, i, n);
         return *this;
     }
     template <typename T>
     Statement& bind(int i, const std::optional<T>& n) {
+        if (!stmt_) return *this;
         if (n) sqlite3_bind_int64(stmt_, i, static_cast<std::int64_t>(*n));
         else sqlite3_bind_null(stmt_, i);
         return *this;
     }
-    int step() { return sqlite3_step(stmt_); }
+    int step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
+    // The next row of a read: false at the end, StorageError on anything else (SQLITE_CORRUPT
+    // or SQLITE_IOERR must not read as "no more rows").
+    bool next() {
+        if (!stmt_) throw StorageError(std::string("cannot prepare a read: ") + sqlite3_errmsg(db_));
+        int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw StorageError(std::string("a read failed: ") + sqlite3_errstr(rc) + " (" + sqlite3_errmsg(db_) + ")");
+    }
     bool done() { return step() == SQLITE_DONE; }
     std::string text(int c) const {
         const unsigned char* t = sqlite3_column_text(stmt_, c);
@@ -81,7 +97,7 @@ CREATE TABLE IF NOT EXISTS leads (
   route TEXT NOT NULL, total INTEGER, segment TEXT, source TEXT, track TEXT, sla_hours INTEGER, sla_deadline INTEGER,
   decision TEXT NOT NULL, mismatch INTEGER NOT NULL DEFAULT 0, requested_sales INTEGER NOT NULL DEFAULT 0, email TEXT,
   status TEXT NOT NULL, reason TEXT, accepted_at INTEGER, rejected_at INTEGER, recycle_at INTEGER,
-  outcome TEXT, outcome_at INTEGER
+  outcome TEXT, outcome_at INTEGER, reply TEXT
 );
 CREATE INDEX IF NOT EXISTS leads_received ON leads(received_at);
 CREATE INDEX IF NOT EXISTS leads_status ON leads(status, sla_deadline);
@@ -165,17 +181,24 @@ public:
         // WAL: readers never wait for the writer. synchronous=FULL: a commit is on disk before
         // the 201 goes out, power loss included (NORMAL would survive a crash of the process but
         // could lose the last commits to a power cut). Group commit pays the fsync once a batch.
-        if (!exec(write_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", error)) return false;
+        // journal_size_limit: after a checkpoint resets the WAL, the file is truncated to this
+        // size instead of staying as large as its largest burst.
+        if (!exec(write_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=16777216;", error))
+            return false;
         if (!exec(write_, kSchema, error)) return false;
+        // Databases made before the intake's answer was kept: the column is added (their
+        // repeated keys are answered from the row, as before).
+        if (!has_column(write_, "leads", "reply") && !exec(write_, "ALTER TABLE leads ADD COLUMN reply TEXT", error)) return false;
         // Checkpoints (copying the WAL into the database, with their own fsyncs) run on a thread
         // of their own, not inside a commit that submissions wait for.
         if (!exec(write_, "PRAGMA wal_autocheckpoint=0;", error) || !connect(checkpointer_, error)) return false;
+        if (!check_health(error)) return false;
         writer_ = std::thread([this] { write_loop(); });
         checkpoints_ = std::thread([this] { checkpoint_loop(); });
         return true;
     }
 
-    Stored add(const LeadRow& row, std::string& error) override {
+    Stored add(const LeadRow& row, std::string& reply, std::string& error) override {
         auto job = std::make_shared<AddJob>();
         job->row = row;
         auto done = job->result.get_future();
@@ -185,7 +208,8 @@ public:
         }
         wake_.notify_one();
         auto [stored, message] = done.get();
-        error = message;
+        if (stored == Stored::repeated) reply = message;
+        else error = message;
         return stored;
     }
 
@@ -193,7 +217,7 @@ public:
         Reader r(*this);
         Statement s(r.db, (std::string("SELECT ") + kLeadColumns + " FROM leads WHERE key = ?").c_str());
         s.bind(1, key);
-        if (s.step() != SQLITE_ROW) return std::nullopt;
+        if (!s.next()) return std::nullopt;
         return read_lead(s);
     }
 
@@ -216,7 +240,7 @@ public:
         if (f.since) s.bind(5, *f.since);
         s.bind(6, static_cast<std::int64_t>(f.limit));
         std::vector<LeadRow> rows;
-        while (s.step() == SQLITE_ROW) rows.push_back(read_lead(s));
+        while (s.next()) rows.push_back(read_lead(s));
         return rows;
     }
 
@@ -225,7 +249,7 @@ public:
         Statement s(r.db, "SELECT at, action, detail FROM history WHERE key = ? ORDER BY at, id");
         s.bind(1, key);
         std::vector<HistoryEntry> out;
-        while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.text(2)});
+        while (s.next()) out.push_back({s.integer(0), s.text(1), s.text(2)});
         return out;
     }
 
@@ -234,58 +258,59 @@ public:
         Statement s(r.db, "SELECT touch, at, note FROM touches WHERE key = ? ORDER BY touch");
         s.bind(1, key);
         std::vector<TouchDone> out;
-        while (s.step() == SQLITE_ROW) out.push_back({static_cast<int>(s.integer(0)), s.integer(1), s.text(2)});
+        while (s.next()) out.push_back({static_cast<int>(s.integer(0)), s.integer(1), s.text(2)});
         return out;
     }
 
-    bool accept(const std::string& key, std::int64_t at, std::string& error) override {
-        return write([&](sqlite3* db) {
+    Action accept(const std::string& key, std::int64_t at, const std::optional<OutboxEvent>& event, std::string& error) override {
+        return act([&](sqlite3* db, bool& refused) {
             auto lead = status_of(db, key, error);
-            if (!lead) return false;
-            if (*lead != "pending") return fail(error, "only a pending hand-off can be accepted; this lead is " + *lead);
+            if (!lead) return refused = true, false;
+            if (*lead != "pending") return refused = true, fail(error, "only a pending hand-off can be accepted; this lead is " + *lead);
             Statement s(db, "UPDATE leads SET status = 'accepted', accepted_at = ? WHERE key = ?");
             s.bind(1, at).bind(2, key);
-            return s.done() && log(db, key, at, "accepted", "{}");
+            return checked(db, s, error) && log(db, key, at, "accepted", "{}", error) && outbox(db, event, at, error);
         }, error);
     }
 
-    bool reject(const std::string& key, const std::string& reason, const std::string& track, std::int64_t recycle_at, std::int64_t at,
-                std::string& error) override {
-        return write([&](sqlite3* db) {
+    Action reject(const std::string& key, const std::string& reason, const std::string& track, std::int64_t recycle_at, std::int64_t at,
+                  const std::optional<OutboxEvent>& event, std::string& error) override {
+        return act([&](sqlite3* db, bool& refused) {
             auto lead = status_of(db, key, error);
-            if (!lead) return false;
-            if (*lead != "pending") return fail(error, "only a pending hand-off can be rejected; this lead is " + *lead);
+            if (!lead) return refused = true, false;
+            if (*lead != "pending") return refused = true, fail(error, "only a pending hand-off can be rejected; this lead is " + *lead);
             Statement s(db, "UPDATE leads SET status = 'rejected', reason = ?, track = ?, recycle_at = ?, rejected_at = ? WHERE key = ?");
             s.bind(1, reason).bind(2, track).bind(3, recycle_at).bind(4, at).bind(5, key);
-            return s.done() && log(db, key, at, "rejected", "{\"reason\":\"" + reason + "\"}");
+            return checked(db, s, error) && log(db, key, at, "rejected", nlohmann::json{{"reason", reason}}.dump(), error) && outbox(db, event, at, error);
         }, error);
     }
 
-    bool touch(const std::string& key, int number, const std::string& note, std::int64_t at, std::string& error) override {
-        return write([&](sqlite3* db) {
+    Action touch(const std::string& key, int number, const std::string& note, std::int64_t at, std::string& error) override {
+        return act([&](sqlite3* db, bool& refused) {
             auto lead = status_of(db, key, error);
-            if (!lead) return false;
+            if (!lead) return refused = true, false;
             if (*lead != "pending" && *lead != "accepted")
-                return fail(error, "touches are for hand-offs that are pending or accepted; this lead is " + *lead);
+                return refused = true, fail(error, "touches are for hand-offs that are pending or accepted; this lead is " + *lead);
             Statement s(db, "INSERT INTO touches (key, touch, at, note) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
             s.bind(1, key).bind(2, static_cast<std::int64_t>(number)).bind(3, at).bind(4, note);
-            if (!s.done()) return fail(error, s.error());
-            if (sqlite3_changes(db) == 0) return fail(error, "touch " + std::to_string(number) + " is already done");
-            return log(db, key, at, "touch", "{\"touch\":" + std::to_string(number) + "}");
+            if (!checked(db, s, error)) return false;
+            if (sqlite3_changes(db) == 0) return refused = true, fail(error, "touch " + std::to_string(number) + " is already done");
+            return log(db, key, at, "touch", nlohmann::json{{"touch", number}}.dump(), error);
         }, error);
     }
 
-    bool set_outcome(const std::string& key, const std::string& outcome, std::int64_t at, std::string& error) override {
-        return write([&](sqlite3* db) {
+    Action set_outcome(const std::string& key, const std::string& outcome, std::int64_t at, const std::optional<OutboxEvent>& event,
+                       std::string& error) override {
+        return act([&](sqlite3* db, bool& refused) {
             auto lead = status_of(db, key, error);
-            if (!lead) return false;
-            if (*lead != "accepted") return fail(error, "only an accepted lead can be won or lost; this lead is " + *lead);
+            if (!lead) return refused = true, false;
+            if (*lead != "accepted") return refused = true, fail(error, "only an accepted lead can be won or lost; this lead is " + *lead);
             Statement check(db, "SELECT outcome FROM leads WHERE key = ?");
             check.bind(1, key);
-            if (check.step() == SQLITE_ROW && !check.text(0).empty()) return fail(error, "this lead is already " + check.text(0));
+            if (check.next() && !check.text(0).empty()) return refused = true, fail(error, "this lead is already " + check.text(0));
             Statement s(db, "UPDATE leads SET outcome = ?, outcome_at = ? WHERE key = ?");
             s.bind(1, outcome).bind(2, at).bind(3, key);
-            return s.done() && log(db, key, at, "outcome", "{\"outcome\":\"" + outcome + "\"}");
+            return checked(db, s, error) && log(db, key, at, "outcome", nlohmann::json{{"outcome", outcome}}.dump(), error) && outbox(db, event, at, error);
         }, error);
     }
 
@@ -302,7 +327,7 @@ public:
         Reader r(*this);
         Statement s(r.db, "SELECT id, name, created_at, revoked_at FROM tokens ORDER BY id");
         std::vector<TokenInfo> out;
-        while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.integer(2), s.maybe(3)});
+        while (s.next()) out.push_back({s.integer(0), s.text(1), s.integer(2), s.maybe(3)});
         return out;
     }
 
@@ -319,17 +344,8 @@ public:
         Reader r(*this);
         Statement s(r.db, "SELECT id, name, created_at, revoked_at FROM tokens WHERE hash = ?");
         s.bind(1, hash);
-        if (s.step() != SQLITE_ROW) return std::nullopt;
+        if (!s.next()) return std::nullopt;
         return TokenInfo{s.integer(0), s.text(1), s.integer(2), s.maybe(3)};
-    }
-
-    void queue_event(const std::string& event_id, const std::string& type, const std::string& body, std::int64_t at) override {
-        std::string error;
-        write([&](sqlite3* db) {
-            Statement s(db, "INSERT INTO webhook_outbox (event_id, type, body, created_at, next_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-            s.bind(1, event_id).bind(2, type).bind(3, body).bind(4, at).bind(5, at);
-            return s.done();
-        }, error);
     }
 
     std::vector<WebhookEvent> due_events(std::int64_t now, int limit) override {
@@ -340,15 +356,17 @@ public:
         return read_events(s);
     }
 
-    void mark_event(std::int64_t id, bool delivered, const std::string& error_text, std::int64_t next_at, std::int64_t at) override {
+    bool mark_event(std::int64_t id, bool delivered, const std::string& error_text, std::int64_t next_at, std::int64_t at) override {
         std::string error;
-        write([&](sqlite3* db) {
+        bool ok = write([&](sqlite3* db) {
             Statement s(db, "UPDATE webhook_outbox SET attempts = attempts + 1, delivered_at = ?, last_error = ?, next_at = ? WHERE id = ?");
             if (delivered) s.bind(1, at);
             else s.bind(1, std::optional<std::int64_t>{});
             s.bind(2, error_text).bind(3, next_at).bind(4, id);
-            return s.done();
+            return checked(db, s, error);
         }, error);
+        if (!ok) log_error("the webhook outbox could not record a delivery attempt: " + error);
+        return ok;
     }
 
     std::vector<WebhookEvent> failing_events(int limit) override {
@@ -390,6 +408,38 @@ private:
         sqlite3* db = nullptr;
     };
 
+    // Refuses to start on a database that would fail later: damaged pages (quick_check) or a
+    // file it cannot write (read-only file or folder, full disk), with the path and the cause.
+    bool check_health(std::string& error) {
+        {
+            Statement check(write_, "PRAGMA quick_check(5)");
+            std::string problems;
+            try {
+                while (check.next())
+                    if (check.text(0) != "ok") problems += (problems.empty() ? "" : "; ") + check.text(0);
+            } catch (const StorageError& e) {
+                problems = e.what();
+            }
+            if (!problems.empty()) {
+                error = path_ + " is damaged (" + problems.substr(0, 400) + "); restore it from a backup (docs/deploy.md)";
+                return false;
+            }
+        }
+        std::string cause;
+        if (!exec(write_, "CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL);"
+                          "INSERT OR REPLACE INTO health (id, checked_at) VALUES (1, strftime('%s','now'));", cause)) {
+            error = "cannot write to " + path_ + " (" + cause + "); check the file's and the folder's permissions and the free space";
+            return false;
+        }
+        return true;
+    }
+
+    static bool has_column(sqlite3* db, const char* table, const char* column) {
+        Statement s(db, (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str());
+        s.bind(1, std::string(column));
+        return s.next();
+    }
+
     bool connect(sqlite3*& db, std::string& error) {
         if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
             error = "cannot open " + path_ + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
@@ -407,22 +457,44 @@ private:
     static std::optional<std::string> status_of(sqlite3* db, const std::string& key, std::string& error) {
         Statement s(db, "SELECT status FROM leads WHERE key = ?");
         s.bind(1, key);
-        if (s.step() != SQLITE_ROW) {
+        if (!s.next()) {
             error = "no lead with key \"" + key + "\"";
             return std::nullopt;
         }
         return s.text(0);
     }
 
-    static bool log(sqlite3* db, const std::string& key, std::int64_t at, const char* action, const std::string& detail) {
+    // A write statement run to its end; false with SQLite's reason.
+    static bool checked(sqlite3* db, Statement& s, std::string& error) {
+        if (s.ok() && s.done()) return true;
+        error = sqlite3_errmsg(db);
+        return false;
+    }
+
+    static bool log(sqlite3* db, const std::string& key, std::int64_t at, const char* action, const std::string& detail, std::string& error) {
         Statement s(db, "INSERT INTO history (key, at, action, detail) VALUES (?, ?, ?, ?)");
         s.bind(1, key).bind(2, at).bind(3, std::string(action)).bind(4, detail);
-        return s.done();
+        return checked(db, s, error);
+    }
+
+    static bool outbox(sqlite3* db, const std::optional<OutboxEvent>& event, std::int64_t at, std::string& error) {
+        if (!event) return true;
+        Statement s(db, "INSERT INTO webhook_outbox (event_id, type, body, created_at, next_at) VALUES (?, ?, ?, ?, ?)");
+        s.bind(1, event->event_id).bind(2, event->type).bind(3, event->body).bind(4, at).bind(5, at);
+        return checked(db, s, error);
+    }
+
+    // A sales action: done, refused by the lead's state, or failed in the database.
+    template <typename F>
+    Action act(F job, std::string& error) {
+        bool refused = false;
+        if (write([&](sqlite3* db) { return job(db, refused); }, error)) return Action::done;
+        return refused ? Action::refused : Action::failed;
     }
 
     static std::vector<WebhookEvent> read_events(Statement& s) {
         std::vector<WebhookEvent> out;
-        while (s.step() == SQLITE_ROW)
+        while (s.next())
             out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), static_cast<int>(s.integer(4)), s.integer(5), s.maybe(6), s.text(7)});
         return out;
     }
@@ -455,7 +527,13 @@ private:
             if (!adds.empty()) commit_adds(adds);
             for (auto& job : general) {
                 std::string error;
-                bool ok = exec(write_, "BEGIN IMMEDIATE", error) && job->run(write_);
+                bool ok = exec(write_, "BEGIN IMMEDIATE", error);
+                try {
+                    ok = ok && job->run(write_);
+                } catch (const StorageError& e) {
+                    ok = false;
+                    error = e.what();
+                }
                 if (ok) ok = exec(write_, "COMMIT", error);
                 if (!ok) {
                     if (job->error->empty()) *job->error = error.empty() ? sqlite3_errmsg(write_) : error;
@@ -469,14 +547,40 @@ private:
 
     void checkpoint_loop() {
         std::unique_lock<std::mutex> lock(mutex_);
-        while (!checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; })) {
+        while (!checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; })) {
             lock.unlock();
-            // PASSIVE: copies what it can without waiting for readers or the writer.
-            sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            // PASSIVE: copies what it can without waiting for readers or the writer. But the
+            // WAL only starts again from its beginning when a checkpoint has copied all of it
+            // before the next commit, which a steady stream of submissions never allows: once
+            // it holds 16 MiB, a RESTART checkpoint makes the writer wait (once, for the copy)
+            // so the next commit rewinds it, and journal_size_limit trims the file.
+            checkpoint(wal_frames_ >= 2048 ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE);
             lock.lock();
         }
         lock.unlock();
-        sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+        checkpoint(SQLITE_CHECKPOINT_TRUNCATE);
+    }
+
+    // One checkpoint, checked. A connection that has not read the database yet does nothing
+    // and says SQLITE_OK (frames -1), so the checkpointer reads the schema first.
+    void checkpoint(int mode) {
+        {
+            // Finalized before the checkpoint: a statement still open on the connection makes
+            // the checkpoint fail with SQLITE_LOCKED.
+            Statement touch(checkpointer_, "SELECT count(*) FROM sqlite_schema");
+            if (!touch.ok() || touch.step() != SQLITE_ROW) {
+                log_error(std::string("checkpoint: cannot read the database: ") + sqlite3_errmsg(checkpointer_));
+                return;
+            }
+        }
+        int frames = -1, copied = -1;
+        int rc = sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, mode, &frames, &copied);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+            log_error(std::string("checkpoint failed: ") + sqlite3_errstr(rc) + " (" + sqlite3_errmsg(checkpointer_) + ")");
+            return;
+        }
+        if (frames < 0) log_error("checkpoint did nothing: the WAL is not open on the checkpointer's connection");
+        wal_frames_ = frames < 0 ? 0 : frames;
     }
 
     // Every waiting submission in one transaction: one fsync for the batch.
@@ -486,7 +590,14 @@ private:
         bool ok = exec(write_, "BEGIN IMMEDIATE", error);
         for (auto& job : jobs) {
             if (!ok) break;
+            // Each submission in a savepoint: one that fails leaves nothing half-written (a
+            // lead without its event) and does not take the others down.
+            ok = exec(write_, "SAVEPOINT submission", error);
+            if (!ok) break;
             results.push_back(insert(job->row));
+            std::string ignored;
+            if (results.back().first == Stored::failed) ok = exec(write_, "ROLLBACK TO submission", error);
+            ok = ok && exec(write_, "RELEASE submission", error);
         }
         if (ok) ok = exec(write_, "COMMIT", error);
         if (!ok) {
@@ -501,31 +612,45 @@ private:
 
     std::pair<Stored, std::string> insert(const LeadRow& r) {
         {
-            Statement s(write_, "SELECT body_hash FROM leads WHERE key = ?");
+            Statement s(write_, "SELECT body_hash, reply, route, status, mismatch FROM leads WHERE key = ?");
             s.bind(1, r.key);
-            if (s.step() == SQLITE_ROW) return {s.text(0) == r.body_hash ? Stored::repeated : Stored::conflict, ""};
+            int rc = s.step();
+            if (rc == SQLITE_ROW) {
+                if (s.text(0) != r.body_hash) return {Stored::conflict, ""};
+                std::string reply = s.text(1);
+                // A row from before replies were kept: the answer it would have had.
+                if (reply.empty())
+                    reply = nlohmann::json{{"key", r.key}, {"stored", true}, {"route", s.text(2)}, {"status", s.text(3)}, {"mismatch", s.integer(4) != 0}}.dump();
+                return {Stored::repeated, reply};
+            }
+            if (rc != SQLITE_DONE) return {Stored::failed, sqlite3_errmsg(write_)};
         }
         Statement s(write_, (std::string("INSERT INTO leads (") + kLeadColumns +
-                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, NULL, NULL, ?25, NULL, NULL)")
+                             ", reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, NULL, NULL, ?25, NULL, NULL, ?26)")
                                 .c_str());
         s.bind(1, r.key).bind(2, r.body).bind(3, r.body_hash).bind(4, r.received_at).bind_or_null(5, r.lead_id).bind_or_null(6, r.supersedes);
         s.bind(7, static_cast<std::int64_t>(r.fallback)).bind_or_null(8, r.model_id).bind_or_null(9, r.model_version).bind_or_null(10, r.client_route);
         s.bind(11, r.client_total).bind(12, r.route).bind(13, r.total).bind_or_null(14, r.segment).bind_or_null(15, r.source).bind_or_null(16, r.track);
         s.bind(17, r.sla_hours).bind(18, r.sla_deadline).bind(19, r.decision).bind(20, static_cast<std::int64_t>(r.mismatch));
         s.bind(21, static_cast<std::int64_t>(r.requested_sales)).bind_or_null(22, r.email).bind(23, r.status).bind_or_null(24, r.reason).bind(25, r.recycle_at);
-        if (!s.done()) return {Stored::failed, s.error()};
-        log(write_, r.key, r.received_at, "received", "{\"route\":\"" + r.route + "\"}");
+        s.bind_or_null(26, r.reply);
+        std::string error;
+        if (!checked(write_, s, error)) return {Stored::failed, error};
+        if (!log(write_, r.key, r.received_at, "received", nlohmann::json{{"route", r.route}}.dump(), error) || !outbox(write_, r.event, r.received_at, error))
+            return {Stored::failed, error};
         // The submission it replaces, when it is the same visitor's: kept, marked, in the history.
         if (!r.supersedes.empty()) {
             Statement old(write_, "UPDATE leads SET status = 'superseded', superseded_by = ? WHERE key = ? AND lead_id = ? AND status != 'superseded'");
             old.bind(1, r.key).bind(2, r.supersedes).bind(3, r.lead_id);
-            if (old.done() && sqlite3_changes(write_) == 1)
-                log(write_, r.supersedes, r.received_at, "superseded", "{\"by\":\"" + r.key + "\"}");
+            if (!checked(write_, old, error)) return {Stored::failed, error};
+            if (sqlite3_changes(write_) == 1 && !log(write_, r.supersedes, r.received_at, "superseded", nlohmann::json{{"by", r.key}}.dump(), error))
+                return {Stored::failed, error};
         }
         return {Stored::created, ""};
     }
 
     std::string path_;
+    int wal_frames_ = 0;  // the WAL's length in frames at the last checkpoint (checkpoint thread only)
     sqlite3* write_ = nullptr;
     sqlite3* checkpointer_ = nullptr;
     std::thread writer_;

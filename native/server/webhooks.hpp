@@ -8,7 +8,9 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "store.hpp"
 
@@ -22,12 +24,17 @@ public:
     ~Webhooks();
     void start();
     void stop();
-    // Queues `type` ("lead.handoff", "lead.accept", ...) for `lead`; nothing without a URL.
-    void lead_event(const std::string& type, const LeadRow& lead);
+    // The event `type` ("lead.handoff", "lead.accept", ...) for `lead`, for the store to write
+    // with the change; nothing without a URL.
+    std::optional<OutboxEvent> event(const std::string& type, const LeadRow& lead) const;
+    // A new event was committed: deliver it now rather than at the next poll.
+    void wake();
 
 private:
     void run();
-    bool deliver(const WebhookEvent& event, std::string& error);
+    // Delivers a batch at once (libcurl's multi interface): one slow receiver or request does
+    // not hold the others back; each request has its own timeout; stopping cuts them all.
+    void deliver(const std::vector<WebhookEvent>& events);
 
     const ServeConfig& config_;
     Store& store_;
@@ -35,6 +42,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    std::atomic<bool> cut_{false};  // stopping: transfers in flight are abandoned (retried later)
 };
 
 }  // namespace ripen::server

@@ -28,13 +28,18 @@ before(async () => {
 });
 after(() => server?.stop());
 
-test('intake: new key 201, same key and body 200, same key and another body 409', async () => {
+test('intake: new key 201, same key and body replays the first answer, same key and another body 409', async () => {
   const s = submission();
   const first = await post(server.url, s);
   assert.equal(first.status, 201);
   assert.equal(first.json.route, 'handoff');
   assert.equal(first.json.status, 'pending');
-  assert.equal((await post(server.url, s)).status, 200);
+  // A retry (the form's outbox after a lost answer) gets the answer the first attempt got,
+  // even after the lead has moved on.
+  await call(server.url, `/api/leads/${s.key}/accept`, secret, { method: 'POST', body: {} });
+  const again = await post(server.url, s);
+  assert.equal(again.status, 201);
+  assert.equal(again.text, first.text);
   const other = await post(server.url, { ...s, answers: { ...s.answers, email: 'joe@acme-corp.com' } });
   assert.equal(other.status, 409);
   assert.equal(other.json.error, 'a different submission was already stored under this Idempotency-Key');

@@ -29,7 +29,7 @@ export function start(data, extra = [], env = {}) {
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const m = out.match(/ripen serve: (http:\/\/[^/ ]+)\//);
-      if (m) resolveStart({ url: m[1], process: child, stderr: () => err, stop: () => stop(child) });
+      if (m) resolveStart({ url: m[1], process: child, stderr: () => err, stdout: () => out, stop: () => stop(child) });
     });
     child.stderr.on('data', (chunk) => { err += chunk; });
     child.on('exit', (code) => reject(new Error(`ripen serve exited with ${code}: ${err}`)));

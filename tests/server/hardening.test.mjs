@@ -1,0 +1,317 @@
+// `ripen serve` against what a year of use, a bot or a hostile client does (issue 24): a WAL
+// that stays bounded, body limits whatever the framing, ranges, slow and idle connections,
+// SIGTERM that does not wait for them, events committed with their lead, a database that is
+// damaged or read-only, and the logs.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
+import { chmodSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { call, dataDir, post, start, submission, token } from './support.mjs';
+
+// A raw HTTP exchange on its own socket: what Node's client will not send (many ranges,
+// 100,000 headers, a body that drips). Resolves with the whole answer as text.
+function raw(url, text, { localAddress, timeout = 15000 } = {}) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port), localAddress });
+    const chunks = [];
+    socket.setTimeout(timeout, () => socket.destroy(new Error('no answer in time')));
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('error', (e) => (chunks.length ? resolve(Buffer.concat(chunks).toString('latin1')) : reject(e)));
+    socket.write(text);
+  });
+}
+
+function postFrom(url, body, localAddress) {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}/api/leads`, {
+      method: 'POST', localAddress, agent: false,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), 'Idempotency-Key': body.key },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+test('the database stays bounded under sustained intake: checkpoints run, the WAL is reset', async () => {
+  const data = dataDir();
+  const server = await start(data, ['--no-access-log']);
+  let largestWal = 0;
+  const watch = setInterval(() => {
+    try {
+      largestWal = Math.max(largestWal, statSync(join(data, 'ripen.db-wal')).size);
+    } catch { /* not there yet */ }
+  }, 50);
+  const total = 6000;
+  for (let i = 0; i < total; i += 200)
+    await Promise.all(Array.from({ length: 200 }, (_, j) => post(server.url, submission({ key: `wal-${i + j}` }))));
+  await new Promise((r) => setTimeout(r, 400));
+  clearInterval(watch);
+  const db = statSync(join(data, 'ripen.db')).size;
+  const wal = statSync(join(data, 'ripen.db-wal')).size;
+  await server.stop();
+  console.log(`# ${total} leads: ripen.db ${(db / 1e6).toFixed(1)} MB, WAL ${(wal / 1e6).toFixed(1)} MB at the end, largest ${(largestWal / 1e6).toFixed(1)} MB`);
+  // Before the fix the WAL grew by about 28 KB a lead (170 MB here) and ripen.db stayed empty.
+  assert.ok(db > total * 1000, `ripen.db holds the leads (${db} bytes)`);
+  assert.ok(largestWal < 24e6, `the WAL stayed under 24 MB (largest ${largestWal})`);
+  assert.ok(db + wal < 4 * db, 'the files are within a few times the data');
+  // SIGTERM checkpoints and truncates the WAL.
+  assert.equal(statSync(join(data, 'ripen.db-wal'), { throwIfNoEntry: false })?.size ?? 0, 0);
+});
+
+test('body limits hold whatever the framing: chunked, compressed, a huge Content-Length', async () => {
+  const data = dataDir();
+  const server = await start(data);
+  const big = JSON.stringify(submission({ key: 'chunked-big', extra: { padding: 'x'.repeat(200_000) } }));
+  const chunked = await new Promise((resolve, reject) => {
+    // No Content-Length: Node sends it chunked.
+    const req = httpRequest(`${server.url}/api/leads`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'chunked-big' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    for (let i = 0; i < big.length; i += 8192) req.write(big.slice(i, i + 8192));
+    req.end();
+  });
+  assert.equal(chunked.status, 413);
+  assert.equal(JSON.parse(chunked.text).error, 'the body is larger than the 65536 bytes this server takes');
+  // A small chunked submission is taken.
+  const small = JSON.stringify(submission({ key: 'chunked-small' }));
+  const ok = await raw(server.url, `POST /api/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nIdempotency-Key: chunked-small\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${small.length.toString(16)}\r\n${small}\r\n0\r\n\r\n`);
+  assert.match(ok, /^HTTP\/1\.1 201/);
+  // 8 KB of gzip that inflates to 8 MB: refused unread.
+  const bomb = gzipSync(Buffer.from(JSON.stringify(submission({ key: 'gzip', extra: { padding: ' '.repeat(8_000_000) } }))));
+  const gz = await post(server.url, null, { key: 'gzip', raw: bomb, headers: { 'Content-Encoding': 'gzip' } });
+  assert.equal(gz.status, 415);
+  assert.match(gz.json.error, /^compressed request bodies are not taken \(Content-Encoding: gzip\)/);
+  // A 1 GB Content-Length is refused at once, before any of it is sent.
+  const started = Date.now();
+  const huge = await raw(server.url, 'POST /api/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nIdempotency-Key: huge\r\nContent-Length: 1000000000\r\n\r\n{');
+  assert.match(huge, /^HTTP\/1\.1 413/);
+  assert.ok(Date.now() - started < 2000);
+  const secret = token(data);
+  const keys = (await call(server.url, '/api/leads', secret)).json.map((l) => l.key);
+  assert.deepEqual(keys, ['chunked-small']);
+  await server.stop();
+});
+
+test('static files: many ranges get the file once, not a gigantic multipart answer', async () => {
+  const data = dataDir();
+  const site = join(data, 'site');
+  mkdirSync(site);
+  writeFileSync(join(site, 'big.txt'), 'r'.repeat(600_000));
+  const server = await start(data, ['--site', site]);
+  // 800 overlapping ranges (as many as fit in one header line): 480 MB as multipart before.
+  const ranges = Array.from({ length: 800 }, () => '0-599999').join(',');
+  const answer = await raw(server.url, `GET /big.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=${ranges}\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n`);
+  assert.match(answer, /^HTTP\/1\.1 200/);
+  assert.ok(answer.length < 700_000, `answer of ${answer.length} bytes`);
+  // One range is still served as a range.
+  const one = await raw(server.url, 'GET /big.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-9\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n');
+  assert.match(one, /^HTTP\/1\.1 206/);
+  assert.match(one, /\r\n\r\nrrrrrrrrrr$/);
+  await server.stop();
+});
+
+test('slow and idle connections cannot starve the intake; too many headers are refused', async () => {
+  const data = dataDir();
+  const server = await start(data);
+  const { hostname, port } = new URL(server.url);
+  // 50 connections that send a header byte every second (a slowloris), and 1,000 that connect
+  // and say nothing.
+  const slow = Array.from({ length: 50 }, () => {
+    const s = connect({ host: hostname, port: Number(port) });
+    s.on('error', () => {});
+    s.write('POST /api/leads HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const timer = setInterval(() => s.writable && s.write('X'), 1000);
+    s.on('close', () => clearInterval(timer));
+    return s;
+  });
+  const idle = Array.from({ length: 1000 }, () => connect({ host: hostname, port: Number(port) }).on('error', () => {}));
+  await new Promise((r) => setTimeout(r, 1500));
+  // A real visitor (another address: one address holds at most 64 connections) is answered.
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = Date.now();
+    const r = await postFrom(server.url, submission({ key: `real-${i}` }), '127.0.0.2');
+    times.push(Date.now() - t0);
+    assert.equal(r.status, 201);
+  }
+  console.log(`# 5 submissions beside 50 slow and 1,000 idle connections: ${times.join(', ')} ms`);
+  assert.ok(Math.max(...times) < 1000, `answered within a second (${times})`);
+  // SIGTERM does not wait for the slow clients.
+  const t0 = Date.now();
+  await server.stop();
+  const stopping = Date.now() - t0;
+  console.log(`# SIGTERM with 50 slow clients: exited in ${stopping} ms`);
+  assert.ok(stopping < 3000, `stopped in ${stopping} ms`);
+  for (const s of [...slow, ...idle]) s.destroy();
+
+  const again = await start(data);
+  const headers = Array.from({ length: 2000 }, (_, i) => `X-Header-${i}: ${i}\r\n`).join('');
+  const many = await raw(again.url, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`);
+  assert.match(many, /^HTTP\/1\.1 (400|431)/);
+  const hundredOne = Array.from({ length: 101 }, (_, i) => `X-H${i}: 1\r\n`).join('');
+  const count = await raw(again.url, `GET /api/report HTTP/1.1\r\nHost: 127.0.0.1\r\n${hundredOne}Connection: close\r\n\r\n`);
+  assert.match(count, /^HTTP\/1\.1 431/);
+  assert.match(count, /a request has at most 100 headers/);
+  await again.stop();
+});
+
+test('a request must arrive whole within its deadline, however slowly it drips', async () => {
+  const data = dataDir();
+  const server = await start(data);
+  const { hostname, port } = new URL(server.url);
+  const started = Date.now();
+  const closedAfter = await new Promise((resolve) => {
+    const s = connect({ host: hostname, port: Number(port) });
+    s.on('error', () => {});
+    s.write('POST /api/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
+    const timer = setInterval(() => s.writable && s.write('{'), 500);
+    s.on('close', () => {
+      clearInterval(timer);
+      resolve(Date.now() - started);
+    });
+  });
+  console.log(`# a body dripping a byte every 0.5 s was cut after ${closedAfter} ms`);
+  assert.ok(closedAfter >= 9000 && closedAfter < 12000, `cut after ${closedAfter} ms`);
+  await server.stop();
+});
+
+test('events commit with their lead: kill -9 never leaves a hand-off without its webhook', async () => {
+  const received = new Set();
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      received.add(JSON.parse(body).lead.key);
+      res.end('ok');
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const hook = ['--webhook-url', `http://127.0.0.1:${receiver.address().port}/hook`, '--webhook-secret', 'a-secret-of-sixteen-or-more', '--no-access-log'];
+  const data = dataDir();
+  let missing = 0;
+  let acknowledgedTotal = 0;
+  for (let round = 0; round < 3; round++) {
+    const server = await start(data, hook);
+    const acknowledged = [];
+    const sending = Array.from({ length: 400 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i / 2));
+      try {
+        const r = await post(server.url, submission({ key: `evt-${round}-${i}` }));
+        if (r.status === 201) acknowledged.push(r.json.key);
+      } catch { /* cut by the kill */ }
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    server.process.kill('SIGKILL');
+    await Promise.all(sending);
+    acknowledgedTotal += acknowledged.length;
+    // After a restart, the outbox delivers what the killed process had not.
+    const again = await start(data, hook);
+    const deadline = Date.now() + 15000;
+    while (Date.now() < deadline && acknowledged.some((k) => !received.has(k))) await new Promise((r) => setTimeout(r, 100));
+    missing += acknowledged.filter((k) => !received.has(k)).length;
+    await again.stop();
+  }
+  receiver.close();
+  console.log(`# kill -9 x3: ${acknowledgedTotal} acknowledged hand-offs, ${missing} without their event`);
+  assert.ok(acknowledgedTotal > 30);
+  assert.equal(missing, 0);
+});
+
+test('webhooks: one hanging request does not hold the others back, and SIGTERM does not wait for it', async () => {
+  const received = [];
+  let first = true;
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      if (first) {
+        first = false;
+        return;  // never answers
+      }
+      received.push(JSON.parse(body).lead.key);
+      res.end('ok');
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const data = dataDir();
+  const server = await start(data, ['--webhook-url', `http://127.0.0.1:${receiver.address().port}/hook`, '--webhook-secret', 'a-secret-of-sixteen-or-more']);
+  await post(server.url, submission({ key: 'hang-1' }));
+  await new Promise((r) => setTimeout(r, 300));
+  for (let i = 2; i <= 4; i++) await post(server.url, submission({ key: `hang-${i}` }));
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline && received.length < 3) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(received.sort(), ['hang-2', 'hang-3', 'hang-4']);
+  const t0 = Date.now();
+  await server.stop();
+  assert.ok(Date.now() - t0 < 3000, `stopped in ${Date.now() - t0} ms with a webhook hanging`);
+  receiver.closeAllConnections();
+  receiver.close();
+});
+
+test('a damaged or read-only database is refused at start with its path and the cause', async () => {
+  const data = dataDir();
+  const server = await start(data, ['--no-access-log']);
+  await Promise.all(Array.from({ length: 300 }, (_, i) => post(server.url, submission({ key: `c-${i}` }))));
+  await server.stop();
+  const file = join(data, 'ripen.db');
+  // Three pages in the middle overwritten.
+  const fd = openSync(file, 'r+');
+  const size = statSync(file).size;
+  for (const at of [0.4, 0.5, 0.6]) writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, Math.floor((size * at) / 4096) * 4096);
+  closeSync(fd);
+  await assert.rejects(start(data), (e) => {
+    assert.match(e.message, new RegExp(`ripen serve: ${file.replace(/[/.]/g, '\\$&')} is damaged \\(.+\\); restore it from a backup`));
+    return true;
+  });
+
+  const readOnly = dataDir();
+  await (await start(readOnly, ['--no-access-log'])).stop();
+  const dbFile = join(readOnly, 'ripen.db');
+  // root writes through file permissions: the immutable attribute stops it too.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync('chattr', ['+i', dbFile]);
+  else chmodSync(dbFile, 0o444);
+  try {
+    await assert.rejects(start(readOnly), (e) => {
+      assert.match(e.message, /ripen serve: cannot write to .*ripen\.db \(attempt to write a readonly database\); check the file's and the folder's permissions and the free space/);
+      return true;
+    });
+  } finally {
+    if (asRoot) execFileSync('chattr', ['-i', dbFile]);
+  }
+});
+
+test('the access log has a line per request without queries or secrets; storage errors are logged, not shown', async () => {
+  const data = dataDir();
+  const secret = token(data);
+  const server = await start(data);
+  await call(server.url, `/api/leads?token=${secret}`, secret);
+  await post(server.url, submission({ key: 'logged' }));
+  // Host names and the Bearer scheme are not case-sensitive.
+  const upper = await fetch(`${server.url}/api/report`, { headers: { Authorization: `bearer ${secret}` } });
+  assert.equal(upper.status, 200);
+  const host = await raw(server.url, 'GET /api/report HTTP/1.1\r\nHost: LOCALHOST\r\nConnection: close\r\n\r\n');
+  assert.match(host, /^HTTP\/1\.1 401/);
+  await new Promise((r) => setTimeout(r, 100));
+  const out = server.stdout();
+  assert.match(out, /^\d{4}-\d\d-\d\dT\S+ 127\.0\.0\.1 GET \/api\/leads 200 \d+\.\dms$/m);
+  assert.match(out, /^\S+ 127\.0\.0\.1 POST \/api\/leads 201 \d+\.\dms$/m);
+  assert.ok(!out.includes(secret), 'no token in the access log');
+  await server.stop();
+});
