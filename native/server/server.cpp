@@ -113,6 +113,7 @@ private:
 // Desk sessions: in memory (a restart logs the desk out; API tokens are unaffected).
 struct Session {
     std::string token_name;
+    std::string token_hash;  // checked on every request: a revoked token's sessions end at once
     std::string csrf;
     std::int64_t expires = 0;
 };
@@ -125,8 +126,8 @@ public:
         // Bodies are read by the routes themselves, counting (read_body): the library's limit
         // holds only for bodies with a Content-Length.
         http.set_payload_max_length(config_.body_limit);
-        http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-            log_access(req.remote_addr, req.method, req.path, res.status, HardenedServer::elapsed_ms());
+        http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+            log_access(client_of(req), req.method, req.path, res.status, HardenedServer::elapsed_ms());
         });
         http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return before(req, res); });
         http.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -345,47 +346,112 @@ private:
     std::optional<Session> session_of(const httplib::Request& req) {
         std::string id = session_cookie(req);
         if (id.empty()) return std::nullopt;
-        std::lock_guard<std::mutex> lock(sessions_mutex_);
-        auto it = sessions_.find(token_hash(id));
-        if (it == sessions_.end() || it->second.expires < now_ms()) return std::nullopt;
-        return it->second;
+        std::optional<Session> session;
+        {
+            std::lock_guard<std::mutex> lock(sessions_mutex_);
+            auto it = sessions_.find(token_hash(id));
+            if (it == sessions_.end() || it->second.expires < now_ms()) return std::nullopt;
+            session = it->second;
+        }
+        auto token = store_.token_by_hash(session->token_hash);
+        if (!token || token->revoked_at) {
+            std::lock_guard<std::mutex> lock(sessions_mutex_);
+            sessions_.erase(token_hash(id));
+            return std::nullopt;
+        }
+        return session;
+    }
+
+    // Who sent the request: the peer, or behind a trusted proxy the last address it added to
+    // X-Forwarded-For that is not a proxy of ours (anything further left the client wrote).
+    std::string client_of(const httplib::Request& req) const {
+        auto trusted = [&](const std::string& address) {
+            return std::find(config_.trusted_proxies.begin(), config_.trusted_proxies.end(), address) != config_.trusted_proxies.end();
+        };
+        if (!trusted(req.remote_addr) || !req.has_header("X-Forwarded-For")) return req.remote_addr;
+        std::vector<std::string> hops;
+        for (std::size_t i = 0, n = req.get_header_value_count("X-Forwarded-For"); i < n; ++i) {
+            std::string value = req.get_header_value("X-Forwarded-For", i);
+            std::size_t at = 0;
+            while (at <= value.size()) {
+                std::size_t comma = value.find(',', at);
+                if (comma == std::string::npos) comma = value.size();
+                std::string hop = value.substr(at, comma - at);
+                hop.erase(0, hop.find_first_not_of(" \t"));
+                hop.erase(hop.find_last_not_of(" \t") + 1);
+                if (!hop.empty()) hops.push_back(hop.substr(0, 64));
+                at = comma + 1;
+            }
+        }
+        for (auto it = hops.rbegin(); it != hops.rend(); ++it)
+            if (!trusted(*it)) return *it;
+        return req.remote_addr;
+    }
+
+    // The desk's own pages send Origin (fetch POST) and Sec-Fetch-Site; another site's form or
+    // script cannot make them look same-origin.
+    static bool same_origin(const httplib::Request& req) {
+        const std::string origin = req.get_header_value("Origin");
+        const std::string host = req.get_header_value("Host");
+        if (!origin.empty() && origin != "http://" + host && origin != "https://" + host) return false;
+        const std::string site = req.get_header_value("Sec-Fetch-Site");
+        return site.empty() || site == "same-origin" || site == "none";
     }
 
     void login(const httplib::Request& req, httplib::Response& res, const std::string& request_body) {
-        // Ten tries per address per ten minutes: a token cannot be guessed by trying.
+        if (req.has_param("token"))
+            return send_error(res, 400, "send the token in the request body, never in the URL (URLs end up in logs and histories)", "auth.token_in_url");
+        if (!same_origin(req)) return send_error(res, 403, "the desk's login is only taken from the desk's own page", "auth.origin");
+        std::string type = req.get_header_value("Content-Type");
+        if (type.substr(0, type.find(';')) != "application/json")
+            return send_error(res, 415, "the login is JSON: {\"token\": \"...\"} with Content-Type: application/json", "auth.content_type");
+        // Ten failures per client per ten minutes: a token cannot be guessed by trying, and a
+        // team behind one proxy is not locked out by one person's typos (--trusted-proxy).
+        const std::string client = client_of(req);
+        const std::int64_t now = now_ms();
         {
             std::lock_guard<std::mutex> lock(sessions_mutex_);
-            auto& tries = attempts_[req.remote_addr];
-            std::int64_t now = now_ms();
-            tries.erase(std::remove_if(tries.begin(), tries.end(), [&](std::int64_t t) { return now - t > 600000; }), tries.end());
-            if (tries.size() >= 10) {
-                res.set_header("Retry-After", "600");
-                return send_error(res, 429, "too many login attempts from this address; try again in ten minutes", "auth.rate_limited");
+            auto& failures = failures_[client];
+            failures.erase(std::remove_if(failures.begin(), failures.end(), [&](std::int64_t t) { return now - t > 600000; }), failures.end());
+            if (failures.empty()) failures_.erase(client);
+            else if (failures.size() >= 10) {
+                res.set_header("Retry-After", std::to_string((failures.front() + 600000 - now) / 1000 + 1));
+                return send_error(res, 429, "too many failed logins from this address; try again in ten minutes", "auth.rate_limited");
             }
-            tries.push_back(now);
         }
-        std::string token = req.has_param("token") ? req.get_param_value("token") : std::string();
-        if (token.empty()) {
-            auto body = nlohmann::json::parse(request_body, nullptr, false);
-            if (body.is_object() && body.contains("token") && body["token"].is_string()) token = body["token"].get<std::string>();
-        }
+        auto failed = [&](int status, const std::string& message, const std::string& code) {
+            std::lock_guard<std::mutex> lock(sessions_mutex_);
+            if (failures_.size() > 100000) failures_.clear();  // a flood of addresses cannot grow this without bound
+            failures_[client].push_back(now);
+            send_error(res, status, message, code);
+        };
+        auto body = nlohmann::json::parse(request_body, nullptr, false);
+        std::string token;
+        if (body.is_object() && body.contains("token") && body["token"].is_string()) token = body["token"].get<std::string>();
         if (token.empty()) return send_error(res, 401, "enter a token (ripen serve token add NAME prints one)", "auth.required");
-        auto info = store_.token_by_hash(token_hash(token));
-        if (!info || info->revoked_at) return send_error(res, 403, "this token is not valid (revoked or unknown)", "auth.token");
+        const std::string hash = token_hash(token);
+        auto info = store_.token_by_hash(hash);
+        if (!info || info->revoked_at) return failed(403, "this token is not valid (revoked or unknown)", "auth.token");
         std::string id = random_token("s_");
-        Session s{info->name, random_token("c_"), now_ms() + 12LL * 3600 * 1000};
+        Session session{info->name, hash, random_token("c_"), now + 12LL * 3600 * 1000};
         {
             std::lock_guard<std::mutex> lock(sessions_mutex_);
-            sessions_[token_hash(id)] = s;
+            failures_.erase(client);
+            sessions_[token_hash(id)] = session;
         }
         res.set_header("Set-Cookie", "ripen_session=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200" + (config_.secure_cookies ? "; Secure" : ""));
-        send_json(res, 200, nlohmann::json{{"name", s.token_name}, {"csrf", s.csrf}}.dump());
+        send_json(res, 200, nlohmann::json{{"name", session.token_name}, {"csrf", session.csrf}}.dump());
     }
 
     void logout(const httplib::Request& req, httplib::Response& res) {
-        if (std::string id = session_cookie(req); !id.empty()) {
+        std::string id = session_cookie(req);
+        if (!id.empty()) {
             std::lock_guard<std::mutex> lock(sessions_mutex_);
-            sessions_.erase(token_hash(id));
+            auto it = sessions_.find(token_hash(id));
+            // Another site cannot log a rep out: the CSRF token proves the desk's own page.
+            if (it != sessions_.end() && !same(req.get_header_value("X-CSRF-Token"), it->second.csrf))
+                return send_error(res, 403, "missing or wrong X-CSRF-Token for this session", "auth.csrf");
+            if (it != sessions_.end()) sessions_.erase(it);
         }
         res.set_header("Set-Cookie", "ripen_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
         send_json(res, 200, "{}");
@@ -603,7 +669,7 @@ private:
     CompressedFiles compressed_;
     std::mutex sessions_mutex_;
     std::map<std::string, Session> sessions_;
-    std::map<std::string, std::vector<std::int64_t>> attempts_;
+    std::map<std::string, std::vector<std::int64_t>> failures_;  // failed logins per client
 };
 
 }  // namespace

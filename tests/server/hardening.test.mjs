@@ -315,3 +315,53 @@ test('the access log has a line per request without queries or secrets; storage 
   assert.ok(!out.includes(secret), 'no token in the access log');
   await server.stop();
 });
+
+async function login(url, body, headers = {}) {
+  const r = await fetch(`${url}/desk/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: r.status, json: await r.json(), cookie: (r.headers.get('set-cookie') || '').split(';')[0] };
+}
+
+test('offboarding and login: a revoked token ends its sessions at once; failures are counted per client', async () => {
+  const data = dataDir();
+  const secret = token(data, 'leaver');
+  const other = token(data, 'stayer');
+  const server = await start(data, ['--trusted-proxy', '127.0.0.1']);
+  const session = await login(server.url, { token: secret });
+  assert.equal(session.status, 200);
+  const desk = { Cookie: session.cookie };
+  assert.equal((await fetch(`${server.url}/api/leads`, { headers: desk })).status, 200);
+  execFileSync(process.env.RIPEN || join(process.cwd(), 'build/native-release/native/ripen'), ['serve', 'token', 'revoke', 'leaver', '--data', data]);
+  assert.equal((await fetch(`${server.url}/api/leads`, { headers: desk })).status, 401);
+  assert.equal((await fetch(`${server.url}/api/export.csv`, { headers: desk })).status, 401);
+
+  // The token only in a JSON body, only from the desk's own origin.
+  const inUrl = await fetch(`${server.url}/desk/login?token=${other}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  assert.equal(inUrl.status, 400);
+  assert.equal((await inUrl.json()).error, 'send the token in the request body, never in the URL (URLs end up in logs and histories)');
+  const foreign = await login(server.url, { token: other }, { Origin: 'https://evil.example' });
+  assert.equal(foreign.status, 403);
+  assert.equal(foreign.json.error, "the desk's login is only taken from the desk's own page");
+  const form = await fetch(`${server.url}/desk/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `token=${other}` });
+  assert.equal(form.status, 415);
+
+  // Successful logins do not count; ten failures lock out that client only (behind the trusted
+  // proxy, clients are told apart by X-Forwarded-For).
+  for (let i = 0; i < 12; i++) assert.equal((await login(server.url, { token: other }, { 'X-Forwarded-For': '203.0.113.7' })).status, 200);
+  for (let i = 0; i < 10; i++) assert.equal((await login(server.url, { token: 'rpn_wrong' }, { 'X-Forwarded-For': '198.51.100.1' })).status, 403);
+  const locked = await login(server.url, { token: other }, { 'X-Forwarded-For': '198.51.100.1' });
+  assert.equal(locked.status, 429);
+  assert.equal(locked.json.error, 'too many failed logins from this address; try again in ten minutes');
+  assert.equal((await login(server.url, { token: other }, { 'X-Forwarded-For': '203.0.113.7' })).status, 200);
+  // A client cannot pose as another by adding its own X-Forwarded-For entries on the left.
+  assert.equal((await login(server.url, { token: other }, { 'X-Forwarded-For': '203.0.113.7, 198.51.100.1' })).status, 429);
+
+  // Logout needs the session's CSRF token.
+  const mine = await login(server.url, { token: other });
+  const noCsrf = await fetch(`${server.url}/desk/logout`, { method: 'POST', headers: { Cookie: mine.cookie } });
+  assert.equal(noCsrf.status, 403);
+  assert.equal((await fetch(`${server.url}/api/leads`, { headers: { Cookie: mine.cookie } })).status, 200);
+  const out = await fetch(`${server.url}/desk/logout`, { method: 'POST', headers: { Cookie: mine.cookie, 'X-CSRF-Token': mine.json.csrf } });
+  assert.equal(out.status, 200);
+  assert.equal((await fetch(`${server.url}/api/leads`, { headers: { Cookie: mine.cookie } })).status, 401);
+  await server.stop();
+});

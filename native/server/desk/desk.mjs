@@ -60,7 +60,7 @@ $('login-form').addEventListener('submit', async (event) => {
 });
 
 $('logout').addEventListener('click', async () => {
-  await fetch('/desk/logout', { method: 'POST', credentials: 'same-origin' });
+  await fetch('/desk/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf } });
   csrf = '';
   showLogin();
 });
