@@ -4,6 +4,8 @@
 
 #include <brotli/encode.h>
 #include "http.hpp"
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -627,6 +629,22 @@ private:
         send_json(res, 200, out.dump());
     }
 
+    // Only the site's own files: no dotfile or dot folder (.git, .env; /.well-known/ is
+    // public by definition) and no symbolic link anywhere on the way (it may point at the data
+    // folder or the system).
+    bool plainly_inside_site(const std::string& path, const std::string& full) const {
+        for (std::size_t at = path.find("/."); at != std::string::npos; at = path.find("/.", at + 1))
+            if (path.compare(at, 13, "/.well-known/") != 0) return false;
+        char site_real[PATH_MAX], file_real[PATH_MAX];
+        if (!::realpath(config_.site_dir.c_str(), site_real) || !::realpath(full.c_str(), file_real)) return false;
+        std::string expected = std::string(site_real) + full.substr(config_.site_dir.size());
+        // Doubled slashes in the request are not links.
+        std::string collapsed;
+        for (char c : expected)
+            if (!(c == '/' && !collapsed.empty() && collapsed.back() == '/')) collapsed += c;
+        return collapsed == file_real;
+    }
+
     void file(const httplib::Request& req, httplib::Response& res) {
         if (config_.site_dir.empty()) return send_error(res, 404, "not found");
         std::string path = req.path;
@@ -637,7 +655,7 @@ private:
             if (path.back() != '/') return res.set_redirect(path + "/");
             full += "index.html";
         }
-        if (::stat(full.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        if (::stat(full.c_str(), &info) != 0 || !S_ISREG(info.st_mode) || !plainly_inside_site(path, full)) {
             res.status = 404;
             return res.set_content("<!doctype html><title>Not found</title><p>Not found</p>", "text/html; charset=utf-8");
         }

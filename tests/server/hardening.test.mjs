@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
-import { chmodSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, symlinkSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -108,7 +108,7 @@ test('body limits hold whatever the framing: chunked, compressed, a huge Content
   await server.stop();
 });
 
-test('static files: many ranges get the file once, not a gigantic multipart answer', async () => {
+test('static files: many ranges get the file once; no dotfiles, no symbolic links', async () => {
   const data = dataDir();
   const site = join(data, 'site');
   mkdirSync(site);
@@ -123,6 +123,18 @@ test('static files: many ranges get the file once, not a gigantic multipart answ
   const one = await raw(server.url, 'GET /big.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-9\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n');
   assert.match(one, /^HTTP\/1\.1 206/);
   assert.match(one, /\r\n\r\nrrrrrrrrrr$/);
+  // No dotfiles, no symbolic links (here one to the database), but /.well-known/.
+  writeFileSync(join(site, '.env'), 'SECRET=1');
+  mkdirSync(join(site, '.git'));
+  writeFileSync(join(site, '.git', 'config'), '[core]');
+  mkdirSync(join(site, '.well-known'));
+  writeFileSync(join(site, '.well-known', 'security.txt'), 'Contact: mailto:security@example.com');
+  symlinkSync(join(data, 'ripen.db'), join(site, 'leads.db'));
+  symlinkSync(site, join(site, 'loop'));
+  for (const path of ['/.env', '/.git/config', '/leads.db', '/loop/big.txt', '/%2eenv'])
+    assert.equal((await fetch(`${server.url}${path}`)).status, 404, path);
+  assert.equal((await fetch(`${server.url}/.well-known/security.txt`)).status, 200);
+  assert.equal((await fetch(`${server.url}//big.txt`)).status, 200);
   await server.stop();
 });
 
