@@ -31,6 +31,8 @@ export interface Submission {
   context: Context;
   decision: Decision;
   submitted_at: string;
+  /** For the endpoint's bot checks: the hidden field's value (empty from a person) and the milliseconds from the first question to this submission. */
+  client: { website: string; fill_ms: number };
 }
 export interface DecisionDetail { decision: Decision; answers: Answers; context: Context; submission: Submission }
 

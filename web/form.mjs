@@ -49,6 +49,8 @@ class FormController {
     this.decision = null;
     this.outcomeShown = false;
     this.liveFrame = 0;
+    this.firstShown = null;     // when the first question appeared (performance.now())
+    this.trap = '';             // the hidden field's value: people never see it, bots fill it
   }
 
   async start() {
@@ -452,6 +454,8 @@ class FormController {
     form.append(el('div', { class: 'ripen-progress', 'aria-hidden': 'true' },
       el('span', { text: this.stepLabel(position) }), el('progress', { value: position.step, max: position.max })));
     for (const id of ids) form.append(this.renderQuestion(this.question(id)));
+    form.append(this.renderTrap());
+    this.firstShown ??= performance.now();
     const actions = el('div', { class: 'ripen-actions' });
     if (this.position > 0) {
       const back = el('button', { type: 'button', class: 'ripen-back', text: this.text('back') });
@@ -563,7 +567,22 @@ class FormController {
   }
 
   // Reads the step's fields into answers; shows inline errors and returns false when invalid.
+  // A text field no person sees or reaches (hidden, out of the tab order, hidden from screen
+  // readers, no autofill): form-filling bots fill every field, and the server holds their
+  // submission as spam. Hidden through the CSSOM, which a strict CSP allows.
+  renderTrap() {
+    const input = el('input', { type: 'text', name: 'ripen-website', tabindex: '-1', autocomplete: 'off', 'aria-hidden': 'true' });
+    input.value = this.trap;
+    input.addEventListener('input', () => { this.trap = input.value; });
+    const wrap = el('div', { class: 'ripen-trap', 'aria-hidden': 'true' }, el('label', { text: 'Website' }), input);
+    wrap.style.display = 'none';
+    return wrap;
+  }
+
   readStep(form, ids, quiet = false) {
+    // Bots often set values without input events.
+    const trap = form.querySelector('input[name="ripen-website"]');
+    if (trap) this.trap = trap.value;
     let firstInvalid = null;
     const values = {};
     for (const id of ids) {
@@ -757,6 +776,9 @@ class FormController {
       decision,
       requested_sales: requestedSales,
       submitted_at: new Date().toISOString(),
+      // For the server's bot checks (docs/deploy.md): the hidden field, and the time from the
+      // first question to this submission.
+      client: { website: this.trap, fill_ms: Math.round(performance.now() - (this.firstShown ?? performance.now())) },
     };
     this.submitted = { key: submission.key, answers };
     this.remember();

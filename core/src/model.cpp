@@ -64,6 +64,7 @@ int Model::threshold_for(int segment) const {
 int Model::criterion_index(std::string_view id) const { return data_->criterion_ids.find(id); }
 int Model::question_index(std::string_view id) const { return data_->question_ids.find(id); }
 int Model::segment_index(std::string_view id) const { return data_->segment_ids.find(id); }
+const std::vector<std::string>& Model::context_keys() const { return data_->compiled.context_keys; }
 int Model::track_index(std::string_view id) const { return data_->track_ids.find(id); }
 
 std::string_view Model::text(std::string_view key, std::string_view language) const {

@@ -11,6 +11,9 @@ namespace ripen::server {
 
 namespace {
 
+constexpr std::size_t kMaxContextMembers = 50;
+constexpr std::size_t kMaxStoredErrors = 20;
+
 // Keys go into the database and into URLs (/api/leads/KEY): a UUID or anything as plain.
 bool valid_key(const std::string& key) {
     if (key.empty() || key.size() > 128) return false;
@@ -48,7 +51,7 @@ std::string error_json(const std::string& message, const std::string& code, std:
 }
 
 IntakeOutcome take_submission(const Model& model, Store& store, const std::string& key, const std::string& body, std::int64_t now_ms,
-                              const EventMaker& make_event) {
+                              const EventMaker& make_event, const Sender& sender) {
     IntakeOutcome result;
     auto reply = [&](int status, std::string text) {
         result.reply = {status, std::move(text)};
@@ -66,8 +69,22 @@ IntakeOutcome take_submission(const Model& model, Store& store, const std::strin
     if (std::string body_key = string_member(doc, "key"); !body_key.empty() && body_key != key)
         return reply(400, error_json("the body's \"key\" is not the Idempotency-Key header", "intake.key"));
 
+    // A visitor's page puts utm_* parameters and hidden fields in the context: a few dozen short
+    // values. More is a tampered request, and would be kept and exported for nothing.
+    if (const json::Value* c = doc.find("context"); c && c->is_object()) {
+        if (c->members.size() > kMaxContextMembers)
+            return reply(400, error_json("the context has " + std::to_string(c->members.size()) + " members; at most " + std::to_string(kMaxContextMembers) +
+                                             " are taken", "intake.context", c->line, c->column));
+        for (const auto& [name, value] : c->members)
+            if (name.size() > 100 || (value.is_string() && value.text.size() > 2000))
+                return reply(400, error_json("context member \"" + name.substr(0, 60) + "\" is too long (names up to 100 bytes, values up to 2000)",
+                                             "intake.context", value.line, value.column));
+    }
+
     LeadRow& row = result.row;
     row.key = key;
+    row.client_address = sender.address;
+    row.user_agent = sender.user_agent.substr(0, 300);
     row.body = body;
     row.body_hash = sha256_hex(body);
     row.received_at = now_ms;
@@ -125,8 +142,13 @@ IntakeOutcome take_submission(const Model& model, Store& store, const std::strin
         if (!problems.empty()) {
             // Kept for a person to look at rather than refused: a visitor on a page with an older
             // model, or a tampered request, is still a lead the team should see.
+            // The first twenty, and how many more: a body of a thousand unknown keys must not be
+            // stored as a thousand errors.
             nlohmann::json errors = nlohmann::json::array();
-            for (const auto& p : problems) errors.push_back({{"code", p.code}, {"message", p.message}, {"path", p.path}});
+            for (std::size_t i = 0; i < problems.size() && i < kMaxStoredErrors; ++i)
+                errors.push_back({{"code", problems[i].code}, {"message", problems[i].message.substr(0, 300)}, {"path", problems[i].path.substr(0, 200)}});
+            if (problems.size() > kMaxStoredErrors)
+                errors.push_back({{"code", "intake.more_errors"}, {"message", std::to_string(problems.size() - kMaxStoredErrors) + " more problems not kept"}, {"path", "$"}});
             row.route = "invalid";
             row.status = "review";
             row.decision = nlohmann::json{{"errors", errors}}.dump();
@@ -151,6 +173,22 @@ IntakeOutcome take_submission(const Model& model, Store& store, const std::strin
             row.mismatch = !row.client_route.empty() && (row.client_route != row.route || (row.client_total && *row.client_total != d.total));
             for (std::size_t q = 0; q < spec.questions.size(); ++q)
                 if (spec.questions[q].type == QuestionType::email && answers.values[q].state == Answer::State::given) row.email = answers.values[q].text;
+        }
+    }
+
+    // The form's bot checks: its hidden field (people never see it, form-filling bots fill it)
+    // and the time from the first question to the submission. Either one holds the lead as
+    // spam, out of the sales queue, for a person to release. Submissions without them (the
+    // API, server to server) are not judged by them.
+    if (const json::Value* client = doc.find("client"); client && client->is_object()) {
+        const json::Value* trap = client->find("website");
+        const json::Value* fill = client->find("fill_ms");
+        if (trap && trap->is_string() && !trap->text.empty()) row.spam_reason = "honeypot";
+        else if (fill && fill->is_number() && sender.min_fill_ms > 0)
+            if (auto ms = json::to_int64(fill->text); ms && *ms < sender.min_fill_ms) row.spam_reason = "too_fast";
+        if (!row.spam_reason.empty()) {
+            row.status = "spam";
+            row.sla_deadline.reset();
         }
     }
 

@@ -3,6 +3,8 @@
 // lost; and the export that `ripen report` and `ripen fit` read back.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -15,7 +17,7 @@ namespace {
 
 struct Tally {
     long handoffs = 0, accepted = 0, rejected = 0, pending = 0, breaches = 0, won = 0, lost = 0;
-    long touches_done = 0, touches_planned = 0, nurture = 0, disqualified = 0, review = 0, mismatches = 0;
+    long touches_done = 0, touches_planned = 0, nurture = 0, disqualified = 0, review = 0, spam = 0, mismatches = 0;
     std::vector<std::int64_t> accept_ms;
     std::map<std::string, long> reasons;
 
@@ -23,7 +25,7 @@ struct Tally {
         nlohmann::json out = {{"handoffs", handoffs}, {"accepted", accepted}, {"rejected", rejected}, {"pending", pending},
                               {"sla_breaches", breaches}, {"won", won}, {"lost", lost}, {"touches_done", touches_done},
                               {"touches_planned", touches_planned}, {"nurture", nurture}, {"disqualified", disqualified},
-                              {"review", review}, {"mismatches", mismatches}, {"rejection_reasons", reasons}};
+                              {"review", review}, {"spam", spam}, {"mismatches", mismatches}, {"rejection_reasons", reasons}};
         long decided = accepted + rejected;
         out["acceptance_rate"] = decided ? nlohmann::json(static_cast<double>(accepted) / static_cast<double>(decided)) : nlohmann::json(nullptr);
         out["acceptance_aim"] = 0.9;
@@ -39,9 +41,16 @@ struct Tally {
     }
 };
 
-std::string csv_cell(std::string value, bool visitor_text) {
-    // A visitor's text that a spreadsheet would run as a formula gets a leading apostrophe.
-    if (visitor_text && !value.empty() && std::string("=+-@\t\r").find(value[0]) != std::string::npos) value.insert(0, "'");
+// A cell as spreadsheets read it back: quoted when needed, and text that a spreadsheet would
+// run as a formula (=, +, -, @, tab, carriage return first) prefixed with an apostrophe. Numbers
+// ("-3", "+49 30 1234") are data, kept as they are where they parse as a number.
+std::string csv_cell(std::string value) {
+    if (!value.empty() && std::string("=+-@\t\r").find(value[0]) != std::string::npos) {
+        char* end = nullptr;
+        std::strtod(value.c_str(), &end);
+        const bool number = (value[0] == '-' || value[0] == '+') && end == value.c_str() + value.size() && value.size() > 1;
+        if (!number) value.insert(0, "'");
+    }
     if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
     std::string out = "\"";
     for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -51,41 +60,35 @@ std::string csv_cell(std::string value, bool visitor_text) {
 }  // namespace
 
 std::string report_json(const Model& model, Store& store, std::int64_t now_ms) {
-    LeadFilter all;
-    all.limit = -1;
     Tally total;
     std::map<std::string, Tally> by_segment, by_source;
-    for (const LeadRow& lead : store.list(all)) {
-        Tally* tallies[] = {&total, &by_segment[lead.segment.empty() ? "(none)" : lead.segment], &by_source[lead.source.empty() ? "(none)" : lead.source]};
-        bool handoff = lead.status == "pending" || lead.status == "accepted" || lead.status == "rejected";
-        int planned = 0;
-        if (int s = model.segment_index(lead.segment); s >= 0) planned = static_cast<int>(model.spec().segments[static_cast<std::size_t>(s)].cadence.size());
-        long done = lead.status == "accepted" || lead.status == "pending" ? static_cast<long>(store.touches(lead.key).size()) : 0;
+    std::map<std::string, long> spam;
+    for (ReportGroup& g : store.report_groups(now_ms)) {
+        long planned = 0;
+        if (int s = model.segment_index(g.segment); s >= 0) planned = static_cast<long>(model.spec().segments[static_cast<std::size_t>(s)].cadence.size());
+        Tally* tallies[] = {&total, &by_segment[g.segment.empty() ? "(none)" : g.segment], &by_source[g.source.empty() ? "(none)" : g.source]};
         for (Tally* t : tallies) {
-            t->mismatches += lead.mismatch;
-            if (lead.status == "nurture") ++t->nurture;
-            if (lead.status == "disqualified") ++t->disqualified;
-            if (lead.status == "review") ++t->review;
-            if (!handoff) continue;
-            ++t->handoffs;
-            if (lead.status == "pending") ++t->pending;
-            if (lead.status == "accepted") ++t->accepted;
-            if (lead.status == "rejected") {
-                ++t->rejected;
-                ++t->reasons[lead.reason];
-            }
-            std::optional<std::int64_t> answered = lead.accepted_at ? lead.accepted_at : lead.rejected_at;
-            if (lead.sla_deadline && ((answered && *answered > *lead.sla_deadline) || (!answered && now_ms > *lead.sla_deadline))) ++t->breaches;
-            if (lead.accepted_at) t->accept_ms.push_back(*lead.accepted_at - lead.received_at);
-            if (lead.outcome == "won") ++t->won;
-            if (lead.outcome == "lost") ++t->lost;
-            if (lead.status != "rejected") {
-                t->touches_done += done;
-                t->touches_planned += planned;
-            }
+            t->mismatches += g.mismatches;
+            t->nurture += g.nurture;
+            t->disqualified += g.disqualified;
+            t->review += g.review;
+            t->spam += g.spam;
+            t->handoffs += g.handoffs;
+            t->pending += g.pending;
+            t->accepted += g.accepted;
+            t->rejected += g.rejected;
+            t->breaches += g.breaches;
+            t->won += g.won;
+            t->lost += g.lost;
+            t->touches_done += g.touches_done;
+            t->touches_planned += planned * g.open_handoffs;
+            for (const auto& [reason, n] : g.reasons) t->reasons[reason] += n;
+            t->accept_ms.insert(t->accept_ms.end(), g.accept_ms.begin(), g.accept_ms.end());
         }
+        for (const auto& [reason, n] : g.spam_reasons) spam[reason] += n;
     }
     nlohmann::json out = {{"total", total.to_json()}};
+    out["total"]["spam_reasons"] = spam;
     for (auto& [name, t] : by_segment) out["segments"][name] = t.to_json();
     for (auto& [name, t] : by_source) out["sources"][name] = t.to_json();
     if (!out.contains("segments")) out["segments"] = nlohmann::json::object();
@@ -137,48 +140,48 @@ std::string report_text(const std::string& report) {
     return out;
 }
 
-std::string export_csv(const Model& model, Store& store, const std::string& converted_when) {
+bool export_csv(const Model& model, Store& store, const std::string& converted_when, const std::function<bool(const std::string&)>& write) {
     const ModelSpec& spec = model.spec();
+    // Context columns: the keys the model's conditions read and the campaign parameters, never
+    // whatever keys visitors sent (one column per invented key, unbounded).
+    std::vector<std::string> context_keys;
+    for (const std::string& k : model.context_keys())
+        if (k != "source" && k != "now") context_keys.push_back(k);
+    for (const char* k : {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer"})
+        if (std::find(context_keys.begin(), context_keys.end(), k) == context_keys.end()) context_keys.emplace_back(k);
+    std::string out;
+    for (const auto& q : spec.questions) out += csv_cell(q.id) + ",";
+    out += "source";
+    for (const auto& k : context_keys) out += "," + csv_cell(k);
+    out += ",key,received_at,route,status,segment,outcome,converted\n";
+    if (!write(out)) return false;
+    out.clear();
     LeadFilter all;
     all.limit = -1;
-    std::vector<LeadRow> leads = store.list(all);
-    // Context columns: every key the submissions brought, in first-seen order, but "now".
-    std::vector<std::string> context_keys;
-    std::vector<nlohmann::json> bodies;
-    for (const LeadRow& lead : leads) {
-        bodies.push_back(nlohmann::json::parse(lead.body, nullptr, false));
-        const auto& context = bodies.back().is_object() && bodies.back().contains("context") ? bodies.back()["context"] : nlohmann::json::object();
-        if (!context.is_object()) continue;
-        for (auto& [k, v] : context.items())
-            if (k != "source" && k != "now" && std::find(context_keys.begin(), context_keys.end(), k) == context_keys.end()) context_keys.push_back(k);
-    }
-    std::string out;
-    for (const auto& q : spec.questions) out += csv_cell(q.id, false) + ",";
-    out += "source";
-    for (const auto& k : context_keys) out += "," + csv_cell(k, false);
-    out += ",key,received_at,route,status,segment,outcome,converted\n";
-    for (std::size_t i = 0; i < leads.size(); ++i) {
-        const LeadRow& lead = leads[i];
-        if (lead.route == "fallback" || lead.route == "invalid") continue;  // no answers to learn from
-        const nlohmann::json& body = bodies[i];
+    all.order = LeadFilter::Order::received;
+    bool writing = true;
+    // One row at a time, handed on every 64 KiB: memory stays flat however many leads.
+    store.each_lead(all, [&](const LeadRow& lead) {
+        if (lead.route == "fallback" || lead.route == "invalid") return true;  // no answers to learn from
+        const nlohmann::json body = nlohmann::json::parse(lead.body, nullptr, false);
         const nlohmann::json answers = body.is_object() && body.contains("answers") && body["answers"].is_object() ? body["answers"] : nlohmann::json::object();
         for (const auto& q : spec.questions) {
             std::string cell;
-            if (answers.contains(q.id)) {
-                const auto& v = answers[q.id];
+            if (auto it = answers.find(q.id); it != answers.end()) {
+                const auto& v = *it;
                 if (v.is_string()) cell = v.get<std::string>();
                 else if (v.is_number()) cell = v.dump();
                 else if (v.is_array())
                     for (const auto& item : v) cell += (cell.empty() ? "" : ";") + (item.is_string() ? item.get<std::string>() : item.dump());
             }
-            out += csv_cell(cell, q.type == QuestionType::text || q.type == QuestionType::email) + ",";
+            out += csv_cell(cell) + ",";
         }
-        out += csv_cell(lead.source, true);
+        out += csv_cell(lead.source);
         const nlohmann::json context = body.is_object() && body.contains("context") && body["context"].is_object() ? body["context"] : nlohmann::json::object();
         for (const auto& k : context_keys) {
             std::string cell;
-            if (context.contains(k)) cell = context[k].is_string() ? context[k].get<std::string>() : context[k].dump();
-            out += "," + csv_cell(cell, true);
+            if (auto it = context.find(k); it != context.end()) cell = it->is_string() ? it->get<std::string>() : it->dump();
+            out += "," + csv_cell(cell);
         }
         bool converted = converted_when == "accepted" ? (lead.status == "accepted" || lead.outcome == "won") : lead.outcome == "won";
         // An open lead has no outcome yet: its converted cell stays empty, so reports leave it out.
@@ -186,10 +189,15 @@ std::string export_csv(const Model& model, Store& store, const std::string& conv
                                                   : !lead.outcome.empty() || lead.status == "rejected" || lead.status == "nurture" || lead.status == "disqualified";
         char received[32];
         std::snprintf(received, sizeof received, "%lld", static_cast<long long>(lead.received_at / 1000));
-        out += "," + csv_cell(lead.key, false) + "," + received + "," + lead.route + "," + lead.status + "," + csv_cell(lead.segment, false) + "," +
-               lead.outcome + "," + (known ? (converted ? "yes" : "no") : "") + "\n";
-    }
-    return out;
+        out += "," + csv_cell(lead.key) + "," + received + "," + lead.route + "," + lead.status + "," + csv_cell(lead.segment) + "," + lead.outcome + "," +
+               (known ? (converted ? "yes" : "no") : "") + "\n";
+        if (out.size() >= 65536) {
+            writing = write(out);
+            out.clear();
+        }
+        return writing;
+    });
+    return writing && (out.empty() || write(out));
 }
 
 }  // namespace ripen::server

@@ -35,7 +35,8 @@ constexpr const char* kHelp =
     "Options (also as members of a JSON --config file; options given here win):\n"
     "  --config FILE          model, site, data, port, listen, origins, hosts, webhook_url,\n"
     "                         webhook_secret, body_limit, secure_cookies, threads,\n"
-    "                         connections_per_client, trusted_proxies, access_log\n"
+    "                         connections_per_client, trusted_proxies, access_log,\n"
+    "                         rate_limit, min_fill_ms\n"
     "  --model MODEL          the full lead-definition model (not the published one)\n"
     "  --site DIR             static files to serve (the site build)\n"
     "  --data DIR             where the database lives (default $RIPEN_DATA or ./ripen-data)\n"
@@ -51,7 +52,10 @@ constexpr const char* kHelp =
     "  --connections-per-client N  open connections one address may hold (default 64)\n"
     "  --trusted-proxy LIST   comma-separated addresses of your reverse proxies: their\n"
     "                         X-Forwarded-For names the client, and they have no connection cap\n"
-    "  --no-access-log        no line per request on standard output\n";
+    "  --no-access-log        no line per request on standard output\n"
+    "  --rate-limit N         new submissions per minute from one client (default 30, 0: no\n"
+    "                         limit); more are answered 429 and the form sends them later\n"
+    "  --min-fill-ms N        a form filled faster than this is held as spam (default 1000)\n";
 
 int usage(const std::string& message) {
     std::fprintf(stderr, "ripen serve: %s\nTry 'ripen serve --help'.\n", message.c_str());
@@ -153,10 +157,12 @@ bool read_config(const std::string& path, ServeConfig& config, std::string& erro
         else if (key == "threads") ok = integer(1, 1024, n) && ((config.threads = static_cast<int>(n)), true);
         else if (key == "connections_per_client") ok = integer(1, 1024, n) && ((config.connections_per_client = static_cast<int>(n)), true);
         else if (key == "trusted_proxies") ok = list(config.trusted_proxies);
+        else if (key == "rate_limit") ok = integer(0, 1000000, n) && ((config.rate_limit = static_cast<int>(n)), true);
+        else if (key == "min_fill_ms") ok = integer(0, 600000, n) && ((config.min_fill_ms = static_cast<int>(n)), true);
         else if (key == "access_log") ok = v.is_bool() ? ((config.access_log = v.boolean), true) : at(v, where, "expected true or false");
         else if (key == "secure_cookies") ok = v.is_bool() ? ((config.secure_cookies = v.boolean), true) : at(v, where, "expected true or false");
         else ok = at(v, where, "unknown member \"" + key + "\" (expected one of: model, site, data, port, listen, origins, hosts, webhook_url, webhook_secret, body_limit, secure_cookies, threads, "
-                            "connections_per_client, trusted_proxies, access_log)");
+                            "connections_per_client, trusted_proxies, access_log, rate_limit, min_fill_ms)");
         if (!ok) return false;
     }
     return true;
@@ -169,7 +175,7 @@ int run_server(const std::vector<std::string>& words) {
     cli::Args args;
     std::string error;
     if (!cli::Args::parse(words, {"config", "model", "site", "data", "port", "listen", "origin", "host", "webhook-url", "webhook-secret", "body-limit", "threads",
-                           "connections-per-client", "trusted-proxy"},
+                           "connections-per-client", "trusted-proxy", "rate-limit", "min-fill-ms"},
                           {"secure-cookies", "no-access-log"}, args, error))
         return usage(error);
     if (args.help) {
@@ -207,6 +213,10 @@ int run_server(const std::vector<std::string>& words) {
         config.connections_per_client = static_cast<int>(*cap);
     if (const std::string* v = args.value("trusted-proxy")) config.trusted_proxies = split_list(*v);
     if (args.flag("no-access-log")) config.access_log = false;
+    if (auto rate = args.integer("rate-limit", 0, 1000000, "--rate-limit must be a number of submissions per minute from 0 (no limit) to 1000000"))
+        config.rate_limit = static_cast<int>(*rate);
+    if (auto fill = args.integer("min-fill-ms", 0, 600000, "--min-fill-ms must be a number of milliseconds from 0 (off) to 600000"))
+        config.min_fill_ms = static_cast<int>(*fill);
     if (args.flag("secure-cookies")) config.secure_cookies = true;
     if (!args.ok()) return usage(args.error());
     if (config.model_path.empty()) return usage("missing --model MODEL (the full model; the server decides every submission again with it)");
@@ -296,22 +306,31 @@ int report_or_export(const std::string& what, const std::vector<std::string>& wo
         std::fprintf(stderr, "ripen serve: %s\n", error.c_str());
         return 1;
     }
-    std::string out;
-    if (what == "report") {
-        std::string report = report_json(*model, *store, now_ms());
-        out = format == "json" ? report + "\n" : report_text(report);
-    } else {
-        out = export_csv(*model, *store, converted);
-    }
-    if (const std::string* file = args.value("out"); file && *file != "-") {
-        std::ofstream o(*file, std::ios::binary);
-        if (!(o << out)) {
-            std::fprintf(stderr, "ripen serve: cannot write \"%s\"\n", file->c_str());
-            return 2;
+    const std::string* file = args.value("out");
+    const bool to_file = file && *file != "-";
+    std::ofstream o;
+    if (to_file) o.open(*file, std::ios::binary);
+    auto write = [&](const std::string& piece) {
+        if (to_file) return static_cast<bool>(o.write(piece.data(), static_cast<std::streamsize>(piece.size())));
+        return std::fwrite(piece.data(), 1, piece.size(), stdout) == piece.size();
+    };
+    bool written = false;
+    try {
+        if (what == "report") {
+            std::string report = report_json(*model, *store, now_ms());
+            written = write(format == "json" ? report + "\n" : report_text(report));
+        } else {
+            written = export_csv(*model, *store, converted, write);
         }
-        return 0;
+    } catch (const StorageError& e) {
+        std::fprintf(stderr, "ripen serve: the database could not be read: %s\n", e.what());
+        return 1;
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (to_file) o.close();
+    if (!written || (to_file && !o)) {
+        std::fprintf(stderr, "ripen serve: cannot write \"%s\"\n", to_file ? file->c_str() : "standard output");
+        return 2;
+    }
     return 0;
 }
 

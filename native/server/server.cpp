@@ -10,6 +10,8 @@
 #include <zlib.h>
 
 #include <chrono>
+#include <cmath>
+#include <unordered_map>
 #include <cstdio>
 #include <thread>
 #include <fstream>
@@ -112,6 +114,55 @@ private:
     std::map<std::string, Entry> cache_;
 };
 
+// Submissions per client per minute, as a token bucket: `per_minute` at once, then one every
+// 60/per_minute seconds. 0: no limit (load tests).
+class RateLimiter {
+public:
+    explicit RateLimiter(int per_minute) : per_minute_(per_minute) {}
+
+    bool take(const std::string& client, std::int64_t now) {
+        if (per_minute_ <= 0) return true;
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (buckets_.size() > 100000) prune(now);
+        Bucket& b = refill(client, now);
+        if (b.tokens < 1.0) return false;
+        b.tokens -= 1.0;
+        return true;
+    }
+
+    int seconds_until_next(const std::string& client, std::int64_t now) {
+        if (per_minute_ <= 0) return 0;
+        std::lock_guard<std::mutex> lock(mutex_);
+        const Bucket& b = refill(client, now);
+        return static_cast<int>(std::ceil((1.0 - b.tokens) * 60.0 / per_minute_)) + 1;
+    }
+
+private:
+    struct Bucket {
+        double tokens = 0;
+        std::int64_t at = 0;
+    };
+
+    Bucket& refill(const std::string& client, std::int64_t now) {
+        auto [it, fresh] = buckets_.try_emplace(client);
+        Bucket& b = it->second;
+        if (fresh) b.tokens = per_minute_;
+        else b.tokens = std::min<double>(per_minute_, b.tokens + static_cast<double>(now - b.at) * per_minute_ / 60000.0);
+        b.at = now;
+        return b;
+    }
+
+    // Full buckets say nothing a fresh one would not: a flood of addresses cannot grow the map.
+    void prune(std::int64_t now) {
+        for (auto it = buckets_.begin(); it != buckets_.end();)
+            it = static_cast<double>(now - it->second.at) * per_minute_ / 60000.0 + it->second.tokens >= per_minute_ ? buckets_.erase(it) : std::next(it);
+    }
+
+    const int per_minute_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Bucket> buckets_;
+};
+
 // Desk sessions: in memory (a restart logs the desk out; API tokens are unaffected).
 struct Session {
     std::string token_name;
@@ -167,7 +218,7 @@ public:
         http.Get(R"(/api/leads/([A-Za-z0-9._:-]+))", [this](const httplib::Request& req, httplib::Response& res) {
             guarded(req, res, false, [&] { show(req.matches[1].str(), res); });
         });
-        http.Post(R"(/api/leads/([A-Za-z0-9._:-]+)/(accept|reject|touch|outcome))",
+        http.Post(R"(/api/leads/([A-Za-z0-9._:-]+)/(accept|reject|touch|outcome|release))",
                   bodied([this](const httplib::Request& req, httplib::Response& res, const std::string& body) {
                       guarded(req, res, true, [&] { act(req.matches[1].str(), req.matches[2].str(), body, res); });
                   }));
@@ -179,7 +230,20 @@ public:
                 std::string converted = req.has_param("converted") ? req.get_param_value("converted") : "won";
                 if (converted != "won" && converted != "accepted") return send_error(res, 400, "converted must be won or accepted");
                 res.set_header("Content-Disposition", "attachment; filename=\"ripen-leads.csv\"");
-                res.set_content(export_csv(model_, store_, converted), "text/csv; charset=utf-8");
+                // Streamed as it is read: a year of leads in constant memory.
+                res.set_chunked_content_provider("text/csv; charset=utf-8", [this, converted](std::size_t, httplib::DataSink& sink) {
+                    try {
+                        if (!export_csv(model_, store_, converted, [&](const std::string& piece) { return sink.write(piece.data(), piece.size()); }))
+                            return false;  // the client went away
+                    } catch (const StorageError& e) {
+                        // Cut off without the last chunk: the client sees an incomplete download,
+                        // never a short file that looks whole.
+                        log_error(std::string("GET /api/export.csv: ") + e.what());
+                        return false;
+                    }
+                    sink.done();
+                    return true;
+                });
             });
         });
         http.Get("/api/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
@@ -307,8 +371,17 @@ private:
         std::string type = req.get_header_value("Content-Type");
         if (type.substr(0, type.find(';')) != "application/json")
             return send_error(res, 415, "a submission is JSON: send Content-Type: application/json", "intake.content_type");
+        const std::string client = client_of(req);
+        if (!rate_.take(client, now_ms())) {
+            // Not stored, and said so: the form's outbox keeps the submission and sends it again
+            // later (it retries 429), a flood is turned away at no cost.
+            res.set_header("Retry-After", std::to_string(rate_.seconds_until_next(client, now_ms())));
+            return send_error(res, 429, "too many submissions from this address; the form sends this one again later", "intake.rate_limited");
+        }
+        Sender sender{client, req.get_header_value("User-Agent"), config_.min_fill_ms};
         IntakeOutcome outcome = take_submission(model_, store_, req.get_header_value("Idempotency-Key"), body, now_ms(),
-                                                [this](const std::string& event_type, const LeadRow& lead) { return webhooks_.event(event_type, lead); });
+                                                [this](const std::string& event_type, const LeadRow& lead) { return webhooks_.event(event_type, lead); },
+                                                sender);
         send_json(res, outcome.reply.status, outcome.reply.body);
         if (outcome.row.event) webhooks_.wake();
     }
@@ -467,7 +540,8 @@ private:
                               {"supersedes", lead.supersedes.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.supersedes)},
                               {"superseded_by", lead.superseded_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.superseded_by)},
                               {"outcome", lead.outcome.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.outcome)},
-                              {"reason", lead.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.reason)}};
+                              {"reason", lead.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.reason)},
+                              {"spam_reason", lead.spam_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(lead.spam_reason)}};
         out["sla_deadline"] = lead.sla_deadline ? nlohmann::json(format_time(*lead.sla_deadline / 1000)) : nlohmann::json(nullptr);
         out["recycle_at"] = lead.recycle_at ? nlohmann::json(format_time(*lead.recycle_at / 1000)) : nlohmann::json(nullptr);
         if (lead.sla_deadline && lead.status == "pending") out["sla_left_minutes"] = (*lead.sla_deadline - now_ms()) / 60000;
@@ -502,6 +576,8 @@ private:
         if (!lead) return send_error(res, 404, "no lead with key \"" + key + "\"", "api.not_found");
         nlohmann::json out = lead_summary(*lead);
         out["submission"] = nlohmann::json::parse(lead->body, nullptr, false);
+        out["client_address"] = lead->client_address;
+        out["user_agent"] = lead->user_agent;
         out["decision"] = nlohmann::json::parse(lead->decision, nullptr, false);
         out["explanation"] = explanation(*lead);
         out["answers"] = labelled_answers(out["submission"]);
@@ -576,7 +652,18 @@ private:
         if (!lead) return send_error(res, 404, "no lead with key \"" + key + "\"", "api.not_found");
         // The lead as the action leaves it, for its event (written with the change).
         LeadRow after = *lead;
-        if (action == "accept") {
+        if (action == "release") {
+            // Where the decision sends it, as if it had just arrived.
+            const std::string status = lead->route == "handoff" || (lead->route == "nurture" && lead->requested_sales) ? "pending"
+                                       : lead->route == "nurture"                                                   ? "nurture"
+                                       : lead->route == "disqualify"                                                ? "disqualified"
+                                                                                                                    : "review";
+            std::optional<std::int64_t> deadline;
+            if (status == "pending" && lead->sla_hours) deadline = now + static_cast<std::int64_t>(*lead->sla_hours) * 3600 * 1000;
+            after.status = status;
+            after.sla_deadline = deadline;
+            done = store_.release(key, status, deadline, now, status == "pending" ? webhooks_.event("lead.handoff", after) : std::nullopt, error);
+        } else if (action == "accept") {
             after.status = "accepted";
             done = store_.accept(key, now, webhooks_.event("lead.accept", after), error);
         } else if (action == "reject") {
@@ -688,6 +775,7 @@ private:
     std::mutex sessions_mutex_;
     std::map<std::string, Session> sessions_;
     std::map<std::string, std::vector<std::int64_t>> failures_;  // failed logins per client
+    RateLimiter rate_{config_.rate_limit};
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct ServeConfig {
     int request_deadline_ms = 10000;     // a request's headers and body arrive within this
     std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For is believed
     bool access_log = true;
+    int rate_limit = 30;                 // new submissions per minute per client; 0: no limit
+    int min_fill_ms = 1000;              // the form filled faster than this: held as spam; 0: off
 };
 
 // Runs until `stop` becomes true (or the process is signalled). Prints the URL on `announce`.
@@ -40,6 +43,8 @@ std::string report_json(const Model& model, Store& store, std::int64_t now_ms);
 std::string report_text(const std::string& report);
 // GET /api/export.csv and `ripen serve export`: one row per lead, as ripen report reads it.
 // converted_when: "won" or "accepted".
-std::string export_csv(const Model& model, Store& store, const std::string& converted_when);
+// Written in pieces through `write` (false from it stops), so a million leads take no more
+// memory than a thousand. StorageError when the database cannot be read.
+bool export_csv(const Model& model, Store& store, const std::string& converted_when, const std::function<bool(const std::string&)>& write);
 
 }  // namespace ripen::server

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -47,6 +48,9 @@ struct LeadRow {
     std::optional<std::int64_t> accepted_at, rejected_at, recycle_at, outcome_at;
     std::string outcome;        // won, lost
     std::string reply;          // the intake's answer (JSON), replayed for a repeated key
+    std::string client_address; // who sent it (behind a trusted proxy, from X-Forwarded-For)
+    std::string user_agent;     // the sender's User-Agent, cut to 300 bytes
+    std::string spam_reason;    // status "spam": honeypot, too_fast
     std::optional<OutboxEvent> event;  // written with the row (add only)
 };
 
@@ -63,10 +67,24 @@ struct TouchDone {
 };
 
 struct LeadFilter {
-    std::string status, segment, source, route;
+    std::string status, segment, source, route;  // status "" hides spam and superseded rows
     std::optional<std::int64_t> since;  // received at or after, Unix milliseconds
     bool include_superseded = false;
-    int limit = 500;  // -1: every lead (the report and the export must not stop short)
+    int limit = 500;  // -1: every lead (the export must not stop short)
+    // queue: hand-offs by SLA deadline (most urgent first), then the rest newest first;
+    // received: oldest first (the export).
+    enum class Order { queue, received } order = Order::queue;
+};
+
+// The report's numbers for one (segment, source) pair, counted by the database.
+struct ReportGroup {
+    std::string segment, source;  // "" when none
+    long handoffs = 0, accepted = 0, rejected = 0, pending = 0, breaches = 0, won = 0, lost = 0;
+    long open_handoffs = 0;       // pending or accepted: the ones whose cadence counts
+    long touches_done = 0, nurture = 0, disqualified = 0, review = 0, spam = 0, mismatches = 0;
+    std::vector<std::pair<std::string, long>> reasons;   // rejection reasons
+    std::vector<std::pair<std::string, long>> spam_reasons;
+    std::vector<std::int64_t> accept_ms;                 // received to accepted, per accepted lead
 };
 
 enum class Stored { created, repeated, conflict, failed };
@@ -106,6 +124,11 @@ public:
 
     virtual std::optional<LeadRow> get(const std::string& key) = 0;
     virtual std::vector<LeadRow> list(const LeadFilter& filter) = 0;
+    // Every matching lead, one at a time, in constant memory (the export); `visit` returns
+    // false to stop. StorageError when a read fails.
+    virtual void each_lead(const LeadFilter& filter, const std::function<bool(const LeadRow&)>& visit) = 0;
+    // The report, aggregated by the database; `now` decides which open SLAs have broken.
+    virtual std::vector<ReportGroup> report_groups(std::int64_t now) = 0;
     virtual std::vector<HistoryEntry> history(const std::string& key) = 0;
     virtual std::vector<TouchDone> touches(const std::string& key) = 0;
 
@@ -117,6 +140,10 @@ public:
     virtual Action reject(const std::string& key, const std::string& reason, const std::string& track, std::int64_t recycle_at, std::int64_t at,
                           const std::optional<OutboxEvent>& event, std::string& error) = 0;
     virtual Action touch(const std::string& key, int touch, const std::string& note, std::int64_t at, std::string& error) = 0;
+    // A submission held as spam goes where its decision sends it (`status`; a hand-off's SLA
+    // starts now).
+    virtual Action release(const std::string& key, const std::string& status, std::optional<std::int64_t> sla_deadline, std::int64_t at,
+                           const std::optional<OutboxEvent>& event, std::string& error) = 0;
     virtual Action set_outcome(const std::string& key, const std::string& outcome, std::int64_t at, const std::optional<OutboxEvent>& event,
                                std::string& error) = 0;
 

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -97,10 +98,11 @@ CREATE TABLE IF NOT EXISTS leads (
   route TEXT NOT NULL, total INTEGER, segment TEXT, source TEXT, track TEXT, sla_hours INTEGER, sla_deadline INTEGER,
   decision TEXT NOT NULL, mismatch INTEGER NOT NULL DEFAULT 0, requested_sales INTEGER NOT NULL DEFAULT 0, email TEXT,
   status TEXT NOT NULL, reason TEXT, accepted_at INTEGER, rejected_at INTEGER, recycle_at INTEGER,
-  outcome TEXT, outcome_at INTEGER, reply TEXT
+  outcome TEXT, outcome_at INTEGER, reply TEXT, client_address TEXT, user_agent TEXT, spam_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS leads_received ON leads(received_at);
 CREATE INDEX IF NOT EXISTS leads_status ON leads(status, sla_deadline);
+CREATE INDEX IF NOT EXISTS leads_status_received ON leads(status, received_at);
 CREATE TABLE IF NOT EXISTS history (
   id INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}'
 );
@@ -121,7 +123,7 @@ CREATE INDEX IF NOT EXISTS webhook_due ON webhook_outbox(delivered_at, next_at);
 constexpr const char* kLeadColumns =
     "key, body, body_hash, received_at, lead_id, supersedes, superseded_by, fallback, model_id, model_version, client_route, client_total, "
     "route, total, segment, source, track, sla_hours, sla_deadline, decision, mismatch, requested_sales, email, status, reason, "
-    "accepted_at, rejected_at, recycle_at, outcome, outcome_at";
+    "accepted_at, rejected_at, recycle_at, outcome, outcome_at, client_address, user_agent, spam_reason";
 
 LeadRow read_lead(const Statement& s) {
     LeadRow r;
@@ -155,6 +157,9 @@ LeadRow read_lead(const Statement& s) {
     r.recycle_at = s.maybe(27);
     r.outcome = s.text(28);
     r.outcome_at = s.maybe(29);
+    r.client_address = s.text(30);
+    r.user_agent = s.text(31);
+    r.spam_reason = s.text(32);
     return r;
 }
 
@@ -188,7 +193,9 @@ public:
         if (!exec(write_, kSchema, error)) return false;
         // Databases made before the intake's answer was kept: the column is added (their
         // repeated keys are answered from the row, as before).
-        if (!has_column(write_, "leads", "reply") && !exec(write_, "ALTER TABLE leads ADD COLUMN reply TEXT", error)) return false;
+        for (const char* column : {"reply", "client_address", "user_agent", "spam_reason"})
+            if (!has_column(write_, "leads", column) && !exec(write_, (std::string("ALTER TABLE leads ADD COLUMN ") + column + " TEXT").c_str(), error))
+                return false;
         // Checkpoints (copying the WAL into the database, with their own fsyncs) run on a thread
         // of their own, not inside a commit that submissions wait for.
         if (!exec(write_, "PRAGMA wal_autocheckpoint=0;", error) || !connect(checkpointer_, error)) return false;
@@ -222,26 +229,98 @@ public:
     }
 
     std::vector<LeadRow> list(const LeadFilter& f) override {
-        Reader r(*this);
-        std::string sql = std::string("SELECT ") + kLeadColumns + " FROM leads WHERE 1=1";
-        if (!f.include_superseded) sql += " AND status != 'superseded'";
-        if (!f.status.empty()) sql += " AND status = ?1";
-        if (!f.segment.empty()) sql += " AND segment = ?2";
-        if (!f.source.empty()) sql += " AND source = ?3";
-        if (!f.route.empty()) sql += " AND route = ?4";
-        if (f.since) sql += " AND received_at >= ?5";
-        // Hand-offs by their SLA deadline (the most urgent first), everything else newest first.
-        sql += " ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, CASE WHEN status = 'pending' THEN sla_deadline END, received_at DESC LIMIT ?6";
-        Statement s(r.db, sql.c_str());
-        if (!f.status.empty()) s.bind(1, f.status);
-        if (!f.segment.empty()) s.bind(2, f.segment);
-        if (!f.source.empty()) s.bind(3, f.source);
-        if (!f.route.empty()) s.bind(4, f.route);
-        if (f.since) s.bind(5, *f.since);
-        s.bind(6, static_cast<std::int64_t>(f.limit));
         std::vector<LeadRow> rows;
-        while (s.next()) rows.push_back(read_lead(s));
+        each_lead(f, [&](const LeadRow& row) {
+            rows.push_back(row);
+            return true;
+        });
         return rows;
+    }
+
+    void each_lead(const LeadFilter& f, const std::function<bool(const LeadRow&)>& visit) override {
+        Reader r(*this);
+        long left = f.limit < 0 ? -1 : f.limit;
+        // One indexed query per part of the order: an ORDER BY CASE over the whole table would
+        // sort every row (10 s at a million leads) to show the first 500.
+        auto run = [&](const std::string& status_clause, const char* order) {
+            std::string sql = std::string("SELECT ") + kLeadColumns + " FROM leads WHERE " + status_clause;
+            if (!f.segment.empty()) sql += " AND segment = ?2";
+            if (!f.source.empty()) sql += " AND source = ?3";
+            if (!f.route.empty()) sql += " AND route = ?4";
+            if (f.since) sql += " AND received_at >= ?5";
+            sql += std::string(" ORDER BY ") + order + " LIMIT ?6";
+            Statement s(r.db, sql.c_str());
+            if (!f.status.empty()) s.bind(1, f.status);
+            if (!f.segment.empty()) s.bind(2, f.segment);
+            if (!f.source.empty()) s.bind(3, f.source);
+            if (!f.route.empty()) s.bind(4, f.route);
+            if (f.since) s.bind(5, *f.since);
+            s.bind(6, static_cast<std::int64_t>(left));
+            while (left != 0 && s.next()) {
+                if (left > 0) --left;
+                if (!visit(read_lead(s))) return false;
+            }
+            return true;
+        };
+        const std::string hidden = f.include_superseded ? "status != 'spam'" : "status NOT IN ('superseded', 'spam')";
+        if (f.order == LeadFilter::Order::received) {
+            run(f.status.empty() ? hidden : "status = ?1", "received_at, key");
+        } else if (!f.status.empty()) {
+            run("status = ?1", f.status == "pending" ? "sla_deadline, received_at DESC" : "received_at DESC");
+        } else if (run("status = 'pending'", "sla_deadline, received_at DESC") && left != 0) {
+            run(hidden + " AND status != 'pending'", "received_at DESC");
+        }
+    }
+
+    std::vector<ReportGroup> report_groups(std::int64_t now) override {
+        Reader r(*this);
+        std::map<std::pair<std::string, std::string>, ReportGroup> groups;
+        auto group = [&](Statement& s) -> ReportGroup& {
+            ReportGroup& g = groups[{s.text(0), s.text(1)}];
+            g.segment = s.text(0);
+            g.source = s.text(1);
+            return g;
+        };
+        {
+            Statement s(r.db,
+                        "SELECT COALESCE(segment, ''), COALESCE(source, ''), SUM(mismatch), SUM(status = 'nurture'), SUM(status = 'disqualified'), "
+                        "SUM(status = 'review'), SUM(status = 'spam'), SUM(status IN ('pending', 'accepted', 'rejected')), SUM(status = 'pending'), "
+                        "SUM(status = 'accepted'), SUM(status = 'rejected'), "
+                        "SUM(status IN ('pending', 'accepted', 'rejected') AND sla_deadline IS NOT NULL AND COALESCE(accepted_at, rejected_at, ?1) > sla_deadline), "
+                        "SUM(status IN ('pending', 'accepted', 'rejected') AND outcome = 'won'), SUM(status IN ('pending', 'accepted', 'rejected') AND outcome = 'lost') "
+                        "FROM leads WHERE status != 'superseded' GROUP BY 1, 2");
+            s.bind(1, now);
+            while (s.next()) {
+                ReportGroup& g = group(s);
+                g.mismatches = s.integer(2), g.nurture = s.integer(3), g.disqualified = s.integer(4), g.review = s.integer(5), g.spam = s.integer(6);
+                g.handoffs = s.integer(7), g.pending = s.integer(8), g.accepted = s.integer(9), g.rejected = s.integer(10);
+                g.breaches = s.integer(11), g.won = s.integer(12), g.lost = s.integer(13);
+                g.open_handoffs = g.pending + g.accepted;
+            }
+        }
+        {
+            Statement s(r.db, "SELECT COALESCE(l.segment, ''), COALESCE(l.source, ''), count(*) FROM touches t JOIN leads l ON l.key = t.key "
+                              "WHERE l.status IN ('pending', 'accepted') GROUP BY 1, 2");
+            while (s.next()) group(s).touches_done = s.integer(2);
+        }
+        {
+            Statement s(r.db, "SELECT COALESCE(segment, ''), COALESCE(source, ''), COALESCE(reason, ''), count(*) FROM leads "
+                              "WHERE status = 'rejected' GROUP BY 1, 2, 3");
+            while (s.next()) group(s).reasons.emplace_back(s.text(2), s.integer(3));
+        }
+        {
+            Statement s(r.db, "SELECT COALESCE(segment, ''), COALESCE(source, ''), COALESCE(spam_reason, ''), count(*) FROM leads "
+                              "WHERE status = 'spam' GROUP BY 1, 2, 3");
+            while (s.next()) group(s).spam_reasons.emplace_back(s.text(2), s.integer(3));
+        }
+        {
+            Statement s(r.db, "SELECT COALESCE(segment, ''), COALESCE(source, ''), accepted_at - received_at FROM leads "
+                              "WHERE accepted_at IS NOT NULL AND status IN ('pending', 'accepted', 'rejected')");
+            while (s.next()) group(s).accept_ms.push_back(s.integer(2));
+        }
+        std::vector<ReportGroup> out;
+        for (auto& [name, g] : groups) out.push_back(std::move(g));
+        return out;
     }
 
     std::vector<HistoryEntry> history(const std::string& key) override {
@@ -296,6 +375,18 @@ public:
             if (!checked(db, s, error)) return false;
             if (sqlite3_changes(db) == 0) return refused = true, fail(error, "touch " + std::to_string(number) + " is already done");
             return log(db, key, at, "touch", nlohmann::json{{"touch", number}}.dump(), error);
+        }, error);
+    }
+
+    Action release(const std::string& key, const std::string& status, std::optional<std::int64_t> sla_deadline, std::int64_t at,
+                   const std::optional<OutboxEvent>& event, std::string& error) override {
+        return act([&](sqlite3* db, bool& refused) {
+            auto lead = status_of(db, key, error);
+            if (!lead) return refused = true, false;
+            if (*lead != "spam") return refused = true, fail(error, "only a submission held as spam can be released; this lead is " + *lead);
+            Statement s(db, "UPDATE leads SET status = ?, sla_deadline = ? WHERE key = ?");
+            s.bind(1, status).bind(2, sla_deadline).bind(3, key);
+            return checked(db, s, error) && log(db, key, at, "released", nlohmann::json{{"status", status}}.dump(), error) && outbox(db, event, at, error);
         }, error);
     }
 
@@ -626,14 +717,14 @@ private:
             if (rc != SQLITE_DONE) return {Stored::failed, sqlite3_errmsg(write_)};
         }
         Statement s(write_, (std::string("INSERT INTO leads (") + kLeadColumns +
-                             ", reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, NULL, NULL, ?25, NULL, NULL, ?26)")
+                             ", reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, NULL, NULL, ?25, NULL, NULL, ?27, ?28, ?29, ?26)")
                                 .c_str());
         s.bind(1, r.key).bind(2, r.body).bind(3, r.body_hash).bind(4, r.received_at).bind_or_null(5, r.lead_id).bind_or_null(6, r.supersedes);
         s.bind(7, static_cast<std::int64_t>(r.fallback)).bind_or_null(8, r.model_id).bind_or_null(9, r.model_version).bind_or_null(10, r.client_route);
         s.bind(11, r.client_total).bind(12, r.route).bind(13, r.total).bind_or_null(14, r.segment).bind_or_null(15, r.source).bind_or_null(16, r.track);
         s.bind(17, r.sla_hours).bind(18, r.sla_deadline).bind(19, r.decision).bind(20, static_cast<std::int64_t>(r.mismatch));
         s.bind(21, static_cast<std::int64_t>(r.requested_sales)).bind_or_null(22, r.email).bind(23, r.status).bind_or_null(24, r.reason).bind(25, r.recycle_at);
-        s.bind_or_null(26, r.reply);
+        s.bind_or_null(26, r.reply).bind_or_null(27, r.client_address).bind_or_null(28, r.user_agent).bind_or_null(29, r.spam_reason);
         std::string error;
         if (!checked(write_, s, error)) return {Stored::failed, error};
         if (!log(write_, r.key, r.received_at, "received", nlohmann::json{{"route", r.route}}.dump(), error) || !outbox(write_, r.event, r.received_at, error))

@@ -377,3 +377,91 @@ test('offboarding and login: a revoked token ends its sessions at once; failures
   assert.equal((await fetch(`${server.url}/api/leads`, { headers: { Cookie: mine.cookie } })).status, 401);
   await server.stop();
 });
+
+test('bots: a flood from one client is turned away with 429, other clients are not', async () => {
+  const data = dataDir();
+  const secret = token(data);
+  const server = await start(data, ['--rate-limit', '30', '--trusted-proxy', '127.0.0.1']);
+  const flood = await Promise.all(Array.from({ length: 300 }, (_, i) =>
+    post(server.url, submission({ key: `flood-${i}` }), { headers: { 'X-Forwarded-For': '192.0.2.66' } })));
+  const stored = flood.filter((r) => r.status === 201).length;
+  const refused = flood.filter((r) => r.status === 429);
+  console.log(`# 300 submissions from one client at once: ${stored} stored, ${refused.length} answered 429`);
+  assert.ok(stored >= 30 && stored <= 32, `${stored} stored (the burst of 30)`);
+  assert.equal(stored + refused.length, 300);
+  assert.equal(refused[0].json.error, 'too many submissions from this address; the form sends this one again later');
+  assert.ok(Number(refused[0].headers.get('retry-after')) >= 1);
+  // Another visitor behind the same proxy is not affected; a client cannot pose as another by
+  // writing X-Forwarded-For itself (the proxy appends the real address last).
+  assert.equal((await post(server.url, submission({ key: 'neighbour' }), { headers: { 'X-Forwarded-For': '192.0.2.67' } })).status, 201);
+  assert.equal((await post(server.url, submission({ key: 'forged' }), { headers: { 'X-Forwarded-For': '192.0.2.1, 192.0.2.66' } })).status, 429);
+  // The address and user agent are kept with the lead.
+  const lead = (await call(server.url, '/api/leads/neighbour', secret)).json;
+  assert.equal(lead.client_address, '192.0.2.67');
+  assert.equal(lead.user_agent, '');
+  await server.stop();
+});
+
+test('bots: the honeypot and the fill time hold a submission as spam, out of the queue, releasable, counted', async () => {
+  const data = dataDir();
+  const secret = token(data);
+  const server = await start(data);
+  const trapped = submission({ key: 'trapped', extra: { client: { website: 'http://cheap-pills.example', fill_ms: 9000 } } });
+  const fast = submission({ key: 'fast', extra: { client: { website: '', fill_ms: 120 } } });
+  const person = submission({ key: 'person', extra: { client: { website: '', fill_ms: 14000 } } });
+  const api = submission({ key: 'api' });  // no client member: a server posting leads
+  for (const s of [trapped, fast, person, api]) assert.equal((await post(server.url, s)).status, 201);
+  const queue = (await call(server.url, '/api/leads', secret)).json.map((l) => l.key).sort();
+  assert.deepEqual(queue, ['api', 'person']);
+  const spam = (await call(server.url, '/api/leads?status=spam', secret)).json;
+  assert.deepEqual(spam.map((l) => [l.key, l.spam_reason]).sort(), [['fast', 'too_fast'], ['trapped', 'honeypot']]);
+  const report = (await call(server.url, '/api/report', secret)).json;
+  assert.equal(report.total.spam, 2);
+  assert.deepEqual(report.total.spam_reasons, { honeypot: 1, too_fast: 1 });
+  assert.equal(report.total.handoffs, 2);
+  // A person judges: released, the lead goes where its decision sends it, with a fresh SLA.
+  const released = await call(server.url, '/api/leads/fast/release', secret, { method: 'POST', body: {} });
+  assert.equal(released.status, 200);
+  assert.equal(released.json.status, 'pending');
+  assert.ok(released.json.sla_left_minutes > 60);
+  const again = await call(server.url, '/api/leads/fast/release', secret, { method: 'POST', body: {} });
+  assert.equal(again.status, 409);
+  assert.equal(again.json.error, 'only a submission held as spam can be released; this lead is pending');
+  const history = (await call(server.url, '/api/leads/fast', secret)).json.history.map((h) => h.action);
+  assert.deepEqual(history, ['received', 'released']);
+  await server.stop();
+});
+
+test('hostile bodies: unknown answers and context are bounded; the export escapes every cell and header', async () => {
+  const data = dataDir();
+  const secret = token(data);
+  const server = await start(data);
+  const answers = { ...submission().answers };
+  for (let i = 0; i < 2000; i++) answers[`junk_${i}`] = 'x';
+  const junk = await post(server.url, submission({ key: 'junk', answers }));
+  assert.equal(junk.status, 201);
+  assert.equal(junk.json.route, 'invalid');
+  const stored = (await call(server.url, '/api/leads/junk', secret)).json;
+  assert.equal(stored.decision.errors.length, 21);
+  assert.equal(stored.decision.errors[20].message, '1980 more problems not kept');
+  const context = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`key${i}`, 'v']));
+  const tooMany = await post(server.url, submission({ key: 'ctx', context }));
+  assert.equal(tooMany.status, 400);
+  assert.equal(tooMany.json.error, 'the context has 60 members; at most 50 are taken');
+  const long = await post(server.url, submission({ key: 'ctx2', context: { utm_source: 'x'.repeat(3000) } }));
+  assert.equal(long.status, 400);
+  assert.match(long.json.error, /^context member "utm_source" is too long/);
+  // Invented context keys never become columns; formulas in any cell are defused.
+  for (let i = 0; i < 20; i++)
+    await post(server.url, submission({ key: `inv-${i}`, context: { source: '=HYPERLINK("http://evil")', [`=cmd|' /C calc'!A${i}`]: '1', utm_campaign: '@SUM(1+1)' } }));
+  const csv = (await call(server.url, '/api/export.csv', secret)).text;
+  const [header, ...rows] = csv.trim().split('\n');
+  assert.ok(!header.includes('cmd'), header);
+  assert.equal(header.split(',').length, rows[0].split(',').length);
+  assert.ok(header.includes('utm_campaign'));
+  const row = rows.find((r) => r.includes('inv-3'));
+  assert.ok(row.includes(`"'=HYPERLINK(""http://evil"")"`), row);
+  assert.ok(row.includes("'@SUM(1+1)"), row);
+  assert.ok(!/(^|,)[=+@]/.test(csv.replace(/"[^"]*"/g, '')), 'no cell starts a formula');
+  await server.stop();
+});

@@ -180,6 +180,9 @@ public:
     int criterion_index(std::string_view id) const;  // -1 when absent
     int question_index(std::string_view id) const;
     int segment_index(std::string_view id) const;
+    // The context keys the model's conditions read ("utm_medium", "page_views", ...), in the
+    // order they first appear: what a lead's context can change about its decision.
+    const std::vector<std::string>& context_keys() const;
     int track_index(std::string_view id) const;
     std::string_view text(std::string_view key, std::string_view language) const;
 
