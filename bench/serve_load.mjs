@@ -16,7 +16,7 @@ const concurrency = Number(process.argv[3] || 32);
 const ripen = join(root, 'build/native-release/native/ripen');
 const data = mkdtempSync(join(tmpdir(), 'ripen-bench-serve-'));
 
-const server = spawn(ripen, ['serve', '--model', join(root, 'models/default.json'), '--data', data, '--port', '0', ...(process.env.THREADS ? ['--threads', process.env.THREADS] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(ripen, ['serve', '--model', join(root, 'models/default.json'), '--data', data, '--port', '0', '--rate-limit', '0', ...(process.env.THREADS ? ['--threads', process.env.THREADS] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolveUrl) => {
   let out = '';
   server.stdout.on('data', (c) => {

@@ -37,9 +37,10 @@ FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 # The native playground (GLFW + OpenGL 3) and its screenshot under a virtual display; the
 # playground's typeface (Inter), embedded into both builds at build time.
 PLAYGROUND_PACKAGES=(libglfw3-dev libgl-dev xvfb xauth fonts-inter)
-# `ripen serve`: HTTP (cpp-httplib), storage (SQLite), webhooks (libcurl), token hashing and
+# `ripen serve`: HTTP (cpp-httplib), storage (SQLite; its shell builds old databases in tests and
+# the year-of-leads benchmark), webhooks (libcurl), token hashing and
 # webhook signatures (libsodium).
-SERVER_PACKAGES=(pkg-config libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev libsqlite3-dev libcurl4-openssl-dev libsodium-dev)
+SERVER_PACKAGES=(pkg-config libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libsodium-dev)
 
 # Dear ImGui's sources (imgui*.cpp and backends/) come from Debian's `imgui` source package,
 # unpacked under build/deps: the binary package has headers and a native library only, and the

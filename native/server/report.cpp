@@ -159,6 +159,7 @@ bool export_csv(const Model& model, Store& store, const std::string& converted_w
     LeadFilter all;
     all.limit = -1;
     all.order = LeadFilter::Order::received;
+    all.with_decision = false;
     bool writing = true;
     // One row at a time, handed on every 64 KiB: memory stays flat however many leads.
     store.each_lead(all, [&](const LeadRow& lead) {

@@ -230,7 +230,7 @@ int run_server(const std::vector<std::string>& words) {
         std::fprintf(stderr, "ripen serve: libsodium could not start (no source of randomness?); nothing was served\n");
         return 1;
     }
-    auto store = open_sqlite_store(config.data_dir, error);
+    auto store = open_sqlite_store(config.data_dir, error, true);
     if (!store) {
         std::fprintf(stderr, "ripen serve: %s\n", error.c_str());
         return 1;

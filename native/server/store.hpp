@@ -74,6 +74,7 @@ struct LeadFilter {
     // queue: hand-offs by SLA deadline (most urgent first), then the rest newest first;
     // received: oldest first (the export).
     enum class Order { queue, received } order = Order::queue;
+    bool with_decision = true;  // false: LeadRow::decision stays empty (the export needs none)
 };
 
 // The report's numbers for one (segment, source) pair, counted by the database.
@@ -160,6 +161,8 @@ public:
 };
 
 // Opens (creating when needed) DIR/ripen.db; nullptr with `error` when it cannot.
-std::unique_ptr<Store> open_sqlite_store(const std::string& dir, std::string& error);
+// `check_pages`: read every page first (PRAGMA quick_check, about 1 s per GB), as the server
+// does at start; the one-off commands skip it.
+std::unique_ptr<Store> open_sqlite_store(const std::string& dir, std::string& error, bool check_pages = false);
 
 }  // namespace ripen::server

@@ -11,6 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { call, dataDir, post, start, submission, token } from './support.mjs';
 
 // A raw HTTP exchange on its own socket: what Node's client will not send (many ranges,
@@ -463,5 +464,33 @@ test('hostile bodies: unknown answers and context are bounded; the export escape
   assert.ok(row.includes(`"'=HYPERLINK(""http://evil"")"`), row);
   assert.ok(row.includes("'@SUM(1+1)"), row);
   assert.ok(!/(^|,)[=+@]/.test(csv.replace(/"[^"]*"/g, '')), 'no cell starts a formula');
+  await server.stop();
+});
+
+test('a database made before these changes opens, upgrades in place and keeps its leads, touches and tokens', async () => {
+  const data = dataDir();
+  const db = join(data, 'ripen.db');
+  const schema = readFileSync(new URL('./data/schema-before-24.sql', import.meta.url), 'utf8');
+  const now = Date.now();
+  const body = JSON.stringify(submission({ key: 'old-1' }));
+  execFileSync('sqlite3', [db], { input: `${schema}
+PRAGMA journal_mode=WAL;
+INSERT INTO leads (key, body, body_hash, received_at, route, total, segment, source, sla_hours, sla_deadline, decision, status, accepted_at)
+  VALUES ('old-1', '${body.replace(/'/g, "''")}', '${createHash('sha256').update(body).digest('hex')}', ${now - 3600000}, 'handoff', 12, 'web', 'web', 24, ${now + 80000000}, '{}', 'accepted', ${now - 1800000});
+INSERT INTO touches (key, touch, at) VALUES ('old-1', 1, ${now - 1000}), ('old-1', 2, ${now - 500});
+INSERT INTO history (key, at, action) VALUES ('old-1', ${now - 3600000}, 'received');
+` });
+  const secret = token(data, 'after-upgrade');
+  const server = await start(data);
+  const lead = (await call(server.url, '/api/leads/old-1', secret)).json;
+  assert.equal(lead.status, 'accepted');
+  assert.deepEqual(lead.cadence.filter((t) => t.done).map((t) => t.touch), [1, 2]);
+  const report = (await call(server.url, '/api/report', secret)).json;
+  assert.equal(report.total.accepted, 1);
+  assert.equal(report.total.touches_done, 2);
+  // Repeating an old key gets an answer made from its row (no reply was kept then).
+  const again = await post(server.url, JSON.parse(body), { key: 'old-1', raw: body });
+  assert.equal(again.status, 201);
+  assert.deepEqual(again.json, { key: 'old-1', stored: true, route: 'handoff', status: 'accepted', mismatch: false });
   await server.stop();
 });
