@@ -569,14 +569,13 @@ class FormController {
   // Reads the step's fields into answers; shows inline errors and returns false when invalid.
   // A text field no person sees or reaches (hidden, out of the tab order, hidden from screen
   // readers, no autofill): form-filling bots fill every field, and the server holds their
-  // submission as spam. Hidden through the CSSOM, which a strict CSP allows.
+  // submission as spam. Hidden by the attribute and the stylesheet, not a style attribute: a
+  // pre-rendered page would carry it into its HTML, where a strict CSP blocks it.
   renderTrap() {
     const input = el('input', { type: 'text', name: 'ripen-website', tabindex: '-1', autocomplete: 'off', 'aria-hidden': 'true' });
     input.value = this.trap;
     input.addEventListener('input', () => { this.trap = input.value; });
-    const wrap = el('div', { class: 'ripen-trap', 'aria-hidden': 'true' }, el('label', { text: 'Website' }), input);
-    wrap.style.display = 'none';
-    return wrap;
+    return el('div', { class: 'ripen-trap', hidden: true, 'aria-hidden': 'true' }, el('label', { text: 'Website' }), input);
   }
 
   readStep(form, ids, quiet = false) {

@@ -37,6 +37,9 @@ test('a lead from the form reaches the desk, where a rep works it', async () => 
   const token = execFileSync(ripen, ['serve', 'token', 'add', 'rep', '--data', data], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   const server = await serve(data);
   const visitor = await openPage(browser, `${server.url}/demo.html`);
+  // A person takes more than a second over a form (the server's bot check, --min-fill-ms):
+  // the default settings take the form's own submission as it is.
+  await visitor.waitForTimeout(1200);
   await answerAll(visitor, strong);
   await visitor.waitForSelector('.ripen-received');
   assert.deepEqual(visitor.problems, []);
@@ -115,6 +118,7 @@ test('the form\'s offline queue delivers across a restart of the server', async 
   const page = await openPage(browser, `${server.url}/demo.html`);
   await page.waitForSelector('.ripen-step:not([data-ripen-prerendered])');
   await server.stop();  // down while the visitor answers
+  await page.waitForTimeout(1200);  // at a person's pace (the bot check)
   await answerAll(page, strong);
   await page.waitForFunction(() => (JSON.parse(localStorage.getItem('ripen:outbox') || '[]')).length === 1);
   assert.equal(await page.textContent('.ripen-delivery'), 'Your details are saved on this device and are being sent.');
@@ -123,6 +127,53 @@ test('the form\'s offline queue delivers across a restart of the server', async 
   const leads = await (await fetch(`${server.url}/api/leads`, { headers: { Authorization: `Bearer ${token}` } })).json();
   assert.equal(leads.length, 1);
   assert.equal(leads[0].route, 'handoff');
+  // The form sent its bot-check fields: the trap empty, the time it took.
+  const lead = await (await fetch(`${server.url}/api/leads/${leads[0].key}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  assert.equal(lead.submission.client.website, '');
+  assert.ok(lead.submission.client.fill_ms >= 1200, `fill_ms ${lead.submission.client.fill_ms}`);
+  assert.equal(lead.spam_reason, null);
   await page.context().close();
+  await server.stop();
+});
+
+test('spam held out of the queue is shown, explained and released from the desk', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'ripen-spam-'));
+  const token = execFileSync(ripen, ['serve', 'token', 'add', 'manager', '--data', data], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const server = await serve(data);
+  // What a bot posts: the form's body, its hidden field filled, in 40 ms.
+  const body = {
+    key: 'bot-1', lead_id: 'bot-lead', model: { id: 'ripen-demo-b2b', version: '1.0.0' },
+    answers: { goal: 'replace', role: 'executive', timeframe: 'under_3_months', employees: 800, budget: 'approved', email: 'bot@spam.example', country: 'DE', notes: '<img src=x onerror=alert(1)>' },
+    context: { source: 'web' }, client: { website: 'http://pills.example', fill_ms: 40 },
+  };
+  const posted = await fetch(`${server.url}/api/leads`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'bot-1', 'User-Agent': 'SpamBot/1.0' }, body: JSON.stringify(body) });
+  assert.equal(posted.status, 201);
+  for (const width of [375, 1280]) {
+    const page = await openPage(browser, `${server.url}/desk/`, { viewport: { width, height: 900 } });
+    await page.fill('#token', token);
+    await page.click('#login-form button');
+    await page.waitForSelector('#view .filters');
+    await page.waitForSelector('#view >> text=No leads match.');
+    await page.click('nav >> text=Report');
+    await page.waitForSelector('#view a[href="#/queue?status=spam"]');
+    assert.match(await page.textContent('#view'), /1 submissions \(1 honeypot\), kept out of the queue/);
+    await page.click('#view a[href="#/queue?status=spam"]');
+    await page.waitForSelector('#view tbody tr');
+    assert.equal(await page.textContent('#view tbody .pill'), 'Held as spam');
+    await page.screenshot({ path: join(artifacts, `desk-spam-${width}.png`), fullPage: true });
+    await page.click('#view tbody td a');
+    await page.getByRole('button', { name: 'Not spam: release' }).waitFor();
+    assert.match(await page.textContent('#view'), /Held as spam becauseit filled in a field people never see/);
+    assert.match(await page.textContent('#view'), /Sent from127\.0\.0\.1 · SpamBot\/1\.0/);
+    assert.equal(await page.locator('#view img').count(), 0, 'a visitor\'s text is never markup');
+    await page.screenshot({ path: join(artifacts, `desk-spam-lead-${width}.png`), fullPage: true });
+    if (width === 1280) {
+      await page.getByRole('button', { name: 'Not spam: release' }).click();
+      await page.getByRole('button', { name: 'Accept', exact: true }).waitFor();
+      assert.match(await page.textContent('#view dl'), /StatusTo accept/);
+    }
+    assert.deepEqual(page.problems.filter((p) => !/status of (401|403)/.test(p)), []);
+    await page.context().close();
+  }
   await server.stop();
 });

@@ -65,7 +65,8 @@ $('logout').addEventListener('click', async () => {
   showLogin();
 });
 
-const STATUS = { pending: 'To accept', accepted: 'Accepted', rejected: 'Rejected (recycled)', nurture: 'Nurture', disqualified: 'Disqualified', review: 'For review', superseded: 'Replaced' };
+const STATUS = { pending: 'To accept', accepted: 'Accepted', rejected: 'Rejected (recycled)', nurture: 'Nurture', disqualified: 'Disqualified', review: 'For review', spam: 'Held as spam', superseded: 'Replaced' };
+const SPAM = { honeypot: 'it filled in a field people never see', too_fast: 'the form was filled faster than a person can' };
 
 function timeLeft(lead) {
   if (lead.status !== 'pending' || lead.sla_left_minutes === undefined) return el('span', { class: 'muted', text: '—' });
@@ -155,6 +156,12 @@ async function lead(key) {
     reject.addEventListener('click', () => act('reject', { reason: reason.value }));
     actions.append(accept, field('Reason', reason), reject);
   }
+  if (l.status === 'spam') {
+    // A person decides: a real lead held by mistake goes where its decision sends it.
+    const release = el('button', { type: 'button', class: 'primary', text: 'Not spam: release' });
+    release.addEventListener('click', () => act('release'));
+    actions.append(release);
+  }
   if (l.status === 'accepted' && !l.outcome) {
     for (const outcome of ['won', 'lost']) {
       const b = el('button', { type: 'button', class: outcome === 'won' ? 'primary' : '', text: outcome === 'won' ? 'Won' : 'Lost' });
@@ -187,7 +194,9 @@ async function lead(key) {
     el('dt', { text: 'Source' }), el('dd', { text: l.source || '—' }),
     el('dt', { text: 'SLA' }), el('dd', {}, timeLeft(l)),
     ...(l.reason ? [el('dt', { text: 'Rejected because' }), el('dd', { text: l.reason }), el('dt', { text: 'Recycled' }), el('dd', { text: `${l.track || '—'} track, re-scored ${l.recycle_at ? new Date(l.recycle_at).toLocaleDateString() : ''}` })] : []),
-    ...(l.outcome ? [el('dt', { text: 'Outcome' }), el('dd', { text: l.outcome })] : []));
+    ...(l.outcome ? [el('dt', { text: 'Outcome' }), el('dd', { text: l.outcome })] : []),
+    ...(l.spam_reason ? [el('dt', { text: 'Held as spam because' }), el('dd', { text: SPAM[l.spam_reason] ?? l.spam_reason })] : []),
+    el('dt', { text: 'Sent from' }), el('dd', { text: [l.client_address, l.user_agent].filter(Boolean).join(' · ') || '—' }));
   view.replaceChildren(
     el('p', {}, el('a', { href: '#/queue', text: '← Queue' })),
     el('h1', { text: l.email || l.key }),
@@ -220,6 +229,11 @@ async function report() {
     el('h2', { text: 'By segment' }), table('By segment', [...Object.entries(r.segments), ['All', r.total]]),
     el('h2', { text: 'By source' }), table('By source', Object.entries(r.sources)),
     el('h2', { text: 'Rejection reasons' }), reasons.children.length ? reasons : el('p', { class: 'muted', text: 'None yet.' }),
+    el('h2', { text: 'Held as spam' }),
+    r.total.spam
+      ? el('p', {}, `${r.total.spam} submissions (${Object.entries(r.total.spam_reasons).map(([k, n]) => `${n} ${k.replace('_', ' ')}`).join(', ')}), kept out of the queue: `,
+        el('a', { href: '#/queue?status=spam', text: 'review them' }), '.')
+      : el('p', { class: 'muted', text: 'None.' }),
     el('h2', { text: 'Webhook deliveries failing' }),
     failing.length
       ? el('ul', { class: 'failing' }, ...failing.map((e) => el('li', { class: 'late-text', text: `${e.type} ${e.event_id}: ${e.last_error} (${e.attempts} attempts, next ${new Date(e.next_attempt).toLocaleString()})` })))
