@@ -569,3 +569,27 @@ test('answers on a kept-alive connection do not wait for delayed ACKs (TCP_NODEL
   assert.ok(times[15] < 20, `median ${times[15]} ms`);
   await server.stop();
 });
+
+test('damage found while running: the list and the report answer 503, the export is cut off, nothing reads as empty', async () => {
+  const data = dataDir();
+  const secret = token(data);
+  const server = await start(data, ['--no-access-log']);
+  for (let i = 0; i < 3000; i += 250)
+    await Promise.all(Array.from({ length: 250 }, (_, j) => post(server.url, submission({ key: `d-${i + j}` }))));
+  await new Promise((r) => setTimeout(r, 500));  // checkpointed into ripen.db
+  const file = join(data, 'ripen.db');
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r+');
+  // Pages from a tenth of the file on, past what the connections have cached (2 MB each).
+  for (let at = Math.floor(size / 10 / 4096) * 4096; at < size * 0.9; at += 4096 * 7) writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, at);
+  closeSync(fd);
+  const list = await call(server.url, '/api/leads?limit=100000', secret);
+  assert.equal(list.status, 503);
+  assert.equal(list.json.error, "the database could not be read; the cause is in the server's error log");
+  assert.match(server.stderr(), /error: GET \/api\/leads: a read failed: (database disk image is malformed|.*corrupt)/i);
+  const report = await call(server.url, '/api/report', secret);
+  assert.equal(report.status, 503);
+  const exported = await fetch(`${server.url}/api/export.csv`, { headers: { Authorization: `Bearer ${secret}` } }).then((r) => r.text()).then(() => 'whole', () => 'cut off');
+  assert.equal(exported, 'cut off');
+  await server.stop();
+});
