@@ -217,6 +217,18 @@ public:
         // of their own, not inside a commit that submissions wait for.
         if (!exec(write_, "PRAGMA wal_autocheckpoint=0;", error) || !connect(checkpointer_, error)) return false;
         if (!check_health(check_pages, error)) return false;
+        // Read connections opened and warmed now (schema parsed, the queue's first pages in
+        // their caches), not by the first person to open the desk.
+        for (int i = 0; i < 4; ++i) {
+            sqlite3* db = nullptr;
+            if (!connect(db, error)) return false;
+            {
+                Statement warm(db, "SELECT key, status, sla_deadline FROM leads WHERE status = 'pending' ORDER BY sla_deadline LIMIT 500");
+                while (warm.ok() && warm.step() == SQLITE_ROW) {
+                }
+            }
+            readers_.push_back(db);
+        }
         writer_ = std::thread([this] { write_loop(); });
         checkpoints_ = std::thread([this] { checkpoint_loop(); });
         return true;
