@@ -164,12 +164,6 @@ void HardenedServer::close_after_response() {
 }
 double HardenedServer::elapsed_ms() { return current ? current->elapsed_ms() : 0.0; }
 
-int HardenedServer::open_connections(const std::string& address) {
-    std::lock_guard<std::mutex> lock(clients_mutex_);
-    auto it = clients_.find(address);
-    return it == clients_.end() ? 0 : it->second;
-}
-
 bool HardenedServer::process_and_close_socket(socket_t sock) {
     int on = 1;
     ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);

@@ -25,7 +25,6 @@ struct ConnectionLimits {
     std::chrono::milliseconds keep_alive{1000};          // idle between requests
     std::chrono::milliseconds write_timeout{10000};      // a client that stops reading the answer
     std::size_t header_bytes = 32 * 1024;
-    std::size_t max_headers = 100;
     int per_client = 64;                  // open connections from one address
     std::size_t requests_per_connection = 100;
     std::set<std::string> unlimited;      // addresses without the per-client cap (a trusted proxy)
@@ -45,8 +44,6 @@ public:
     static void headers_read();           // its headers are in; the header byte cap ends
     static void close_after_response();   // its body was refused unread: the connection closes
     static double elapsed_ms();           // since its first byte arrived
-
-    int open_connections(const std::string& address);
 
 private:
     bool process_and_close_socket(socket_t sock) override;

@@ -14,6 +14,11 @@ namespace {
 constexpr std::size_t kMaxContextMembers = 50;
 constexpr std::size_t kMaxStoredErrors = 20;
 
+// The 201's body, kept with the row and replayed for a repeated key.
+std::string accepted_reply(const LeadRow& row) {
+    return nlohmann::json{{"key", row.key}, {"stored", true}, {"route", row.route}, {"status", row.status}, {"mismatch", row.mismatch}}.dump();
+}
+
 // Keys go into the database and into URLs (/api/leads/KEY): a UUID or anything as plain.
 bool valid_key(const std::string& key) {
     if (key.empty() || key.size() > 128) return false;
@@ -194,7 +199,7 @@ IntakeOutcome take_submission(const Model& model, Store& store, const std::strin
 
     // The answer is kept with the row: a repeated key gets the same one, however the lead has
     // moved on since.
-    row.reply = nlohmann::json{{"key", key}, {"stored", true}, {"route", row.route}, {"status", row.status}, {"mismatch", row.mismatch}}.dump();
+    row.reply = accepted_reply(row);
     if (make_event && row.status == "pending") row.event = make_event("lead.handoff", row);
     std::string error, first_reply;
     switch (store.add(row, first_reply, error)) {
@@ -202,6 +207,9 @@ IntakeOutcome take_submission(const Model& model, Store& store, const std::strin
             result.created = true;
             return reply(201, row.reply);
         case Stored::repeated:
+            // A row from before answers were kept: the answer its row gives.
+            if (first_reply.empty())
+                if (auto stored = store.get(key)) first_reply = accepted_reply(*stored);
             return reply(201, first_reply);
         case Stored::conflict:
             return reply(409, error_json("a different submission was already stored under this Idempotency-Key", "intake.conflict"));

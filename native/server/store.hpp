@@ -118,7 +118,8 @@ public:
     virtual ~Store() = default;
 
     // Commits the row and its event (or finds the key already there): created, repeated (same
-    // body; `reply` is then the first answer) or conflict (another body). A superseding row
+    // body; `reply` is then the first answer, empty for rows stored before answers were kept)
+    // or conflict (another body). A superseding row
     // marks the one it replaces, in the same transaction. Blocks until committed; safe from
     // any thread.
     virtual Stored add(const LeadRow& row, std::string& reply, std::string& error) = 0;
@@ -161,8 +162,8 @@ public:
 };
 
 // Opens (creating when needed) DIR/ripen.db; nullptr with `error` when it cannot.
-// `check_pages`: read every page first (PRAGMA quick_check, about 1 s per GB), as the server
-// does at start; the one-off commands skip it.
+// `check_pages`: read every page first (PRAGMA quick_check, about 1 s per GB) and warm the read
+// connections, as the server does at start; the one-off commands skip both.
 std::unique_ptr<Store> open_sqlite_store(const std::string& dir, std::string& error, bool check_pages = false);
 
 }  // namespace ripen::server

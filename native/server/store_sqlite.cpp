@@ -217,9 +217,9 @@ public:
         // of their own, not inside a commit that submissions wait for.
         if (!exec(write_, "PRAGMA wal_autocheckpoint=0;", error) || !connect(checkpointer_, error)) return false;
         if (!check_health(check_pages, error)) return false;
-        // Read connections opened and warmed now (schema parsed, the queue's first pages in
-        // their caches), not by the first person to open the desk.
-        for (int i = 0; i < 4; ++i) {
+        // The server's read connections opened and warmed now (schema parsed, the queue's first
+        // pages in their caches), not by the first person to open the desk.
+        for (int i = 0; check_pages && i < 4; ++i) {
             sqlite3* db = nullptr;
             if (!connect(db, error)) return false;
             {
@@ -750,16 +750,12 @@ private:
 
     std::pair<Stored, std::string> insert(const LeadRow& r) {
         {
-            Statement s(write_, "SELECT body_hash, reply, route, status, mismatch FROM leads WHERE key = ?");
+            Statement s(write_, "SELECT body_hash, reply FROM leads WHERE key = ?");
             s.bind(1, r.key);
             int rc = s.step();
             if (rc == SQLITE_ROW) {
                 if (s.text(0) != r.body_hash) return {Stored::conflict, ""};
-                std::string reply = s.text(1);
-                // A row from before replies were kept: the answer it would have had.
-                if (reply.empty())
-                    reply = nlohmann::json{{"key", r.key}, {"stored", true}, {"route", s.text(2)}, {"status", s.text(3)}, {"mismatch", s.integer(4) != 0}}.dump();
-                return {Stored::repeated, reply};
+                return {Stored::repeated, s.text(1)};  // empty for rows from before replies were kept
             }
             if (rc != SQLITE_DONE) return {Stored::failed, sqlite3_errmsg(write_)};
         }
